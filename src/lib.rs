@@ -1,0 +1,8 @@
+//! authflow: read, run, check and draw OAuth 2.0 authorization code flows.
+//!
+//! The modules follow the data: [`syntax`] turns text into a [`syntax::Flow`],
+//! [`render`] draws it, [`model`] replays it against actor models and [`check`] judges the
+//! run against the protocol invariants.
+
+pub mod render;
+pub mod syntax;

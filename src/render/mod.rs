@@ -1,0 +1,1 @@
+//! Drawing a flow: the byte-exact box diagram (and later exports).
