@@ -186,6 +186,9 @@ impl Flow {
         let used = self
             .messages()
             .flat_map(|m| [m.from.text.as_str(), m.to.text.as_str()]);
-        declared.chain(used).filter(|name| seen.insert(*name)).collect()
+        declared
+            .chain(used)
+            .filter(|name| seen.insert(*name))
+            .collect()
     }
 }

@@ -5,3 +5,10 @@ pub mod span;
 
 pub use ast::*;
 pub use span::{SourceFile, Span};
+pub mod diagnostic;
+pub mod front_matter;
+pub mod parser;
+
+pub use diagnostic::{Diagnostic, Severity, render_diagnostics};
+pub use front_matter::FrontMatter;
+pub use parser::{parse, parse_bytes};

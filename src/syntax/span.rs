@@ -50,7 +50,10 @@ impl SourceFile {
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
         let end = offset.min(self.text.len());
-        let column = self.text.get(start..end).map_or(end - start, |s| s.chars().count());
+        let column = self
+            .text
+            .get(start..end)
+            .map_or(end - start, |s| s.chars().count());
         (line + 1, column + 1)
     }
 }

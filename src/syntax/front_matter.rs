@@ -1,0 +1,109 @@
+//! The YAML front matter: the world a flow runs in and the verdict it expects.
+//!
+//! Every struct rejects unknown keys, so that a typo (`redirect_uri:` for
+//! `redirect_uris:`) is an error rather than a silently ignored setting.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    /// Free text, shown by `check` and useful in catalogue listings.
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// The client this flow's `fe`/`be` act for; unset fields keep their defaults.
+    pub client: Option<ClientConfig>,
+    /// Further registered clients (e.g. the attacker's own registration).
+    #[serde(default)]
+    pub clients: Vec<ClientConfig>,
+    /// Users the authorization server knows; defaults to one user `alice`.
+    #[serde(default)]
+    pub users: Vec<UserConfig>,
+    /// Scopes the authorization server supports; defaults to `profile email`.
+    pub scopes: Option<Vec<String>>,
+    /// Whether the authorization server requires PKCE from every client.
+    pub pkce: Option<PkcePolicy>,
+    /// How long an authorization code stays redeemable (`10m`, `30s`, ...).
+    pub code_lifetime: Option<String>,
+    /// How long an access token stays valid (`1h`, ...).
+    pub token_lifetime: Option<String>,
+    /// The invariant ids that must fire for `check` to pass this file.
+    pub expect: Option<Vec<String>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientConfig {
+    pub id: Option<String>,
+    pub secret: Option<String>,
+    #[serde(rename = "type")]
+    pub client_type: Option<ClientType>,
+    pub redirect_uris: Option<Vec<String>>,
+    /// The scope the client asks for (space separated).
+    pub scope: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClientType {
+    Confidential,
+    Public,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserConfig {
+    pub name: String,
+    pub password: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PkcePolicy {
+    /// PKCE is accepted but not demanded (the client's type decides the severity).
+    Optional,
+    /// The authorization server refuses requests without an S256 challenge.
+    Required,
+}
+
+/// Parses `90s`, `10m`, `1h30m`: one or more `<digits><unit>` groups, unit `s`, `m` or `h`.
+pub fn parse_duration(text: &str) -> Option<u64> {
+    if text.is_empty() {
+        return None;
+    }
+    let mut total: u64 = 0;
+    let mut rest = text;
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        let amount: u64 = rest[..digits].parse().ok()?;
+        let unit = match rest.as_bytes().get(digits)? {
+            b's' => 1,
+            b'm' => 60,
+            b'h' => 3600,
+            _ => return None,
+        };
+        total = total.checked_add(amount.checked_mul(unit)?)?;
+        rest = &rest[digits + 1..];
+    }
+    Some(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90s"), Some(90));
+        assert_eq!(parse_duration("11m"), Some(660));
+        assert_eq!(parse_duration("1h30m"), Some(5400));
+        assert_eq!(parse_duration(""), None);
+        assert_eq!(parse_duration("10"), None);
+        assert_eq!(parse_duration("m"), None);
+        assert_eq!(parse_duration("5d"), None);
+        assert_eq!(parse_duration("99999999999999999999s"), None);
+    }
+}

@@ -1,0 +1,663 @@
+//! The flow language parser.
+//!
+//! The language is line oriented, so the parser works line by line: each line is parsed
+//! with nom combinators, and a line that fails yields one diagnostic and parsing resumes
+//! on the next line. Every error therefore has a precise position, and one run reports
+//! every broken line instead of only the first.
+
+use std::collections::HashMap;
+
+use nom::bytes::complete::{tag, take_while, take_while1};
+use nom::character::complete::{char, space0};
+use nom::combinator::{opt, peek, recognize};
+use nom::error::{ErrorKind, ParseError};
+use nom::{IResult, Parser};
+
+use super::ast::*;
+use super::diagnostic::Diagnostic;
+use super::front_matter::{FrontMatter, parse_duration};
+use super::span::{SourceFile, Span};
+
+/// Reads a flow file from raw bytes: invalid UTF-8 is reported (with its byte offset)
+/// instead of being replaced, because a silently altered label would be drawn wrong.
+pub fn parse_bytes(name: &str, bytes: &[u8]) -> (SourceFile, Result<Flow, Vec<Diagnostic>>) {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => {
+            let file = SourceFile::new(name, text);
+            let flow = parse(&file);
+            (file, flow)
+        }
+        Err(error) => {
+            let offset = error.valid_up_to();
+            let file = SourceFile::new(name, String::from_utf8_lossy(bytes));
+            let bad = error.error_len().unwrap_or(bytes.len() - offset);
+            let span = Span::new(offset, offset + '\u{FFFD}'.len_utf8());
+            let diagnostic =
+                Diagnostic::error(format!("invalid UTF-8 at byte offset {offset}"), span)
+                    .with_label(format!("{bad} byte(s) that are not UTF-8"))
+                    .with_note("note: flow files must be UTF-8 encoded");
+            (file, Err(vec![diagnostic]))
+        }
+    }
+}
+
+/// Parses a whole flow file, reporting every malformed line.
+pub fn parse(file: &SourceFile) -> Result<Flow, Vec<Diagnostic>> {
+    let text = file.text.as_str();
+    let mut diagnostics = Vec::new();
+    let mut flow = Flow::default();
+    let mut offset = text
+        .strip_prefix('\u{FEFF}')
+        .map_or(0, |_| '\u{FEFF}'.len_utf8());
+
+    match front_matter(text, offset) {
+        Ok(Some((block, body_start))) => {
+            flow.front_matter = Some(block);
+            offset = body_start;
+        }
+        Ok(None) => {}
+        Err(diagnostic) => return Err(vec![diagnostic]),
+    }
+
+    let mut declared: HashMap<String, Span> = HashMap::new();
+    while offset < text.len() {
+        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+        let raw = &text[offset..end];
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        match parse_line(line, offset) {
+            Ok(parsed) => {
+                if let Line::Statement {
+                    statement: Statement::Participant(p),
+                    ..
+                } = &parsed
+                {
+                    if let Some(first) = declared.get(&p.name.text) {
+                        diagnostics.push(
+                            Diagnostic::error(
+                                format!("participant `{}` is declared twice", p.name.text),
+                                p.name.span,
+                            )
+                            .with_label("declared again here")
+                            .with_related(*first, "first declared here"),
+                        );
+                    } else {
+                        declared.insert(p.name.text.clone(), p.name.span);
+                    }
+                }
+                let repeated_blank =
+                    matches!(parsed, Line::Blank) && matches!(flow.lines.last(), Some(Line::Blank));
+                if !repeated_blank {
+                    flow.lines.push(parsed);
+                }
+            }
+            Err(diagnostic) => diagnostics.push(*diagnostic),
+        }
+        offset = end + 1;
+    }
+    if diagnostics.is_empty() {
+        Ok(flow)
+    } else {
+        Err(diagnostics)
+    }
+}
+
+/// Splits off a leading `---` ... `---` block. Returns the block and where the body starts.
+fn front_matter(text: &str, start: usize) -> Result<Option<(FrontMatterBlock, usize)>, Diagnostic> {
+    let first_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    if text[start..first_end].trim_end() != "---" {
+        return Ok(None);
+    }
+    let yaml_start = (first_end + 1).min(text.len());
+    let mut line_start = yaml_start;
+    while line_start < text.len() {
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |i| line_start + i);
+        if text[line_start..line_end].trim_end() == "---" {
+            let yaml = &text[yaml_start..line_start];
+            let span = Span::new(yaml_start, line_start);
+            let value = parse_yaml(yaml, yaml_start)?;
+            let block = FrontMatterBlock {
+                yaml: yaml.to_string(),
+                span,
+                value,
+            };
+            return Ok(Some((block, (line_end + 1).min(text.len()))));
+        }
+        line_start = line_end + 1;
+    }
+    Err(
+        Diagnostic::error("unclosed front matter", Span::new(start, first_end))
+            .with_label("this `---` opens a YAML block that no `---` line closes"),
+    )
+}
+
+fn parse_yaml(yaml: &str, base: usize) -> Result<FrontMatter, Diagnostic> {
+    if yaml.trim().is_empty() {
+        return Ok(FrontMatter::default());
+    }
+    serde_yaml::from_str(yaml).map_err(|error| {
+        let at = error.location().map_or(0, |l| l.index()).min(yaml.len());
+        let len = yaml[at..].chars().next().map_or(0, char::len_utf8);
+        // serde_yaml appends "at line L column C" relative to the block; the caret and the
+        // `-->` line already say where, in file coordinates.
+        let message = error.to_string();
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_string();
+        Diagnostic::error(
+            format!("invalid front matter: {message}"),
+            Span::new(base + at, base + at + len),
+        )
+        .with_label("here")
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// One line.
+
+/// A parse failure: where, and what the parser expected there.
+#[derive(Debug)]
+struct SyntaxError<'a> {
+    at: &'a str,
+    message: String,
+    label: String,
+    /// Bytes the caret should cover (0: one character).
+    len: usize,
+}
+
+impl<'a> SyntaxError<'a> {
+    fn new(at: &'a str, message: impl Into<String>, label: impl Into<String>) -> SyntaxError<'a> {
+        SyntaxError {
+            at,
+            message: message.into(),
+            label: label.into(),
+            len: 0,
+        }
+    }
+}
+
+impl<'a> ParseError<&'a str> for SyntaxError<'a> {
+    fn from_error_kind(input: &'a str, _kind: ErrorKind) -> Self {
+        SyntaxError::new(input, "syntax error", "")
+    }
+
+    fn append(_input: &'a str, _kind: ErrorKind, other: Self) -> Self {
+        other
+    }
+}
+
+type PResult<'a, T> = IResult<&'a str, T, SyntaxError<'a>>;
+
+fn fail<'a, T>(
+    at: &'a str,
+    message: impl Into<String>,
+    label: impl Into<String>,
+) -> PResult<'a, T> {
+    Err(nom::Err::Failure(SyntaxError::new(at, message, label)))
+}
+
+/// Turns a recoverable error of `parser` into a hard failure that says what was expected.
+fn expect<'a, O>(
+    expected: &'static str,
+    mut parser: impl Parser<&'a str, Output = O, Error = SyntaxError<'a>>,
+) -> impl FnMut(&'a str) -> PResult<'a, O> {
+    move |input: &'a str| match parser.parse(input) {
+        Err(nom::Err::Error(_)) => {
+            let found = describe_next(input);
+            fail(
+                input,
+                format!("expected {expected}, found {found}"),
+                format!("expected {expected}"),
+            )
+        }
+        other => other,
+    }
+}
+
+fn describe_next(input: &str) -> String {
+    match input.chars().next() {
+        None => "end of line".to_string(),
+        Some('"') => "a quoted string".to_string(),
+        Some(c) if c.is_alphanumeric() => {
+            let word: String = input.chars().take_while(|c| is_name_char(*c)).collect();
+            format!("`{word}`")
+        }
+        Some(c) => format!("`{c}`"),
+    }
+}
+
+/// Positions inside one line, converted to file spans.
+struct LineCtx<'a> {
+    line: &'a str,
+    offset: usize,
+}
+
+impl<'a> LineCtx<'a> {
+    fn pos(&self, rest: &str) -> usize {
+        self.offset + self.line.len() - rest.len()
+    }
+
+    fn span(&self, before: &str, after: &str) -> Span {
+        Span::new(self.pos(before), self.pos(after))
+    }
+}
+
+fn parse_line(line: &str, offset: usize) -> Result<Line, Box<Diagnostic>> {
+    let ctx = LineCtx { line, offset };
+    if let Some(diagnostic) = forbidden_character(line, offset) {
+        return Err(Box::new(diagnostic));
+    }
+    match line_item(&ctx, line) {
+        Ok((_, item)) => Ok(item),
+        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
+            let start = ctx.pos(e.at);
+            let len = if e.len > 0 {
+                e.len
+            } else {
+                e.at.chars().next().map_or(0, char::len_utf8)
+            };
+            Err(Box::new(
+                Diagnostic::error(e.message, Span::new(start, start + len)).with_label(e.label),
+            ))
+        }
+        Err(nom::Err::Incomplete(_)) => unreachable!("complete parsers never ask for more input"),
+    }
+}
+
+/// Control characters corrupt terminals and bidi overrides make text read differently from
+/// what it is ("Trojan Source"); neither has a place anywhere in a flow file.
+fn forbidden_character(line: &str, offset: usize) -> Option<Diagnostic> {
+    let (index, c) = line
+        .char_indices()
+        .find(|&(_, c)| (c.is_control() && c != '\t') || is_bidi_control(c))?;
+    let what = if is_bidi_control(c) {
+        "bidirectional control character"
+    } else {
+        "control character"
+    };
+    let start = offset + index;
+    Some(
+        Diagnostic::error(
+            format!("{what} U+{:04X} is not allowed", c as u32),
+            Span::new(start, start + c.len_utf8()),
+        )
+        .with_label(format!("{what} here"))
+        .with_note(
+            "note: it would corrupt the terminal or hide text; remove it or write the text plainly",
+        ),
+    )
+}
+
+pub(crate) fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+fn is_name_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '.' || c == '-'
+}
+
+fn line_item<'a>(ctx: &LineCtx<'a>, line: &'a str) -> PResult<'a, Line> {
+    let (rest, _) = space0(line)?;
+    if rest.is_empty() {
+        return Ok((rest, Line::Blank));
+    }
+    if rest.starts_with('#') {
+        let comment = comment(ctx, rest);
+        return Ok(("", Line::Comment(comment)));
+    }
+    let (rest, statement) = statement(ctx, rest)?;
+    let (rest, _) = space0(rest)?;
+    let comment = if rest.starts_with('#') {
+        Some(comment(ctx, rest))
+    } else if rest.is_empty() {
+        None
+    } else {
+        let found = describe_next(rest);
+        return fail(
+            rest,
+            format!("unexpected {found} after the statement"),
+            "expected a `#` comment or the end of the line",
+        );
+    };
+    Ok(("", Line::Statement { statement, comment }))
+}
+
+fn comment(ctx: &LineCtx<'_>, at: &str) -> Comment {
+    Comment {
+        text: at[1..].to_string(),
+        span: ctx.span(at, ""),
+    }
+}
+
+fn statement<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Statement> {
+    let (after_name, first) = match name(ctx, input) {
+        Ok(ok) => ok,
+        Err(nom::Err::Error(_)) => {
+            let found = describe_next(input);
+            return fail(
+                input,
+                format!("expected a statement, found {found}"),
+                "expected a message `FROM -> TO: \"label\"`, `participant`, `wait` or a `#` comment",
+            );
+        }
+        Err(e) => return Err(e),
+    };
+    let (lookahead, _) = space0(after_name)?;
+    if lookahead.starts_with("->") || first.quoted {
+        return message(ctx, input).map(|(rest, m)| (rest, Statement::Message(m)));
+    }
+    match first.text.as_str() {
+        "participant" if lookahead.len() < after_name.len() => {
+            participant(ctx, input, lookahead).map(|(rest, p)| (rest, Statement::Participant(p)))
+        }
+        "wait" if lookahead.len() < after_name.len() => {
+            wait(ctx, input, lookahead).map(|(rest, w)| (rest, Statement::Wait(w)))
+        }
+        _ => {
+            let found = describe_next(lookahead);
+            fail(
+                lookahead,
+                format!("expected `->` after `{}`, found {found}", first.text),
+                "expected `->` (statements are `FROM -> TO: \"label\"`, `participant NAME` or `wait DURATION`)",
+            )
+        }
+    }
+}
+
+/// A bare name: letters, digits, `_`, `.`, and `-` when it does not start an arrow.
+fn bare_name(input: &str) -> PResult<'_, &str> {
+    let mut end = 0;
+    let mut chars = input.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let arrow = c == '-' && matches!(chars.peek(), Some((_, '>')));
+        if !is_name_char(c) || arrow {
+            break;
+        }
+        end = i + c.len_utf8();
+    }
+    if end == 0 {
+        return Err(nom::Err::Error(SyntaxError::from_error_kind(
+            input,
+            ErrorKind::TakeWhile1,
+        )));
+    }
+    Ok((&input[end..], &input[..end]))
+}
+
+fn name<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Name> {
+    if input.starts_with('"') {
+        let (rest, label) = quoted(ctx, input, "name")?;
+        if label.text.trim().is_empty() {
+            return fail(input, "a participant name cannot be blank", "blank name");
+        }
+        return Ok((
+            rest,
+            Name {
+                text: label.text,
+                quoted: true,
+                span: label.span,
+            },
+        ));
+    }
+    let (rest, text) = bare_name(input)?;
+    Ok((
+        rest,
+        Name {
+            text: text.to_string(),
+            quoted: false,
+            span: ctx.span(input, rest),
+        },
+    ))
+}
+
+/// A double-quoted string with `\"` and `\\` escapes, kept exactly otherwise.
+fn quoted<'a>(ctx: &LineCtx<'a>, input: &'a str, what: &str) -> PResult<'a, Label> {
+    let (mut rest, _) = char('"')(input)?;
+    let mut text = String::new();
+    loop {
+        let mut chars = rest.chars();
+        match chars.next() {
+            None => {
+                return Err(nom::Err::Failure(SyntaxError {
+                    len: 1,
+                    ..SyntaxError::new(
+                        input,
+                        format!("unclosed quote in {what}"),
+                        "this quote is never closed",
+                    )
+                }));
+            }
+            Some('"') => {
+                rest = chars.as_str();
+                break;
+            }
+            Some('\\') => match chars.next() {
+                Some(c @ ('"' | '\\')) => {
+                    text.push(c);
+                    rest = chars.as_str();
+                }
+                _ => {
+                    return Err(nom::Err::Failure(SyntaxError {
+                        len: 1,
+                        ..SyntaxError::new(
+                            rest,
+                            format!("unknown escape in {what}"),
+                            "only `\\\"` and `\\\\` are escapes",
+                        )
+                    }));
+                }
+            },
+            Some('\t') => {
+                return fail(
+                    rest,
+                    format!("tab inside a {what}"),
+                    "tabs have no fixed width in a diagram; use spaces",
+                );
+            }
+            Some(c) => {
+                text.push(c);
+                rest = chars.as_str();
+            }
+        }
+    }
+    Ok((
+        rest,
+        Label {
+            text,
+            span: ctx.span(input, rest),
+        },
+    ))
+}
+
+fn word<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Word> {
+    let (rest, text) =
+        take_while1(|c: char| c.is_alphanumeric() || c == '_' || c == '-' || c == '.')(input)?;
+    Ok((
+        rest,
+        Word {
+            text: text.to_string(),
+            span: ctx.span(input, rest),
+        },
+    ))
+}
+
+/// `as WORD`, when present.
+fn as_clause<'a>(
+    ctx: &LineCtx<'a>,
+    input: &'a str,
+    what: &'static str,
+) -> PResult<'a, Option<Word>> {
+    let (after_ws, _) = space0(input)?;
+    let keyword: PResult<'a, &str> = recognize((
+        tag("as"),
+        peek(take_while1(|c: char| c == ' ' || c == '\t')),
+    ))
+    .parse(after_ws);
+    let Ok((rest, _)) = keyword else {
+        return Ok((input, None));
+    };
+    let (rest, _) = space0(rest)?;
+    let (rest, w) = expect(what, |i| word(ctx, i)).parse(rest)?;
+    Ok((rest, Some(w)))
+}
+
+fn message<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Message> {
+    let (rest, from) = name(ctx, input)?;
+    let (rest, _) = space0(rest)?;
+    let (rest, _) = expect("`->`", tag("->")).parse(rest)?;
+    let (rest, _) = space0(rest)?;
+    let (rest, to) = expect("the receiving participant", |i| name(ctx, i)).parse(rest)?;
+    let (rest, _) = space0(rest)?;
+    let (rest, _) = expect("`:` before the label", char(':')).parse(rest)?;
+    let (rest, _) = space0(rest)?;
+    let (rest, label) = expect("a quoted label (`\"...\"`, may be empty)", |i| {
+        quoted(ctx, i, "label")
+    })
+    .parse(rest)?;
+    let (rest, step) = as_clause(ctx, rest, "a step kind after `as`")?;
+    let (after_ws, _) = space0(rest)?;
+    let (rest, params) = if after_ws.starts_with('{') {
+        params(ctx, after_ws)?
+    } else {
+        (rest, Vec::new())
+    };
+    let span = ctx.span(input, rest);
+    Ok((
+        rest,
+        Message {
+            from,
+            to,
+            label,
+            step,
+            params,
+            span,
+        },
+    ))
+}
+
+/// `{ key: value, ... }`, a trailing comma allowed, each key at most once.
+fn params<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Vec<Param>> {
+    let (mut rest, _) = char('{')(input)?;
+    let mut params: Vec<Param> = Vec::new();
+    loop {
+        (rest, _) = space0(rest)?;
+        if let Ok((after, _)) = char::<_, SyntaxError>('}')(rest) {
+            return Ok((after, params));
+        }
+        if rest.is_empty() {
+            return Err(nom::Err::Failure(SyntaxError {
+                len: 1,
+                ..SyntaxError::new(
+                    input,
+                    "unclosed parameter list",
+                    "this `{` is never closed on its line",
+                )
+            }));
+        }
+        let start = rest;
+        let (after_key, key) = expect("a parameter name", |i| word(ctx, i)).parse(rest)?;
+        if params.iter().any(|p| p.key.text == key.text) {
+            return fail(
+                start,
+                format!("parameter `{}` is given twice", key.text),
+                "repeated here",
+            );
+        }
+        let (r, _) = space0(after_key)?;
+        let (r, _) = expect("`:` after the parameter name", char(':')).parse(r)?;
+        let (r, _) = space0(r)?;
+        let (r, value) = expect("a value: a quoted string, a bare word or `none`", |i| {
+            param_value(ctx, i)
+        })
+        .parse(r)?;
+        params.push(Param {
+            key,
+            value,
+            span: ctx.span(start, r),
+        });
+        let (r, _) = space0(r)?;
+        let (r, comma) = opt(char(',')).parse(r)?;
+        if comma.is_none() && !r.starts_with('}') {
+            let found = describe_next(r);
+            return fail(
+                r,
+                format!("expected `,` or `}}` after a parameter, found {found}"),
+                "expected `,` or `}`",
+            );
+        }
+        rest = r;
+    }
+}
+
+fn param_value<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, ParamValue> {
+    if input.starts_with('"') {
+        let (rest, label) = quoted(ctx, input, "parameter value")?;
+        return Ok((rest, ParamValue::Quoted(label)));
+    }
+    let (rest, text) =
+        take_while1(|c: char| !c.is_whitespace() && c != ',' && c != '}' && c != '"' && c != '#')(
+            input,
+        )?;
+    let span = ctx.span(input, rest);
+    if text == "none" {
+        Ok((rest, ParamValue::Absent(span)))
+    } else {
+        Ok((
+            rest,
+            ParamValue::Bare(Word {
+                text: text.to_string(),
+                span,
+            }),
+        ))
+    }
+}
+
+fn participant<'a>(
+    ctx: &LineCtx<'a>,
+    input: &'a str,
+    after_keyword: &'a str,
+) -> PResult<'a, Participant> {
+    let (rest, name) = expect("a participant name", |i| name(ctx, i)).parse(after_keyword)?;
+    let (after_ws, _) = space0(rest)?;
+    let (rest, display) = if after_ws.starts_with('"') {
+        let (r, label) = quoted(ctx, after_ws, "display name")?;
+        (r, Some(label))
+    } else {
+        (rest, None)
+    };
+    let (rest, role) = as_clause(ctx, rest, "a role after `as`")?;
+    Ok((
+        rest,
+        Participant {
+            name,
+            display,
+            role,
+            span: ctx.span(input, rest),
+        },
+    ))
+}
+
+fn wait<'a>(ctx: &LineCtx<'a>, input: &'a str, after_keyword: &'a str) -> PResult<'a, Wait> {
+    let (rest, written) = take_while(|c: char| c.is_ascii_alphanumeric())(after_keyword)?;
+    let Some(seconds) = parse_duration(written) else {
+        return Err(nom::Err::Failure(SyntaxError {
+            len: written.len(),
+            ..SyntaxError::new(
+                after_keyword,
+                "expected a duration like `30s`, `11m` or `1h30m`",
+                "not a duration",
+            )
+        }));
+    };
+    Ok((
+        rest,
+        Wait {
+            seconds,
+            written: written.to_string(),
+            span: ctx.span(input, rest),
+        },
+    ))
+}
