@@ -1,1 +1,119 @@
-fn main() {}
+//! The `authflow` command line: argument parsing only; each command lives in `cli/`.
+
+mod cli;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+const EXAMPLES: &str = "\
+Examples:
+  authflow render flows/authorization_code.flow          draw the diagram
+  authflow render --ascii --trim flow.flow -o flow.txt   plain ASCII, no trailing spaces
+  authflow check flows/                                  check every *.flow under flows/
+  authflow check --format json --deny warnings a.flow    machine-readable, strict
+  authflow fmt --check flows/                            verify canonical formatting
+  authflow docs --check README.md                        verify diagrams in Markdown are fresh
+
+Exit codes: 0 ok, 1 check failed (violations, unformatted files, stale diagrams),
+2 usage or input error (bad arguments, unreadable or malformed files).";
+
+#[derive(Parser)]
+#[command(
+    name = "authflow",
+    version,
+    about = "Read, run, check and draw OAuth 2.0 authorization code flows",
+    after_help = EXAMPLES
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Draw a flow as a box diagram on standard output
+    Render {
+        /// The flow file, or `-` for standard input
+        #[arg(default_value = "-")]
+        file: PathBuf,
+        /// Plain ASCII (`+ - | > <`) instead of box-drawing characters
+        #[arg(long)]
+        ascii: bool,
+        /// No trailing spaces on any line
+        #[arg(long)]
+        trim: bool,
+        /// Write the diagram to this file instead of standard output
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Execute flows against the actor models and check the protocol invariants
+    Check {
+        /// Flow files, or directories searched recursively for `*.flow`
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Treat warnings as errors (`--deny warnings`)
+        #[arg(long, value_name = "LEVEL", value_parser = ["warnings"])]
+        deny: Option<String>,
+        /// Colour the human output
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+    },
+    /// Rewrite flow files in canonical form
+    Fmt {
+        /// Flow files, or directories searched recursively for `*.flow`
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Change nothing; list files that are not formatted and exit 1 if any
+        #[arg(long)]
+        check: bool,
+    },
+    /// Regenerate the diagrams of flow blocks in Markdown files
+    Docs {
+        /// Markdown files
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Change nothing; report stale diagrams and exit 1 if any
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Junit,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Render {
+            file,
+            ascii,
+            trim,
+            output,
+        } => cli::render::run(&file, ascii, trim, output.as_deref()),
+        Command::Check {
+            paths,
+            format,
+            deny,
+            color,
+        } => cli::check::run(&paths, format, deny.is_some(), color),
+        Command::Fmt { paths, check } => cli::fmt::run(&paths, check),
+        Command::Docs { files, check } => cli::docs::run(&files, check),
+    };
+    outcome.exit_code()
+}

@@ -1,0 +1,103 @@
+//! The commands behind `main.rs`. They share how inputs are read and how failures map to
+//! exit codes: 0 success, 1 a check failed, 2 usage or input error.
+
+pub mod check;
+pub mod docs;
+pub mod fmt;
+pub mod render;
+
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use authflow::syntax::{Flow, SourceFile, parse_bytes, render_diagnostics};
+
+/// How a command ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    Success,
+    CheckFailed,
+    InputError,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> ExitCode {
+        ExitCode::from(match self {
+            Outcome::Success => 0,
+            Outcome::CheckFailed => 1,
+            Outcome::InputError => 2,
+        })
+    }
+}
+
+/// The name diagnostics use for a path (`-` reads standard input).
+pub fn display_name(path: &Path) -> String {
+    if path == Path::new("-") {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// Reads a file (or standard input for `-`) as bytes; the error is already printed.
+pub fn read_input(path: &Path) -> Result<Vec<u8>, Outcome> {
+    let result = if path == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::stdin().read_to_end(&mut bytes).map(|_| bytes)
+    } else {
+        std::fs::read(path)
+    };
+    result.map_err(|error| {
+        eprintln!("error: cannot read `{}`: {error}", display_name(path));
+        Outcome::InputError
+    })
+}
+
+/// Reads and parses a flow; on failure the diagnostics are printed to standard error.
+pub fn load_flow(path: &Path) -> Result<(SourceFile, Flow), Outcome> {
+    let bytes = read_input(path)?;
+    let (file, flow) = parse_bytes(&display_name(path), &bytes);
+    match flow {
+        Ok(flow) => Ok((file, flow)),
+        Err(diagnostics) => {
+            eprint!("{}", render_diagnostics(&diagnostics, &file, stderr_color()));
+            Err(Outcome::InputError)
+        }
+    }
+}
+
+pub fn stderr_color() -> bool {
+    std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+}
+
+/// Expands directories into the `*.flow` files under them, sorted so output is
+/// deterministic; files named explicitly are kept whatever their extension.
+pub fn expand_flow_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Outcome> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut found = Vec::new();
+            collect_flows(path, &mut found).map_err(|error| {
+                eprintln!("error: cannot read directory `{}`: {error}", path.display());
+                Outcome::InputError
+            })?;
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+fn collect_flows(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_flows(&path, found)?;
+        } else if path.extension().is_some_and(|e| e == "flow") {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
