@@ -5,4 +5,6 @@
 //! run against the protocol invariants.
 
 pub mod render;
+pub mod check;
+pub mod model;
 pub mod syntax;

@@ -22,6 +22,9 @@ pub struct FrontMatterBlock {
     pub value: FrontMatter,
 }
 
+// Statements dominate a flow and each is stored once; boxing them would cost an allocation
+// per line for no gain.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Line {
     /// One or more empty lines (fmt collapses a run into one).

@@ -41,6 +41,8 @@ pub struct ClientConfig {
     pub redirect_uris: Option<Vec<String>>,
     /// The scope the client asks for (space separated).
     pub scope: Option<String>,
+    /// Whether the client sends an S256 `code_challenge` (and later its verifier).
+    pub pkce: Option<bool>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]

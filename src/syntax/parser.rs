@@ -56,7 +56,7 @@ pub fn parse(file: &SourceFile) -> Result<Flow, Vec<Diagnostic>> {
             offset = body_start;
         }
         Ok(None) => {}
-        Err(diagnostic) => return Err(vec![diagnostic]),
+        Err(diagnostic) => return Err(vec![*diagnostic]),
     }
 
     let mut declared: HashMap<String, Span> = HashMap::new();
@@ -102,7 +102,10 @@ pub fn parse(file: &SourceFile) -> Result<Flow, Vec<Diagnostic>> {
 }
 
 /// Splits off a leading `---` ... `---` block. Returns the block and where the body starts.
-fn front_matter(text: &str, start: usize) -> Result<Option<(FrontMatterBlock, usize)>, Diagnostic> {
+fn front_matter(
+    text: &str,
+    start: usize,
+) -> Result<Option<(FrontMatterBlock, usize)>, Box<Diagnostic>> {
     let first_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     if text[start..first_end].trim_end() != "---" {
         return Ok(None);
@@ -126,13 +129,13 @@ fn front_matter(text: &str, start: usize) -> Result<Option<(FrontMatterBlock, us
         }
         line_start = line_end + 1;
     }
-    Err(
+    Err(Box::new(
         Diagnostic::error("unclosed front matter", Span::new(start, first_end))
             .with_label("this `---` opens a YAML block that no `---` line closes"),
-    )
+    ))
 }
 
-fn parse_yaml(yaml: &str, base: usize) -> Result<FrontMatter, Diagnostic> {
+fn parse_yaml(yaml: &str, base: usize) -> Result<FrontMatter, Box<Diagnostic>> {
     if yaml.trim().is_empty() {
         return Ok(FrontMatter::default());
     }
@@ -147,11 +150,13 @@ fn parse_yaml(yaml: &str, base: usize) -> Result<FrontMatter, Diagnostic> {
             .next()
             .unwrap_or(&message)
             .to_string();
-        Diagnostic::error(
-            format!("invalid front matter: {message}"),
-            Span::new(base + at, base + at + len),
+        Box::new(
+            Diagnostic::error(
+                format!("invalid front matter: {message}"),
+                Span::new(base + at, base + at + len),
+            )
+            .with_label("here"),
         )
-        .with_label("here")
     })
 }
 

@@ -1,0 +1,59 @@
+//! A confidential client proves who it is at the token endpoint; without that, anyone
+//! holding a code could redeem it in the client's name.
+
+use super::{Finding, Invariant};
+use crate::model::Run;
+use crate::syntax::Severity;
+use crate::syntax::front_matter::ClientType;
+
+pub const INVARIANT: Invariant = Invariant {
+    id: "client_authenticated",
+    severity: Severity::Error,
+    reference: "RFC 6749 §2.3, §4.1.3",
+    statement: "a confidential client authenticates at the token endpoint",
+    check,
+};
+
+fn check(run: &Run, findings: &mut Vec<Finding>) {
+    for redemption in &run.redemptions {
+        let Some(answer) = &redemption.response else {
+            continue;
+        };
+        let params = &run.step(redemption.request).params;
+        let Some(client_id) = params.get("client_id") else {
+            continue;
+        };
+        let Some(client) = run.world.registration(client_id) else {
+            continue;
+        };
+        if client.client_type != ClientType::Confidential {
+            continue;
+        }
+        let sent = params.get("client_secret");
+        if sent.is_some() && sent == client.secret.as_deref() {
+            continue;
+        }
+        let problem = match sent {
+            None => "without a client secret".to_string(),
+            Some(secret) => format!("with the wrong secret `{secret}`"),
+        };
+        let finding = if answer.issued() {
+            Finding::new(
+                answer.step,
+                format!(
+                    "tokens issued to confidential client `{client_id}`, which authenticated {problem} ({}); a correct AS answers `invalid_client`",
+                    run.line(redemption.request)
+                ),
+            )
+        } else if answer.error.as_deref() != Some("invalid_client") {
+            Finding::new(
+                answer.step,
+                format!("failed client authentication refused with `{}`; RFC 6749 §5.2 calls for `invalid_client`", answer.error.as_deref().unwrap_or("?")),
+            )
+            .severity(Severity::Warning)
+        } else {
+            continue;
+        };
+        findings.push(finding.related(redemption.request, "token request here"));
+    }
+}

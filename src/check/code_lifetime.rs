@@ -1,0 +1,47 @@
+//! Codes are short-lived so that a leaked one is soon worthless.
+
+use super::{Finding, Invariant};
+use crate::model::Run;
+use crate::syntax::Severity;
+
+pub const INVARIANT: Invariant = Invariant {
+    id: "code_lifetime",
+    severity: Severity::Error,
+    reference: "RFC 6749 §4.1.2",
+    statement: "a code older than its lifetime (default 10 min) is rejected",
+    check,
+};
+
+fn check(run: &Run, findings: &mut Vec<Finding>) {
+    let lifetime = run.world.code_lifetime;
+    for redemption in &run.redemptions {
+        let (Some(code), Some(answer)) = (&redemption.code, &redemption.response) else {
+            continue;
+        };
+        let Some(age) = answer.code_age else { continue };
+        if age <= lifetime || !answer.issued() {
+            continue;
+        }
+        findings.push(
+            Finding::new(
+                answer.step,
+                format!(
+                    "tokens issued for code `{}`, which is {} old (issued at {}) and expired after {}",
+                    code.value,
+                    seconds(age),
+                    run.line(code.issued_at),
+                    seconds(lifetime)
+                ),
+            )
+            .related(code.issued_at, "code issued here"),
+        );
+    }
+}
+
+fn seconds(total: u64) -> String {
+    match (total / 60, total % 60) {
+        (0, s) => format!("{s}s"),
+        (m, 0) => format!("{m}m"),
+        (m, s) => format!("{m}m{s}s"),
+    }
+}

@@ -1,0 +1,52 @@
+//! A code buys tokens once: a second redemption must get `invalid_grant` (and the tokens
+//! of the first should be revoked), or a leaked code is as good as a password.
+
+use super::{Finding, Invariant};
+use crate::model::Run;
+use crate::syntax::Severity;
+
+pub const INVARIANT: Invariant = Invariant {
+    id: "code_single_use",
+    severity: Severity::Error,
+    reference: "RFC 6749 §4.1.2, §10.5",
+    statement: "a code is redeemed at most once; a second redemption gets invalid_grant",
+    check,
+};
+
+fn check(run: &Run, findings: &mut Vec<Finding>) {
+    for redemption in &run.redemptions {
+        let (Some(code), Some(&first)) = (&redemption.code, redemption.earlier.first()) else {
+            continue;
+        };
+        let Some(answer) = &redemption.response else {
+            continue;
+        };
+        let finding = if answer.issued() {
+            Finding::new(
+                answer.step,
+                format!(
+                    "tokens issued for code `{}` although it was already redeemed at {}; a correct AS answers `invalid_grant`",
+                    code.value,
+                    run.line(first)
+                ),
+            )
+        } else if answer.error.as_deref() != Some("invalid_grant") {
+            Finding::new(
+                answer.step,
+                format!(
+                    "the replayed code `{}` is refused with `{}`; RFC 6749 §5.2 calls for `invalid_grant`",
+                    code.value,
+                    answer.error.as_deref().unwrap_or("?")
+                ),
+            )
+            .severity(Severity::Warning)
+        } else {
+            continue;
+        };
+        findings.push(
+            finding
+                .related(first, "first redemption here")
+                .related(redemption.request, "redeemed again here"),
+        );
+    }
+}

@@ -1,0 +1,44 @@
+//! With an unknown client or an unregistered redirect_uri the AS must show an error page:
+//! redirecting, even with an error, would make it an open redirector for attackers.
+
+use super::{Finding, Invariant};
+use crate::model::Run;
+use crate::syntax::Severity;
+
+pub const INVARIANT: Invariant = Invariant {
+    id: "no_redirect_to_unregistered",
+    severity: Severity::Error,
+    reference: "RFC 6749 §3.1.2.4, §4.1.2.1",
+    statement: "an authorization request with an unknown client_id or unregistered redirect_uri gets an error page, never a redirect",
+    check,
+};
+
+fn check(run: &Run, findings: &mut Vec<Finding>) {
+    for response in &run.authorization_responses {
+        let Some(transaction) = response.transaction.map(|t| &run.transactions[t]) else {
+            continue;
+        };
+        let client_id = transaction.client_id.as_deref().unwrap_or("");
+        let problem = match run.world.registration(client_id) {
+            None => format!("client_id `{client_id}` is not registered"),
+            Some(client) => match &transaction.redirect_uri {
+                Some(uri) if !client.redirect_uris.contains(uri) => {
+                    format!("redirect_uri `{uri}` is not registered for `{client_id}`")
+                }
+                _ => continue,
+            },
+        };
+        let what = if response.error.is_some() {
+            "an error redirect"
+        } else {
+            "a redirect"
+        };
+        findings.push(
+            Finding::new(
+                response.step,
+                format!("the AS answers the request of {} with {what} although its {problem}; it must show an error page instead", run.line(transaction.request)),
+            )
+            .related(transaction.request, "request here"),
+        );
+    }
+}

@@ -1,0 +1,41 @@
+//! A code issued without a challenge must not be redeemed with a verifier: accepting it
+//! lets an attacker strip PKCE from the victim's request and still look compliant.
+
+use super::{Finding, Invariant};
+use crate::model::Run;
+use crate::syntax::Severity;
+
+pub const INVARIANT: Invariant = Invariant {
+    id: "pkce_no_downgrade",
+    severity: Severity::Error,
+    reference: "RFC 9700 §2.1.1, §4.8.2",
+    statement: "a token request carrying a code_verifier is rejected when the code was issued without a challenge",
+    check,
+};
+
+fn check(run: &Run, findings: &mut Vec<Finding>) {
+    for redemption in &run.redemptions {
+        let (Some(code), Some(answer)) = (&redemption.code, &redemption.response) else {
+            continue;
+        };
+        if code.code_challenge.is_some() || !answer.issued() {
+            continue;
+        }
+        let Some(verifier) = run.step(redemption.request).params.get("code_verifier") else {
+            continue;
+        };
+        let request = run.transactions[code.transaction].request;
+        findings.push(
+            Finding::new(
+                answer.step,
+                format!(
+                    "tokens issued for code `{}` although the token request sent code_verifier `{verifier}` and the authorization request ({}) had no code_challenge",
+                    code.value,
+                    run.line(request)
+                ),
+            )
+            .related(redemption.request, "verifier sent here")
+            .related(request, "no challenge here"),
+        );
+    }
+}

@@ -1,0 +1,53 @@
+//! Every authorization request should carry an S256 code_challenge: it is what stops code
+//! injection. Public clients have nothing else, so for them it is an error; for
+//! confidential clients current best practice still asks for it.
+
+use super::{Finding, Invariant};
+use crate::model::Run;
+use crate::model::role::Role;
+use crate::syntax::Severity;
+use crate::syntax::front_matter::{ClientType, PkcePolicy};
+
+pub const INVARIANT: Invariant = Invariant {
+    id: "pkce_required",
+    severity: Severity::Error,
+    reference: "RFC 9700 §2.1.1",
+    statement: "the authorization request carries an S256 code_challenge (error for public clients, warning otherwise)",
+    check,
+};
+
+fn check(run: &Run, findings: &mut Vec<Finding>) {
+    for transaction in &run.transactions {
+        // An attacker's own request is not the client's conformance problem.
+        if run.step(transaction.request).from_role == Role::Attacker {
+            continue;
+        }
+        let problem = match (
+            &transaction.code_challenge,
+            transaction.code_challenge_method.as_deref(),
+        ) {
+            (None, _) => "carries no code_challenge",
+            (Some(_), Some("S256")) => continue,
+            (Some(_), Some("plain")) => "uses code_challenge_method `plain` instead of `S256`",
+            (Some(_), _) => "carries a code_challenge without `code_challenge_method=S256`",
+        };
+        let client = transaction
+            .client_id
+            .as_deref()
+            .and_then(|id| run.world.registration(id));
+        let public = client.is_some_and(|c| c.client_type == ClientType::Public);
+        let demanded = public || run.world.pkce == PkcePolicy::Required;
+        let who = if public { "public client" } else { "client" };
+        let mut finding = Finding::new(
+            transaction.request,
+            format!(
+                "the authorization request of {who} `{}` {problem}",
+                transaction.client_id.as_deref().unwrap_or("?")
+            ),
+        );
+        if !demanded {
+            finding = finding.severity(Severity::Warning);
+        }
+        findings.push(finding);
+    }
+}

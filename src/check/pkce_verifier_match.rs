@@ -1,0 +1,67 @@
+//! With PKCE the code is only redeemable by whoever holds the verifier behind the
+//! challenge; the AS recomputes S256 and compares, so a stolen or injected code is useless.
+
+use super::{Finding, Invariant};
+use crate::model::{Run, s256};
+use crate::syntax::Severity;
+
+pub const INVARIANT: Invariant = Invariant {
+    id: "pkce_verifier_match",
+    severity: Severity::Error,
+    reference: "RFC 7636 §4.6",
+    statement: "when a code_challenge was sent, the token request's code_verifier must match it",
+    check,
+};
+
+fn check(run: &Run, findings: &mut Vec<Finding>) {
+    for redemption in &run.redemptions {
+        let (Some(code), Some(answer)) = (&redemption.code, &redemption.response) else {
+            continue;
+        };
+        let Some(challenge) = &code.code_challenge else {
+            continue;
+        };
+        let verifier = run.step(redemption.request).params.get("code_verifier");
+        let plain = code.code_challenge_method.as_deref() == Some("plain");
+        let problem = match verifier {
+            None => "carries no code_verifier".to_string(),
+            Some(v) => {
+                let computed = if plain { v.to_string() } else { s256(v) };
+                if &computed == challenge {
+                    continue;
+                }
+                format!(
+                    "carries code_verifier `{v}`, whose S256 is `{computed}`, not the challenge `{challenge}`"
+                )
+            }
+        };
+        let request = run.transactions[code.transaction].request;
+        let finding = if answer.issued() {
+            Finding::new(
+                answer.step,
+                format!(
+                    "tokens issued for code `{}` although the token request ({}) {problem} sent at {}",
+                    code.value,
+                    run.line(redemption.request),
+                    run.line(request)
+                ),
+            )
+        } else if answer.error.as_deref() != Some("invalid_grant") {
+            Finding::new(
+                answer.step,
+                format!(
+                    "PKCE failure refused with `{}`; a correct AS answers `invalid_grant`",
+                    answer.error.as_deref().unwrap_or("?")
+                ),
+            )
+            .severity(Severity::Warning)
+        } else {
+            continue;
+        };
+        findings.push(
+            finding
+                .related(redemption.request, "token request here")
+                .related(request, "code_challenge sent here"),
+        );
+    }
+}

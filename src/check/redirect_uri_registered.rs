@@ -1,0 +1,46 @@
+//! The AS goes on with an authorization request only if its redirect_uri exactly matches
+//! one registered for the client (no prefix or pattern matching), so codes are only ever
+//! delivered where the client said they may go.
+
+use super::{Finding, Invariant};
+use crate::model::Run;
+use crate::syntax::Severity;
+
+pub const INVARIANT: Invariant = Invariant {
+    id: "redirect_uri_registered",
+    severity: Severity::Error,
+    reference: "RFC 9700 §2.1, §4.1; RFC 6749 §3.1.2",
+    statement: "the authorization request's redirect_uri exactly matches a registered one",
+    check,
+};
+
+fn check(run: &Run, findings: &mut Vec<Finding>) {
+    for transaction in &run.transactions {
+        let Some(continued) = transaction.continued_at else {
+            continue;
+        };
+        let Some(client_id) = &transaction.client_id else {
+            continue;
+        };
+        let Some(client) = run.world.registration(client_id) else {
+            continue;
+        };
+        let Some(uri) = &transaction.redirect_uri else {
+            continue;
+        };
+        if client.redirect_uris.contains(uri) {
+            continue;
+        }
+        findings.push(
+            Finding::new(
+                continued,
+                format!(
+                    "the AS goes on with the request of {} although its redirect_uri `{uri}` is not registered for `{client_id}` (registered: {})",
+                    run.line(transaction.request),
+                    client.redirect_uris.join(", ")
+                ),
+            )
+            .related(transaction.request, "unregistered redirect_uri requested here"),
+        );
+    }
+}

@@ -1,0 +1,66 @@
+//! Access never grows along the way: the user consents to at most what was requested, and
+//! the tokens carry at most what the user consented to.
+
+use super::{Finding, Invariant};
+use crate::model::Run;
+use crate::syntax::Severity;
+
+pub const INVARIANT: Invariant = Invariant {
+    id: "scope_not_widened",
+    severity: Severity::Error,
+    reference: "RFC 6749 §3.3",
+    statement: "granted scope ⊆ consented scope ⊆ requested scope",
+    check,
+};
+
+fn extra<'a>(wider: &'a [String], narrower: &[String]) -> Vec<&'a str> {
+    wider
+        .iter()
+        .filter(|s| !narrower.contains(s))
+        .map(String::as_str)
+        .collect()
+}
+
+fn check(run: &Run, findings: &mut Vec<Finding>) {
+    for transaction in &run.transactions {
+        for login in transaction.logins.iter().filter(|l| l.authenticated) {
+            let added = extra(&login.scope, &transaction.scope);
+            if !added.is_empty() {
+                findings.push(
+                    Finding::new(
+                        login.step,
+                        format!(
+                            "consent covers `{}`, which the request of {} did not ask for",
+                            added.join(" "),
+                            run.line(transaction.request)
+                        ),
+                    )
+                    .related(transaction.request, "requested scope here"),
+                );
+            }
+        }
+    }
+    for redemption in &run.redemptions {
+        let (Some(code), Some(answer)) = (&redemption.code, &redemption.response) else {
+            continue;
+        };
+        if !answer.issued() {
+            continue;
+        }
+        let added = extra(&answer.scope, &code.scope);
+        if !added.is_empty() {
+            findings.push(
+                Finding::new(
+                    answer.step,
+                    format!(
+                        "tokens granted with scope `{}` beyond the `{}` consented for code `{}`",
+                        added.join(" "),
+                        code.scope.join(" "),
+                        code.value
+                    ),
+                )
+                .related(code.issued_at, "code issued here"),
+            );
+        }
+    }
+}

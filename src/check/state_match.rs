@@ -1,0 +1,62 @@
+//! The client accepts an authorization response only if its `state` is the one it bound
+//! to this user's session; otherwise an attacker can splice its own code into the
+//! victim's session (login CSRF). Acceptance shows as the client redeeming the code.
+
+use super::{Finding, Invariant};
+use crate::model::Run;
+use crate::model::role::Role;
+use crate::syntax::Severity;
+
+pub const INVARIANT: Invariant = Invariant {
+    id: "state_match",
+    severity: Severity::Error,
+    reference: "RFC 6749 §10.12; RFC 9700 §4.7",
+    statement: "the client accepts an authorization response only if its state equals the state bound to this user's session",
+    check,
+};
+
+fn check(run: &Run, findings: &mut Vec<Finding>) {
+    for redemption in &run.redemptions {
+        if run.step(redemption.request).from_role != Role::Client {
+            continue;
+        }
+        let Some(callback) = redemption.callback.map(|c| &run.callbacks[c]) else {
+            continue;
+        };
+        let code = callback.code.as_deref().unwrap_or("?");
+        let problem = match (&callback.state, &callback.session_state) {
+            (Some(got), Some((bound, _))) if got == bound => continue,
+            (Some(got), Some((bound, _))) => {
+                format!(
+                    "carried state `{got}` but the session of `{}` is bound to `{bound}`",
+                    callback.browser
+                )
+            }
+            (None, Some((bound, _))) => {
+                format!("carried no state, but the session is bound to `{bound}`")
+            }
+            (Some(got), None) => {
+                format!(
+                    "carried state `{got}`, but the session of `{}` has no state bound to it",
+                    callback.browser
+                )
+            }
+            (None, None) => {
+                "carried no state, and the client bound none to the session".to_string()
+            }
+        };
+        let mut finding = Finding::new(
+            redemption.request,
+            format!(
+                "`{}` redeems code `{code}` although the authorization response it arrived with ({}) {problem}",
+                redemption.requester,
+                run.line(callback.step),
+            ),
+        )
+        .related(callback.step, "the authorization response arrives here");
+        if let Some((_, bound_at)) = &callback.session_state {
+            finding = finding.related(*bound_at, "state bound to the session here");
+        }
+        findings.push(finding);
+    }
+}

@@ -1,0 +1,81 @@
+//! Roles: what part of the protocol a participant plays. The seed's four names bind
+//! automatically; any other name binds with `participant NAME as ROLE`.
+
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// The user's browser running the client's front end (`fe`): carries redirects,
+    /// holds the session in which the client binds `state` and the PKCE verifier.
+    Browser,
+    /// The client's back end (`be`): redirect_uri handler, holds the client credentials,
+    /// redeems codes; in the seed it also serves the API.
+    Client,
+    /// The authorization server's login and consent page (`auth_server_fe`).
+    LoginPage,
+    /// The authorization server's endpoints (`auth_server_be`): authorize and token.
+    AuthorizationServer,
+    /// A resource server separate from the client (`rs`).
+    ResourceServer,
+    /// Knows only what it generated or observed; may inject messages.
+    Attacker,
+}
+
+/// Role names accepted after `as`, with the role each stands for.
+pub const ROLE_NAMES: &[(&str, Role)] = &[
+    ("browser", Role::Browser),
+    ("user_agent", Role::Browser),
+    ("user", Role::Browser),
+    ("resource_owner", Role::Browser),
+    ("client", Role::Client),
+    ("client_backend", Role::Client),
+    ("login_page", Role::LoginPage),
+    ("authorization_server", Role::AuthorizationServer),
+    ("resource_server", Role::ResourceServer),
+    ("attacker", Role::Attacker),
+];
+
+impl Role {
+    /// The role a participant has without a declaration, if its name is a known one.
+    pub fn default_for(name: &str) -> Option<Role> {
+        Some(match name {
+            "fe" => Role::Browser,
+            "be" => Role::Client,
+            "auth_server_fe" => Role::LoginPage,
+            "auth_server_be" => Role::AuthorizationServer,
+            "rs" => Role::ResourceServer,
+            "attacker" => Role::Attacker,
+            _ => return None,
+        })
+    }
+
+    pub fn from_keyword(word: &str) -> Option<Role> {
+        ROLE_NAMES
+            .iter()
+            .find(|(name, _)| *name == word)
+            .map(|(_, role)| *role)
+    }
+
+    /// Both halves of the authorization server act as one party towards the client.
+    pub fn is_authorization_server(self) -> bool {
+        matches!(self, Role::AuthorizationServer | Role::LoginPage)
+    }
+
+    /// A party the user's browser (or an attacker's) represents.
+    pub fn is_user_agent(self) -> bool {
+        matches!(self, Role::Browser | Role::Attacker)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Role::Browser => "browser",
+            Role::Client => "client",
+            Role::LoginPage => "login_page",
+            Role::AuthorizationServer => "authorization_server",
+            Role::ResourceServer => "resource_server",
+            Role::Attacker => "attacker",
+        })
+    }
+}

@@ -1,0 +1,114 @@
+//! The world a flow runs in: registrations, users, policies and clock settings, built
+//! from the front matter over defaults that make the seed flow work unchanged.
+
+use crate::syntax::front_matter::{
+    ClientConfig, ClientType, FrontMatter, PkcePolicy, parse_duration,
+};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Client {
+    pub id: String,
+    pub secret: Option<String>,
+    pub client_type: ClientType,
+    pub redirect_uris: Vec<String>,
+    pub scope: String,
+    pub uses_pkce: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct User {
+    pub name: String,
+    pub password: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct World {
+    /// The client the flow's `fe`/`be` (or `as client` participants) act for.
+    pub client: Client,
+    /// Every registration the authorization server knows, `client` first.
+    pub registrations: Vec<Client>,
+    pub users: Vec<User>,
+    pub scopes: Vec<String>,
+    pub pkce: PkcePolicy,
+    pub code_lifetime: u64,
+    pub token_lifetime: u64,
+}
+
+pub const DEFAULT_CLIENT_ID: &str = "client-1";
+pub const DEFAULT_REDIRECT_URI: &str = "https://client.example/callback";
+
+impl World {
+    /// Builds the world; the error names the front matter key whose value is invalid.
+    pub fn from_front_matter(front: Option<&FrontMatter>) -> Result<World, (String, String)> {
+        let default = FrontMatter::default();
+        let front = front.unwrap_or(&default);
+        let client = client_from(front.client.as_ref().unwrap_or(&ClientConfig::default()), 1);
+        let mut registrations = vec![client.clone()];
+        for (index, config) in front.clients.iter().enumerate() {
+            registrations.push(client_from(config, index + 2));
+        }
+        let users = if front.users.is_empty() {
+            vec![User {
+                name: "alice".into(),
+                password: "alice-password".into(),
+            }]
+        } else {
+            front
+                .users
+                .iter()
+                .map(|u| User {
+                    name: u.name.clone(),
+                    password: u.password.clone(),
+                })
+                .collect()
+        };
+        let lifetime = |key: &str, value: &Option<String>, default: u64| match value {
+            None => Ok(default),
+            Some(text) => parse_duration(text).ok_or_else(|| {
+                (
+                    key.to_string(),
+                    format!("`{text}` is not a duration like `30s`, `10m` or `1h`"),
+                )
+            }),
+        };
+        Ok(World {
+            client,
+            registrations,
+            users,
+            scopes: front
+                .scopes
+                .clone()
+                .unwrap_or_else(|| vec!["profile".into(), "email".into()]),
+            pkce: front.pkce.unwrap_or(PkcePolicy::Optional),
+            code_lifetime: lifetime("code_lifetime", &front.code_lifetime, 600)?,
+            token_lifetime: lifetime("token_lifetime", &front.token_lifetime, 3600)?,
+        })
+    }
+
+    pub fn registration(&self, client_id: &str) -> Option<&Client> {
+        self.registrations.iter().find(|c| c.id == client_id)
+    }
+}
+
+fn client_from(config: &ClientConfig, n: usize) -> Client {
+    let client_type = config.client_type.unwrap_or(ClientType::Confidential);
+    let secret = match (&config.secret, client_type) {
+        (Some(secret), _) => Some(secret.clone()),
+        (None, ClientType::Confidential) => Some(format!("secret-{n}")),
+        (None, ClientType::Public) => None,
+    };
+    Client {
+        id: config.id.clone().unwrap_or_else(|| format!("client-{n}")),
+        secret,
+        client_type,
+        redirect_uris: config.redirect_uris.clone().unwrap_or_else(|| {
+            if n == 1 {
+                vec![DEFAULT_REDIRECT_URI.into()]
+            } else {
+                vec![format!("https://client{n}.example/callback")]
+            }
+        }),
+        scope: config.scope.clone().unwrap_or_else(|| "profile".into()),
+        uses_pkce: config.pkce.unwrap_or(false),
+    }
+}
