@@ -1,0 +1,114 @@
+//! The flows catalogue: every file under `flows/` must meet its expectation, every
+//! invariant must be shown both violated (`flows/<id>/violated*.flow`) and satisfied
+//! (`flows/<id>/satisfied*.flow`), and the human diagnostics of every flow are
+//! snapshotted so that a change in wording or position is reviewed.
+
+use std::path::{Path, PathBuf};
+
+use authflow::check::{INVARIANTS, verdict};
+use authflow::model::execute;
+use authflow::syntax::{SourceFile, parse, render_diagnostics};
+
+fn flows() -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "flow") {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(Path::new("flows"), &mut out);
+    out.sort();
+    out
+}
+
+struct Checked {
+    report: String,
+    fired: Vec<&'static str>,
+    expected: Option<Vec<String>>,
+    passed: bool,
+}
+
+fn check(path: &Path) -> Checked {
+    let name = path.to_string_lossy().replace('\\', "/");
+    let file = SourceFile::new(&name, std::fs::read_to_string(path).unwrap());
+    let flow = parse(&file).unwrap_or_else(|d| panic!("{}", render_diagnostics(&d, &file, false)));
+    let run = execute(&flow, &file).unwrap_or_else(|d| panic!("{}", render_diagnostics(&d, &file, false)));
+    let verdict = verdict(&flow, &run, false);
+    let diagnostics: Vec<_> = verdict.violations.iter().map(|v| v.to_diagnostic()).collect();
+    let mut fired: Vec<&'static str> = verdict.violations.iter().map(|v| v.id).collect();
+    fired.sort_unstable();
+    fired.dedup();
+    Checked {
+        report: render_diagnostics(&diagnostics, &file, false),
+        fired,
+        expected: verdict.expected.clone(),
+        passed: verdict.passed,
+    }
+}
+
+#[test]
+fn every_flow_meets_its_expectation() {
+    let mut failures = Vec::new();
+    for path in flows() {
+        let checked = check(&path);
+        if !checked.passed {
+            failures.push(format!("{}: expected {:?}, fired {:?}", path.display(), checked.expected, checked.fired));
+        }
+    }
+    assert!(failures.is_empty(), "flows that miss their expectation:\n{}", failures.join("\n"));
+}
+
+#[test]
+fn every_invariant_is_shown_violated_and_satisfied() {
+    let all = flows();
+    let mut missing = Vec::new();
+    for invariant in INVARIANTS {
+        let dir = Path::new("flows").join(invariant.id);
+        let in_dir = |prefix: &str| -> Vec<&PathBuf> {
+            all.iter()
+                .filter(|p| p.parent() == Some(dir.as_path()))
+                .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
+                .collect()
+        };
+        let violated = in_dir("violated");
+        let satisfied = in_dir("satisfied");
+        if violated.is_empty() || satisfied.is_empty() {
+            missing.push(format!("{}: {} violated, {} satisfied flows", invariant.id, violated.len(), satisfied.len()));
+            continue;
+        }
+        for path in violated {
+            let checked = check(path);
+            assert!(checked.fired.contains(&invariant.id), "{} does not fire {}: {:?}", path.display(), invariant.id, checked.fired);
+        }
+        for path in satisfied {
+            let checked = check(path);
+            assert!(!checked.fired.contains(&invariant.id), "{} fires {}", path.display(), invariant.id);
+            assert!(checked.passed, "{} misses its expectation: fired {:?}", path.display(), checked.fired);
+        }
+    }
+    assert!(missing.is_empty(), "invariants without both kinds of flow:\n{}", missing.join("\n"));
+}
+
+#[test]
+fn diagnostics_of_every_flow() {
+    for path in flows() {
+        let checked = check(&path);
+        let name = path.strip_prefix("flows").unwrap().with_extension("").to_string_lossy().replace(['/', '\\'], "__");
+        insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!(format!("check__{name}"), checked.report);
+        });
+    }
+}
+
+#[test]
+fn the_seed_flow_has_no_errors_and_the_two_predicted_warnings() {
+    let checked = check(Path::new("flows/authorization_code.flow"));
+    assert_eq!(checked.fired, ["pkce_required", "token_response_to_requester"]);
+    assert!(checked.passed);
+    assert!(!checked.report.contains("error["), "{}", checked.report);
+}
