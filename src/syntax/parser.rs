@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use nom::bytes::complete::{tag, take_while, take_while1};
 use nom::character::complete::{char, space0};
-use nom::combinator::{opt, peek, recognize};
+use nom::combinator::opt;
 use nom::error::{ErrorKind, ParseError};
 use nom::{IResult, Parser};
 
@@ -496,12 +496,10 @@ fn as_clause<'a>(
     what: &'static str,
 ) -> PResult<'a, Option<Word>> {
     let (after_ws, _) = space0(input)?;
-    let keyword: PResult<'a, &str> = recognize((
-        tag("as"),
-        peek(take_while1(|c: char| c == ' ' || c == '\t')),
-    ))
-    .parse(after_ws);
-    let Ok((rest, _)) = keyword else {
+    let Some(rest) = after_ws
+        .strip_prefix("as")
+        .filter(|r| !r.starts_with(is_name_char))
+    else {
         return Ok((input, None));
     };
     let (rest, _) = space0(rest)?;

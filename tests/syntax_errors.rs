@@ -1,0 +1,176 @@
+//! Every kind of malformed input gets a diagnostic with file:line:column, the offending
+//! line and a caret, and parsing never panics. The snapshots are the user-facing text.
+
+use authflow::syntax::{SourceFile, parse, parse_bytes, render_diagnostics};
+
+fn errors_of(text: &str) -> String {
+    let file = SourceFile::new("bad.flow", text);
+    match parse(&file) {
+        Ok(flow) => panic!("expected a parse error, got {flow:#?}"),
+        Err(diagnostics) => render_diagnostics(&diagnostics, &file, false),
+    }
+}
+
+macro_rules! rejects {
+    ($name:ident, $text:expr, $needle:expr) => {
+        #[test]
+        fn $name() {
+            let report = errors_of($text);
+            assert!(report.contains($needle), "{report}");
+            assert!(report.contains("--> bad.flow:"), "no location in {report}");
+            assert!(report.contains('^'), "no caret in {report}");
+            insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
+                insta::assert_snapshot!(concat!("syntax__", stringify!($name)), report);
+            });
+        }
+    };
+}
+
+rejects!(missing_arrow, "fe be: \"x\"\n", "expected `->`");
+rejects!(
+    missing_target,
+    "fe -> : \"x\"\n",
+    "expected the receiving participant"
+);
+rejects!(
+    missing_colon,
+    "fe -> be \"x\"\n",
+    "expected `:` before the label"
+);
+rejects!(missing_label, "fe -> be:\n", "expected a quoted label");
+rejects!(
+    unclosed_quote,
+    "fe -> be: \"unclosed\n",
+    "unclosed quote in label"
+);
+rejects!(
+    unclosed_quoted_name,
+    "\"Resource Owner -> be\n",
+    "unclosed quote in name"
+);
+rejects!(unknown_escape, "fe -> be: \"a\\nb\"\n", "unknown escape");
+rejects!(tab_in_label, "fe -> be: \"a\tb\"\n", "tab inside a label");
+rejects!(
+    control_character,
+    "fe -> be: \"a\u{7}b\"\n",
+    "control character U+0007"
+);
+rejects!(
+    bidi_override,
+    "fe -> be: \"\u{202E}evil\"\n",
+    "bidirectional control character U+202E"
+);
+rejects!(bidi_isolate_in_name, "f\u{2066}e -> be: \"x\"\n", "U+2066");
+rejects!(unknown_line, "hello world\n", "expected `->` after `hello`");
+rejects!(garbage_line, "!!!\n", "expected a statement");
+rejects!(
+    trailing_garbage,
+    "fe -> be: \"x\" extra\n",
+    "unexpected `extra`"
+);
+rejects!(
+    params_missing_colon,
+    "fe -> be: \"x\" { state \"a\" }\n",
+    "expected `:` after the parameter name"
+);
+rejects!(
+    params_missing_value,
+    "fe -> be: \"x\" { state: }\n",
+    "expected a value"
+);
+rejects!(
+    params_unclosed,
+    "fe -> be: \"x\" { state: a\n",
+    "expected `,` or `}`"
+);
+rejects!(
+    params_repeated,
+    "fe -> be: \"x\" { state: a, state: b }\n",
+    "given twice"
+);
+rejects!(
+    params_bad_separator,
+    "fe -> be: \"x\" { state: a; code: b }\n",
+    "expected `,` or `}`"
+);
+rejects!(bad_duration, "wait 5 days\n", "expected a duration");
+rejects!(
+    duplicate_participant,
+    "participant fe\nparticipant fe\n",
+    "declared twice"
+);
+rejects!(
+    step_without_kind,
+    "fe -> be: \"x\" as\n",
+    "expected a step kind"
+);
+rejects!(blank_quoted_name, "\" \" -> be: \"x\"\n", "cannot be blank");
+rejects!(
+    front_matter_unknown_key,
+    "---\nclient:\n  typ: public\n---\nfe -> be: \"x\"\n",
+    "unknown field `typ`"
+);
+rejects!(
+    front_matter_bad_value,
+    "---\nclient:\n  type: secret\n---\nfe -> be: \"x\"\n",
+    "unknown variant `secret`"
+);
+rejects!(
+    front_matter_unclosed,
+    "---\nexpect: []\nfe -> be: \"x\"\n",
+    "unclosed front matter"
+);
+
+#[test]
+fn every_broken_line_is_reported_in_one_run() {
+    let report = errors_of("fe be: \"x\"\nfe -> be: \"ok\"\nfe -> : \"x\"\n!!\n");
+    assert_eq!(report.matches("error:").count(), 3, "{report}");
+    assert!(
+        report.contains("bad.flow:1:4")
+            && report.contains("bad.flow:3:7")
+            && report.contains("bad.flow:4:1"),
+        "{report}"
+    );
+}
+
+#[test]
+fn invalid_utf8_names_the_byte_offset() {
+    let (file, result) = parse_bytes("bad.flow", b"fe -> be: \"caf\xe9\"\n");
+    let report = render_diagnostics(&result.unwrap_err(), &file, false);
+    assert!(
+        report.contains("invalid UTF-8 at byte offset 14"),
+        "{report}"
+    );
+    assert!(report.contains("bad.flow:1:15"), "{report}");
+}
+
+#[test]
+fn front_matter_errors_point_into_the_file() {
+    let report = errors_of("---\ntitle: x\nclient:\n  typ: public\n---\n");
+    assert!(report.contains("bad.flow:4:3"), "{report}");
+}
+
+#[test]
+fn labels_are_kept_exactly() {
+    let file = SourceFile::new(
+        "ok.flow",
+        "a -> b: \"enter \"\n\"Resource Owner\" -> b: \"say \\\"hi\\\" \\\\o/\"\n",
+    );
+    let flow = parse(&file).unwrap();
+    let labels: Vec<&str> = flow.messages().map(|m| m.label.text.as_str()).collect();
+    assert_eq!(labels, ["enter ", "say \"hi\" \\o/"]);
+    assert_eq!(flow.participant_order(), ["a", "b", "Resource Owner"]);
+}
+
+#[test]
+fn names_may_contain_dashes_dots_and_unicode() {
+    let file = SourceFile::new("ok.flow", "auth-server.v2->клиент:\"x\"\n");
+    let flow = parse(&file).unwrap();
+    assert_eq!(flow.participant_order(), ["auth-server.v2", "клиент"]);
+}
+
+#[test]
+fn crlf_line_endings_are_accepted() {
+    let file = SourceFile::new("ok.flow", "fe -> be: \"a\"\r\nbe -> fe: \"b\"\r\n");
+    assert_eq!(parse(&file).unwrap().messages().count(), 2);
+}
