@@ -1,1 +1,93 @@
-fn main() { divan::main(); }
+//! Rendering cost of the text diagram: the seed, and generated flows large enough that
+//! the per-row work dominates (compare the bytes/s with `cat` on the same output).
+
+use std::io;
+
+use authflow::render::{Arrow, Diagram, TextStyle, render_text, render_text_to_string};
+use divan::Bencher;
+use divan::counter::BytesCount;
+
+fn main() {
+    divan::main();
+}
+
+fn seed() -> Diagram<'static> {
+    let arrows = [
+        (0, 0, "click"),
+        (0, 1, "redirect"),
+        (1, 2, "redirect"),
+        (2, 2, "enter "),
+        (2, 1, "login, permission"),
+        (1, 1, "verify"),
+        (1, 0, "code"),
+        (0, 3, ""),
+        (3, 1, "request token"),
+        (1, 0, "access token"),
+        (0, 3, "access token"),
+        (3, 0, "response"),
+    ];
+    Diagram {
+        participants: vec!["fe", "auth_server_be", "auth_server_fe", "be"],
+        messages: arrows
+            .into_iter()
+            .map(|(from, to, label)| Arrow { from, to, label })
+            .collect(),
+    }
+}
+
+/// Names and labels of a generated flow: message `i` goes from `p(i*7 mod n)` to
+/// `p((i*13+1) mod n)` with label `msg i`.
+struct Generated {
+    names: Vec<String>,
+    labels: Vec<String>,
+}
+
+impl Generated {
+    fn new(messages: usize, participants: usize) -> Generated {
+        Generated {
+            names: (0..participants).map(|i| format!("p{i}")).collect(),
+            labels: (0..messages).map(|i| format!("msg {i}")).collect(),
+        }
+    }
+
+    fn diagram(&self) -> Diagram<'_> {
+        let n = self.names.len();
+        Diagram {
+            participants: self.names.iter().map(String::as_str).collect(),
+            messages: self
+                .labels
+                .iter()
+                .enumerate()
+                .map(|(i, label)| Arrow {
+                    from: i * 7 % n,
+                    to: (i * 13 + 1) % n,
+                    label,
+                })
+                .collect(),
+        }
+    }
+}
+
+fn bench(bencher: Bencher, diagram: &Diagram) {
+    let bytes = render_text_to_string(diagram, TextStyle::default()).len();
+    bencher
+        .counter(BytesCount::new(bytes))
+        .bench_local(|| render_text(diagram, TextStyle::default(), &mut io::sink()));
+}
+
+#[divan::bench]
+fn seed_flow(bencher: Bencher) {
+    bench(bencher, &seed());
+}
+
+#[divan::bench]
+fn messages_1k_participants_20(bencher: Bencher) {
+    let flow = Generated::new(1_000, 20);
+    bench(bencher, &flow.diagram());
+}
+
+#[divan::bench(sample_count = 30)]
+fn messages_10k_participants_50(bencher: Bencher) {
+    let flow = Generated::new(10_000, 50);
+    bench(bencher, &flow.diagram());
+}

@@ -1,1 +1,78 @@
 //! Drawing a flow: the byte-exact box diagram (and later exports).
+//!
+//! Renderers work on a [`Diagram`], not on the syntax tree, so that they can be driven and
+//! tested without a parser, and so that the tree's names are resolved to columns once.
+
+mod row;
+mod text;
+mod width;
+
+use std::collections::HashMap;
+
+pub use text::{render_text, render_text_to_string};
+
+use crate::syntax::Flow;
+
+/// What a sequence diagram shows: participants left to right, then messages top to bottom.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Diagram<'a> {
+    /// The text drawn in each participant's box.
+    pub participants: Vec<&'a str>,
+    pub messages: Vec<Arrow<'a>>,
+}
+
+/// A message, by index into [`Diagram::participants`]; `from == to` is a self-message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Arrow<'a> {
+    pub from: usize,
+    pub to: usize,
+    pub label: &'a str,
+}
+
+/// How the text diagram is drawn. The default is the spec's exact output.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TextStyle {
+    /// Draw boxes, lines and arrow heads with `+ - | > <`, for terminals and files that
+    /// cannot show box drawing characters. Labels are drawn as they are.
+    pub ascii: bool,
+    /// Drop trailing spaces, which editors and linters tend to strip anyway.
+    pub trim: bool,
+}
+
+impl<'a> Diagram<'a> {
+    /// The diagram of a flow: its participants in drawing order, showing their declared
+    /// display text if any, and its messages in order.
+    ///
+    /// When a participant is declared more than once, the first declaration that gives a
+    /// display text wins, as the first declaration is where readers look.
+    pub fn from_flow(flow: &'a Flow) -> Diagram<'a> {
+        let order = flow.participant_order();
+        let index: HashMap<&str, usize> = order.iter().enumerate().map(|(i, &n)| (n, i)).collect();
+        let mut display: HashMap<&str, &str> = HashMap::new();
+        for participant in flow.participants() {
+            if let Some(label) = &participant.display {
+                display
+                    .entry(participant.name.text.as_str())
+                    .or_insert(label.text.as_str());
+            }
+        }
+        let participants = order
+            .iter()
+            .map(|name| display.get(name).copied().unwrap_or(name))
+            .collect();
+        let messages = flow
+            .messages()
+            .filter_map(|message| {
+                Some(Arrow {
+                    from: *index.get(message.from.text.as_str())?,
+                    to: *index.get(message.to.text.as_str())?,
+                    label: &message.label.text,
+                })
+            })
+            .collect();
+        Diagram {
+            participants,
+            messages,
+        }
+    }
+}

@@ -1,0 +1,270 @@
+//! The text renderer against the spec: the seed diagram byte for byte, and snapshots of the
+//! cases the seed does not exercise (each checked by hand against the layout rules).
+
+use authflow::render::{Arrow, Diagram, TextStyle, render_text, render_text_to_string};
+use authflow::syntax::{SourceFile, parse};
+use unicode_width::UnicodeWidthStr;
+
+const SEED: &str = include_str!("fixtures/seed_diagram.txt");
+
+const TRIM: TextStyle = TextStyle {
+    ascii: false,
+    trim: true,
+};
+
+const ASCII: TextStyle = TextStyle {
+    ascii: true,
+    trim: false,
+};
+
+fn diagram<'a>(participants: &[&'a str], messages: &[(usize, usize, &'a str)]) -> Diagram<'a> {
+    Diagram {
+        participants: participants.to_vec(),
+        messages: messages
+            .iter()
+            .map(|&(from, to, label)| Arrow { from, to, label })
+            .collect(),
+    }
+}
+
+/// The seed flow, built by hand.
+fn seed() -> Diagram<'static> {
+    diagram(
+        &["fe", "auth_server_be", "auth_server_fe", "be"],
+        &[
+            (0, 0, "click"),
+            (0, 1, "redirect"),
+            (1, 2, "redirect"),
+            (2, 2, "enter "),
+            (2, 1, "login, permission"),
+            (1, 1, "verify"),
+            (1, 0, "code"),
+            (0, 3, ""),
+            (3, 1, "request token"),
+            (1, 0, "access token"),
+            (0, 3, "access token"),
+            (3, 0, "response"),
+        ],
+    )
+}
+
+/// Renders in the default style after checking what holds for every diagram: all rows
+/// as wide as the canvas, and the other styles only differing where they should.
+fn render(diagram: &Diagram) -> String {
+    let out = render_text_to_string(diagram, TextStyle::default());
+    let widths: Vec<usize> = out.lines().map(UnicodeWidthStr::width).collect();
+    assert!(
+        widths.windows(2).all(|w| w[0] == w[1]),
+        "ragged rows: {widths:?}"
+    );
+    assert!(
+        out.lines().all(|line| line.ends_with(' ')),
+        "no trailing blank column"
+    );
+
+    let trimmed: String = out
+        .lines()
+        .map(|line| line.trim_end_matches(' ').to_owned() + "\n")
+        .collect();
+    assert_eq!(render_text_to_string(diagram, TRIM), trimmed);
+
+    let ascii = render_text_to_string(diagram, ASCII);
+    let unicode: String = ascii_chars(&out);
+    assert_eq!(ascii, unicode);
+    out
+}
+
+/// The default output with its drawing characters replaced by the ASCII style's.
+fn ascii_chars(out: &str) -> String {
+    out.chars()
+        .map(|c| match c {
+            '─' => '-',
+            '│' => '|',
+            '┌' | '┐' | '└' | '┘' => '+',
+            '▶' => '>',
+            '◀' => '<',
+            c => c,
+        })
+        .collect()
+}
+
+macro_rules! snapshot {
+    ($name:literal, $out:expr) => {
+        insta::with_settings!(
+            { snapshot_path => "../snapshots", prepend_module_to_snapshot => false },
+            { insta::assert_snapshot!($name, $out) }
+        )
+    };
+}
+
+#[test]
+fn seed_built_by_hand_renders_byte_for_byte() {
+    let mut out = Vec::new();
+    render_text(&seed(), TextStyle::default(), &mut out).unwrap();
+    assert_eq!(String::from_utf8(out).unwrap(), SEED);
+}
+
+#[test]
+fn seed_flow_file_renders_byte_for_byte() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/flows/authorization_code.flow");
+    let text = std::fs::read_to_string(path).unwrap();
+    let file = SourceFile::new(path, text);
+    let flow = parse(&file).unwrap_or_else(|errors| panic!("{errors:?}"));
+    let diagram = Diagram::from_flow(&flow);
+    assert_eq!(render(&diagram), SEED);
+}
+
+#[test]
+fn declared_display_text_is_drawn_in_the_box() {
+    let file = SourceFile::new(
+        "display.flow",
+        "participant authz \"Authorization Server\"\nclient -> authz: \"hi\"\n",
+    );
+    let flow = parse(&file).unwrap_or_else(|errors| panic!("{errors:?}"));
+    let diagram = Diagram::from_flow(&flow);
+    assert_eq!(diagram.participants, ["Authorization Server", "client"]);
+    assert_eq!(
+        diagram.messages,
+        [Arrow {
+            from: 1,
+            to: 0,
+            label: "hi"
+        }]
+    );
+}
+
+#[test]
+fn seed_ascii() {
+    snapshot!("render_ascii", render_text_to_string(&seed(), ASCII));
+}
+
+#[test]
+fn seed_trimmed() {
+    let out = render_text_to_string(&seed(), TRIM);
+    assert!(out.lines().all(|line| !line.ends_with(' ')));
+    snapshot!("render_trim", out);
+}
+
+#[test]
+fn ascii_and_trim_together() {
+    let both = TextStyle {
+        ascii: true,
+        trim: true,
+    };
+    let out = render_text_to_string(&seed(), both);
+    let expected: String = render_text_to_string(&seed(), ASCII)
+        .lines()
+        .map(|line| line.trim_end().to_owned() + "\n")
+        .collect();
+    assert_eq!(out, expected);
+    assert!(out.is_ascii());
+}
+
+#[test]
+fn cyrillic_labels() {
+    let d = diagram(
+        &["клиент", "сервер"],
+        &[(0, 1, "запрос кода"), (1, 1, "проверка"), (1, 0, "код")],
+    );
+    snapshot!("render_cyrillic", render(&d));
+}
+
+#[test]
+fn cjk_and_emoji_in_names_and_labels() {
+    let d = diagram(
+        &["利用者", "🔑 vault", "認可サーバー"],
+        &[
+            (0, 1, "開く 🔓"),
+            (1, 2, "トークン要求"),
+            (2, 2, "検証 ✅"),
+            (2, 0, "👩\u{200D}💻 done"),
+        ],
+    );
+    snapshot!("render_cjk_emoji", render(&d));
+}
+
+#[test]
+fn label_spanning_several_gaps_grows_the_rightmost() {
+    let d = diagram(
+        &["a", "b", "c", "d"],
+        &[
+            (0, 3, "a label far wider than the three gaps it spans"),
+            (2, 0, "then wider than two"),
+            (1, 3, "漢字 crossing a lifeline"),
+        ],
+    );
+    snapshot!("render_multi_gap", render(&d));
+}
+
+#[test]
+fn self_message_on_the_last_participant_widens_the_canvas() {
+    let d = diagram(
+        &["client", "server"],
+        &[
+            (0, 1, "hi"),
+            (1, 1, "a long thought of the server"),
+            (1, 1, ""),
+        ],
+    );
+    snapshot!("render_self_last", render(&d));
+}
+
+#[test]
+fn odd_box_widths() {
+    let d = diagram(
+        &["a", "odd", "x", "fives"],
+        &[(0, 1, "1"), (1, 2, "22"), (2, 3, "333"), (3, 0, "back")],
+    );
+    snapshot!("render_odd_boxes", render(&d));
+}
+
+#[test]
+fn single_participant() {
+    let d = diagram(&["solo"], &[(0, 0, "think"), (0, 0, "again")]);
+    snapshot!("render_single", render(&d));
+}
+
+#[test]
+fn single_participant_without_messages() {
+    let d = diagram(&["x"], &[]);
+    snapshot!("render_single_no_messages", render(&d));
+}
+
+#[test]
+fn empty_labels_and_names() {
+    let d = diagram(
+        &["", "b"],
+        &[(0, 1, ""), (1, 0, ""), (0, 0, ""), (1, 1, "")],
+    );
+    snapshot!("render_empty_labels", render(&d));
+}
+
+#[test]
+fn empty_diagram_draws_nothing() {
+    assert_eq!(
+        render_text_to_string(&Diagram::default(), TextStyle::default()),
+        ""
+    );
+    assert_eq!(
+        render_text_to_string(&diagram(&[], &[(0, 1, "x")]), TRIM),
+        ""
+    );
+}
+
+#[test]
+fn hostile_input_does_not_panic() {
+    let huge = "W".repeat(5000);
+    let d = diagram(
+        &["a\tb", "\u{301}", "e\u{301}", &huge],
+        &[
+            (0, 9, "nobody"),
+            (usize::MAX, 0, "nobody"),
+            (3, 3, "line\nbreak"),
+            (0, 3, &huge),
+            (1, 2, "\u{1b}[31mred"),
+        ],
+    );
+    let out = render(&d);
+    assert!(!out.contains('\u{1b}'));
+    assert_eq!(out.lines().count(), 3 + 4 + 3 + 3 + 3);
+}
