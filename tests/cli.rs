@@ -1,0 +1,250 @@
+//! The command line as users meet it: exit codes, streams, formats.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn authflow() -> Command {
+    let mut command = Command::cargo_bin("authflow").unwrap();
+    command.env("NO_COLOR", "1");
+    command
+}
+
+const SEED: &str = "flows/authorization_code.flow";
+
+fn seed_diagram() -> String {
+    std::fs::read_to_string("tests/fixtures/seed_diagram.txt").unwrap()
+}
+
+#[test]
+fn render_prints_the_seed_diagram_byte_for_byte() {
+    authflow()
+        .args(["render", SEED])
+        .assert()
+        .success()
+        .stdout(seed_diagram());
+}
+
+#[test]
+fn render_reads_standard_input() {
+    let source = std::fs::read_to_string(SEED).unwrap();
+    authflow()
+        .args(["render", "-"])
+        .write_stdin(source.clone())
+        .assert()
+        .success()
+        .stdout(seed_diagram());
+    authflow()
+        .arg("render")
+        .write_stdin(source)
+        .assert()
+        .success()
+        .stdout(seed_diagram());
+}
+
+#[test]
+fn render_writes_to_a_file() {
+    let dir = std::env::temp_dir().join(format!("authflow-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("seed.txt");
+    authflow()
+        .args(["render", SEED, "-o"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout("");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), seed_diagram());
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn render_trim_and_ascii() {
+    let output = authflow()
+        .args(["render", "--ascii", "--trim", SEED])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.is_ascii());
+    assert!(text.lines().all(|l| !l.ends_with(' ')));
+    assert_eq!(text.lines().count(), seed_diagram().lines().count());
+}
+
+#[test]
+fn malformed_input_exits_2_with_location_and_caret() {
+    authflow()
+        .arg("render")
+        .write_stdin("fe -> be: \"ok\"\nfe -> be \"x\"\n")
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("--> <stdin>:2:10").and(predicate::str::contains("^")));
+}
+
+#[test]
+fn missing_file_exits_2() {
+    authflow()
+        .args(["check", "flows/no-such.flow"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read `flows/no-such.flow`"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    authflow().arg("frobnicate").assert().code(2);
+    authflow()
+        .args(["check", SEED, "--format", "yaml"])
+        .assert()
+        .code(2);
+    authflow()
+        .args(["check", SEED, "--deny", "errors"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn help_and_version() {
+    authflow()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Examples:"));
+    authflow()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn seed_is_conformant_with_two_warnings() {
+    authflow()
+        .args(["check", SEED])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("warning[pkce_required]"))
+        .stdout(predicate::str::contains(
+            "warning[token_response_to_requester]",
+        ))
+        .stdout(predicate::str::contains(
+            "conformant (0 error(s), 2 warning(s))",
+        ));
+}
+
+#[test]
+fn deny_warnings_fails_the_seed() {
+    authflow()
+        .args(["check", "--deny", "warnings", SEED])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn violations_exit_1() {
+    authflow()
+        .arg("check")
+        .arg("-")
+        .write_stdin(
+            std::fs::read_to_string(SEED)
+                .unwrap()
+                .replace("\"code\"", "\"code\" { state: \"forged\" }"),
+        )
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("error[state_match]"))
+        .stdout(predicate::str::contains("--> <stdin>:9:1"));
+}
+
+#[test]
+fn json_output() {
+    let output = authflow()
+        .args(["check", "--format", "json", SEED])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let file = &value[0];
+    assert_eq!(file["file"], SEED);
+    assert_eq!(file["conformant"], true);
+    let violations = file["violations"].as_array().unwrap();
+    assert_eq!(violations.len(), 2);
+    assert_eq!(violations[0]["id"], "pkce_required");
+    assert_eq!(violations[0]["severity"], "warning");
+    assert_eq!(violations[0]["line"], 2);
+    assert_eq!(violations[0]["column"], 1);
+    assert_eq!(violations[0]["reference"], "RFC 9700 §2.1.1");
+    assert_eq!(violations[1]["id"], "token_response_to_requester");
+    assert_eq!(violations[1]["line"], 10);
+}
+
+#[test]
+fn junit_output_has_one_testcase_per_file() {
+    let output = authflow()
+        .args(["check", "--format", "junit", "--deny", "warnings", SEED])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.starts_with("<?xml"));
+    assert_eq!(text.matches("<testcase ").count(), 1);
+    assert!(
+        text.contains("<failure message=\"0 error(s), 2 warning(s)\">"),
+        "{text}"
+    );
+    assert!(
+        text.contains("flows/authorization_code.flow:2:1: warning[pkce_required]"),
+        "{text}"
+    );
+}
+
+#[test]
+fn participants_without_a_role_are_input_errors() {
+    authflow()
+        .arg("check")
+        .arg("-")
+        .write_stdin("fe -> mystery: \"hello\"\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "participant `mystery` has no role",
+        ))
+        .stderr(predicate::str::contains("<stdin>:1:7"));
+}
+
+#[test]
+fn unknown_expectation_ids_are_input_errors() {
+    authflow()
+        .arg("check")
+        .arg("-")
+        .write_stdin("---\nexpect: [state_mtach]\n---\nfe -> be: \"x\"\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "`state_mtach` is not an invariant id",
+        ))
+        .stderr(predicate::str::contains("<stdin>:2:10"));
+}
+
+#[test]
+fn unknown_parameters_are_input_errors() {
+    authflow()
+        .arg("check")
+        .arg("-")
+        .write_stdin("fe -> auth_server_be: \"redirect\" { stat: x }\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown parameter `stat`"));
+}
+
+#[test]
+fn output_is_deterministic() {
+    let first = authflow()
+        .args(["check", "--format", "json", "flows"])
+        .output()
+        .unwrap();
+    let second = authflow()
+        .args(["check", "--format", "json", "flows"])
+        .output()
+        .unwrap();
+    assert_eq!(first.stdout, second.stdout);
+    assert!(!first.stdout.is_empty());
+}
