@@ -109,6 +109,9 @@ pub struct Violation {
     pub severity: Severity,
     pub span: Span,
     pub message: String,
+    /// Beside the caret: how the model read the message (`token response`), which is
+    /// what a reader needs to follow the explanation.
+    pub label: String,
     pub related: Vec<(Span, String)>,
     pub reference: &'static str,
 }
@@ -119,7 +122,7 @@ impl Violation {
             .with_note(format!("note: {}", self.reference));
         diagnostic.severity = self.severity;
         diagnostic.code = Some(self.id.to_string());
-        diagnostic.label = "here".to_string();
+        diagnostic.label = self.label.clone();
         diagnostic.related = self.related.clone();
         diagnostic
     }
@@ -138,6 +141,7 @@ pub fn check_run(run: &Run) -> Vec<Violation> {
                 severity: finding.severity.unwrap_or(invariant.severity),
                 span: step.span,
                 message: finding.message,
+                label: step.kind.name().replace('_', " "),
                 related: finding
                     .related
                     .iter()
