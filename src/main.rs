@@ -13,6 +13,8 @@ Examples:
   authflow render --ascii --trim flow.flow -o flow.txt   plain ASCII, no trailing spaces
   authflow check flows/                                  check every *.flow under flows/
   authflow check --format json --deny warnings a.flow    machine-readable, strict
+  authflow trace flows/authorization_code.flow           what each message was read as and carried
+  authflow invariants                                    the rules, with their RFC references
   authflow fmt --check flows/                            verify canonical formatting
   authflow docs --check README.md                        verify diagrams in Markdown are fresh
 
@@ -63,6 +65,14 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
     },
+    /// Show the replay: the protocol step each message was read as and what it carried
+    Trace {
+        /// The flow file, or `-` for standard input
+        #[arg(default_value = "-")]
+        file: PathBuf,
+    },
+    /// List the invariants `check` enforces, with their RFC references
+    Invariants,
     /// Rewrite flow files in canonical form
     Fmt {
         /// Flow files, or directories searched recursively for `*.flow`
@@ -112,6 +122,8 @@ fn main() -> ExitCode {
             deny,
             color,
         } => cli::check::run(&paths, format, deny.is_some(), color),
+        Command::Trace { file } => cli::trace::run(&file),
+        Command::Invariants => cli::invariants::run(),
         Command::Fmt { paths, check } => cli::fmt::run(&paths, check),
         Command::Docs { files, check } => cli::docs::run(&files, check),
     };

@@ -248,3 +248,54 @@ fn output_is_deterministic() {
     assert_eq!(first.stdout, second.stdout);
     assert!(!first.stdout.is_empty());
 }
+
+#[test]
+fn trace_shows_the_seed_classified_as_the_spec_table() {
+    let output = authflow().args(["trace", SEED]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    let steps: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .filter(|l| {
+            !l.starts_with(' ')
+                || l.trim_start()
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_digit())
+        })
+        .map(|l| l.split_whitespace().nth(2).unwrap())
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "user_action",
+            "authorization_request",
+            "login_page",
+            "enter_credentials",
+            "login",
+            "verify",
+            "authorization_response",
+            "callback",
+            "token_request",
+            "token_response",
+            "api_request",
+            "api_response"
+        ]
+    );
+    insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
+        insta::assert_snapshot!("trace__authorization_code", text);
+    });
+}
+
+#[test]
+fn invariants_lists_all_twenty_with_references() {
+    let output = authflow().arg("invariants").output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(
+        text.matches(" (error)").count() + text.matches(" (warning)").count(),
+        20
+    );
+    assert!(text.contains("pkce_verifier_match (error)\n    when a code_challenge was sent"));
+    assert!(text.contains("RFC 7636 §4.6"));
+}

@@ -1,7 +1,7 @@
 //! `authflow check`: parse, execute and judge each flow, then report in the chosen format.
 
 use std::fmt::Write as _;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use authflow::check::{Verdict, validate_expectation, verdict};
@@ -9,7 +9,7 @@ use authflow::model::execute;
 use authflow::syntax::{Diagnostic, SourceFile, render_diagnostics};
 use serde::Serialize;
 
-use super::{Outcome, expand_flow_paths, load_flow, stderr_color};
+use super::{Outcome, expand_flow_paths, load_flow, stderr_color, write_stdout};
 use crate::{Color, Format};
 
 /// One checked file.
@@ -46,15 +46,7 @@ pub fn run(paths: &[PathBuf], format: Format, deny_warnings: bool, color: Color)
         Format::Json => json(&checked, deny_warnings),
         Format::Junit => junit(&checked),
     };
-    let mut stdout = std::io::stdout().lock();
-    if stdout
-        .write_all(report.as_bytes())
-        .and_then(|()| stdout.flush())
-        .is_err()
-    {
-        return worst.max(Outcome::InputError);
-    }
-    worst
+    worst.max(write_stdout(&report))
 }
 
 fn check_file(path: &std::path::Path, deny_warnings: bool) -> Result<Checked, Outcome> {

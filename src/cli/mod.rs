@@ -4,9 +4,11 @@
 pub mod check;
 pub mod docs;
 pub mod fmt;
+pub mod invariants;
 pub mod render;
+pub mod trace;
 
-use std::io::{IsTerminal, Read};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -60,7 +62,10 @@ pub fn load_flow(path: &Path) -> Result<(SourceFile, Flow), Outcome> {
     match flow {
         Ok(flow) => Ok((file, flow)),
         Err(diagnostics) => {
-            eprint!("{}", render_diagnostics(&diagnostics, &file, stderr_color()));
+            eprint!(
+                "{}",
+                render_diagnostics(&diagnostics, &file, stderr_color())
+            );
             Err(Outcome::InputError)
         }
     }
@@ -100,4 +105,20 @@ fn collect_flows(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Writes a report to standard output; a reader that closed the pipe early is not an error.
+pub fn write_stdout(text: &str) -> Outcome {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Outcome::Success,
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Success,
+        Err(error) => {
+            eprintln!("error: cannot write to standard output: {error}");
+            Outcome::InputError
+        }
+    }
 }

@@ -24,7 +24,9 @@ pub fn run(file: &Path, ascii: bool, trim: bool, output: Option<&Path>) -> Outco
         // A closed pipe (`authflow render x | head`) is the reader's choice, not an error.
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Success,
         Err(error) => {
-            let target = output.map_or("standard output".to_string(), |p| format!("`{}`", p.display()));
+            let target = output.map_or("standard output".to_string(), |p| {
+                format!("`{}`", p.display())
+            });
             eprintln!("error: cannot write to {target}: {error}");
             Outcome::InputError
         }

@@ -1,0 +1,66 @@
+//! `authflow trace`: the replay as the models saw it, message by message: which protocol
+//! step each message was read as and the parameters it carried. For teaching, and for
+//! understanding why the checker said what it said.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use authflow::model::execute;
+use authflow::syntax::render_diagnostics;
+
+use super::{Outcome, load_flow, stderr_color, write_stdout};
+
+pub fn run(path: &Path) -> Outcome {
+    let (file, flow) = match load_flow(path) {
+        Ok(loaded) => loaded,
+        Err(outcome) => return outcome,
+    };
+    let run = match execute(&flow, &file) {
+        Ok(run) => run,
+        Err(diagnostics) => {
+            eprint!(
+                "{}",
+                render_diagnostics(&diagnostics, &file, stderr_color())
+            );
+            return Outcome::InputError;
+        }
+    };
+    let mut out = String::new();
+    let _ = writeln!(out, "{:>5}  {:>6}  {:<24} message", "line", "time", "step");
+    for step in &run.steps {
+        let label = &file.text[step.label_span.start..step.label_span.end];
+        let _ = writeln!(
+            out,
+            "{:>5}  {:>6}  {:<24} {} -> {}: {label}",
+            step.line,
+            clock(step.time),
+            step.kind.name(),
+            step.from,
+            step.to
+        );
+        for carried in step.params.iter() {
+            let overridden = if carried.written_at.is_some() {
+                "  (written in the flow)"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "{:>40}{} = {}{overridden}",
+                "", carried.key, carried.value
+            );
+        }
+        for (key, value) in &step.unknown_to_sender {
+            let _ = writeln!(
+                out,
+                "{:>40}! `{}` does not know {key} `{value}`",
+                "", step.from
+            );
+        }
+    }
+    write_stdout(&out)
+}
+
+fn clock(seconds: u64) -> String {
+    format!("{}:{:02}", seconds / 60, seconds % 60)
+}
