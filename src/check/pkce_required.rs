@@ -18,8 +18,11 @@ pub const INVARIANT: Invariant = Invariant {
 
 fn check(run: &Run, findings: &mut Vec<Finding>) {
     for transaction in &run.transactions {
-        // An attacker's own request is not the client's conformance problem.
-        if run.step(transaction.request).from_role == Role::Attacker {
+        // An attacker's own request is not the client's conformance problem, and a request
+        // the AS refused (`invalid_request`) was handled correctly.
+        if run.step(transaction.request).from_role == Role::Attacker
+            || transaction.refused_at.is_some()
+        {
             continue;
         }
         let problem = match (

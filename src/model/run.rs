@@ -51,6 +51,9 @@ pub struct Transaction {
     pub denied_at: Option<StepId>,
     /// The first step in which the AS went on with the request (login page, response).
     pub continued_at: Option<StepId>,
+    /// The step in which the AS refused the request (error page or error response)
+    /// before going on with it.
+    pub refused_at: Option<StepId>,
 }
 
 impl Transaction {

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use super::params::{Params, SECRET_KEYS, scope_list};
 use super::role::Role;
 use super::run::*;
-use super::step::{Expecting, Hint, StepKind, classify};
+use super::step::{Expecting, Hint, StepKind, classify, error_word};
 use super::world::World;
 use crate::syntax::Message;
 
@@ -399,10 +399,12 @@ impl Simulator {
                 }
             }
             StepKind::LoginPage | StepKind::ErrorPage => {
-                if kind == StepKind::LoginPage
-                    && let Some(t) = self.current_transaction
-                {
-                    self.transactions[t].continued_at.get_or_insert(id);
+                if let Some(t) = self.current_transaction {
+                    let transaction = &mut self.transactions[t];
+                    match kind {
+                        StepKind::LoginPage => transaction.continued_at.get_or_insert(id),
+                        _ => transaction.refused_at.get_or_insert(id),
+                    };
                 }
             }
             StepKind::Login => self.login(id, &params),
@@ -582,7 +584,18 @@ impl Simulator {
     fn authorization_response(&mut self, id: StepId, to: &str, to_role: Role, params: &Params) {
         let transaction = self.current_transaction;
         if let Some(t) = transaction {
-            self.transactions[t].continued_at.get_or_insert(id);
+            let txn = &mut self.transactions[t];
+            match (params.get("error"), txn.continued_at) {
+                (None, _) => {
+                    txn.continued_at.get_or_insert(id);
+                }
+                // An error before the AS went on refuses the request; after it (a denial)
+                // it ends a transaction that was legitimately under way.
+                (Some(_), None) => {
+                    txn.refused_at.get_or_insert(id);
+                }
+                (Some(_), Some(_)) => {}
+            }
             if let Some(code) = params.get("code")
                 && !self.codes.iter().any(|c| c.value == code)
             {
@@ -750,26 +763,6 @@ impl Simulator {
             code_age,
         });
     }
-}
-
-/// The OAuth error code named in a label (`"invalid_grant"`, `"error: access_denied"`).
-fn error_word(label: &str) -> Option<&'static str> {
-    const ERRORS: &[&str] = &[
-        "invalid_request",
-        "invalid_client",
-        "invalid_grant",
-        "unauthorized_client",
-        "unsupported_grant_type",
-        "unsupported_response_type",
-        "invalid_scope",
-        "access_denied",
-        "server_error",
-        "temporarily_unavailable",
-        "invalid_token",
-        "insufficient_scope",
-    ];
-    let label = label.to_lowercase();
-    ERRORS.iter().find(|e| label.contains(*e)).copied()
 }
 
 impl Simulator {

@@ -127,17 +127,18 @@ impl Hint {
     }
 
     pub(crate) fn error(&self) -> bool {
-        self.any(&[
-            "error",
-            "invalid",
-            "denied",
-            "unauthorized",
-            "forbidden",
-            "401",
-            "400",
-            "403",
-            "fail",
-        ])
+        error_word(&self.0).is_some()
+            || self.any(&[
+                "error",
+                "invalid",
+                "denied",
+                "unauthorized",
+                "forbidden",
+                "401",
+                "400",
+                "403",
+                "fail",
+            ])
     }
 }
 
@@ -214,4 +215,24 @@ pub fn classify(
         (_, R::Attacker) => Leak,
         _ => Other,
     }
+}
+
+/// The OAuth error code named in a label (`"invalid_grant"`, `"error: access_denied"`).
+pub fn error_word(label: &str) -> Option<&'static str> {
+    const ERRORS: &[&str] = &[
+        "invalid_request",
+        "invalid_client",
+        "invalid_grant",
+        "unauthorized_client",
+        "unsupported_grant_type",
+        "unsupported_response_type",
+        "invalid_scope",
+        "access_denied",
+        "server_error",
+        "temporarily_unavailable",
+        "invalid_token",
+        "insufficient_scope",
+    ];
+    let label = label.to_lowercase();
+    ERRORS.iter().find(|e| label.contains(*e)).copied()
 }
