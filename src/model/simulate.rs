@@ -470,9 +470,6 @@ impl Simulator {
             .or_default()
             .entry(value.to_string())
             .or_insert(Some(step));
-        if value.starts_with("code-") || self.codes.iter().any(|c| c.value == value) {
-            self.last_code.insert(who.to_string(), value.to_string());
-        }
     }
 
     /// The client prepares an authorization request: fresh state and, for PKCE clients,
