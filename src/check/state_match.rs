@@ -1,6 +1,7 @@
 //! The client accepts an authorization response only if its `state` is the one it bound
 //! to this user's session; otherwise an attacker can splice its own code into the
-//! victim's session (login CSRF). Acceptance shows as the client redeeming the code.
+//! victim's session (login CSRF). Acceptance shows as the client redeeming the code. A
+//! client that sends no state but binds a PKCE verifier relies on PKCE instead.
 
 use super::{Finding, Invariant};
 use crate::model::Run;
@@ -33,7 +34,10 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
                 )
             }
             (None, Some((bound, _))) => {
-                format!("carried no state, but the session is bound to `{bound}`")
+                format!(
+                    "carried no state, but the session of `{}` is bound to `{bound}`",
+                    callback.browser
+                )
             }
             (Some(got), None) => {
                 format!(
@@ -41,9 +45,22 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
                     callback.browser
                 )
             }
-            (None, None) => {
-                "carried no state, and the client bound none to the session".to_string()
+            // A client that binds a PKCE verifier to the session instead of a state may
+            // rely on PKCE against CSRF (RFC 9700 §4.7.1): a planted code fails at the
+            // token endpoint, which `pkce_verifier_match` judges.
+            (None, None)
+                if run
+                    .step(redemption.request)
+                    .params
+                    .get("code_verifier")
+                    .is_some() =>
+            {
+                continue;
             }
+            (None, None) => format!(
+                "carried no state, and the session of `{}` has neither a state nor a PKCE verifier bound to it",
+                callback.browser
+            ),
         };
         let mut finding = Finding::new(
             redemption.request,
