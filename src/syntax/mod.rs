@@ -6,6 +6,7 @@ pub mod span;
 pub use ast::*;
 pub use span::{SourceFile, Span};
 pub mod diagnostic;
+pub mod format;
 pub mod front_matter;
 pub mod parser;
 

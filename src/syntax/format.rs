@@ -1,0 +1,186 @@
+//! The canonical text of a flow, behind `authflow fmt`.
+//!
+//! One canonical form means diffs between flow files show changes of meaning only, never of
+//! spacing. The rules:
+//!
+//! - one statement per line, no indentation, single spaces between tokens:
+//!   `from -> to: "label" as step { key: value, key2: "v" }`,
+//!   `participant name "display" as role`, `wait 11m` (the duration as written);
+//! - names are bare whenever the parser reads them back as the same name, quoted otherwise;
+//!   labels and quoted values are re-escaped (`\"`, `\\`); bare values stay bare, quoted
+//!   ones quoted, `none` stays `none`; an empty `{ }` is dropped, as it means nothing;
+//! - comments are the author's prose: `#` and the text after it as written (`#foo` stays
+//!   `#foo`), only trailing whitespace dropped; a trailing comment is set off by two spaces
+//!   (`stmt  # c`) so it does not read as part of the statement;
+//! - front matter is kept verbatim between `---` lines (YAML block scalars keep trailing
+//!   spaces, so only line endings change);
+//! - LF line endings, no byte order mark, at most one blank line in a row, none at the start
+//!   of the file or at its end, and exactly one final newline (an empty flow is empty).
+
+use std::fmt::Write;
+
+use super::ast::*;
+
+pub fn format_flow(flow: &Flow) -> String {
+    let mut out = String::new();
+    if let Some(front_matter) = &flow.front_matter {
+        out.push_str("---\n");
+        for line in front_matter.yaml.lines() {
+            out.push_str(line);
+            out.push('\n');
+        }
+        out.push_str("---\n");
+    }
+    // A blank line is only written once something follows it, which drops trailing blank
+    // lines; it is never written before the first line of the file. After front matter it
+    // is kept: separating the YAML from the statements is the author's choice.
+    let mut started = flow.front_matter.is_some();
+    let mut blank_pending = false;
+    for line in &flow.lines {
+        match line {
+            Line::Blank => blank_pending = started,
+            Line::Comment(comment) => {
+                flush_blank(&mut out, &mut blank_pending);
+                write_comment(&mut out, comment);
+            }
+            Line::Statement { statement, comment } => {
+                flush_blank(&mut out, &mut blank_pending);
+                write_statement(&mut out, statement);
+                if let Some(comment) = comment {
+                    out.push_str("  ");
+                    write_comment(&mut out, comment);
+                }
+            }
+        }
+        if !matches!(line, Line::Blank) {
+            out.push('\n');
+            started = true;
+        }
+    }
+    out
+}
+
+fn flush_blank(out: &mut String, blank_pending: &mut bool) {
+    if std::mem::take(blank_pending) {
+        out.push('\n');
+    }
+}
+
+fn write_comment(out: &mut String, comment: &Comment) {
+    out.push('#');
+    out.push_str(comment.text.trim_end());
+}
+
+fn write_statement(out: &mut String, statement: &Statement) {
+    match statement {
+        Statement::Participant(participant) => {
+            out.push_str("participant ");
+            write_name(out, &participant.name);
+            if let Some(display) = &participant.display {
+                out.push(' ');
+                write_quoted(out, &display.text);
+            }
+            if let Some(role) = &participant.role {
+                out.push_str(" as ");
+                out.push_str(&role.text);
+            }
+        }
+        Statement::Message(message) => {
+            write_name(out, &message.from);
+            out.push_str(" -> ");
+            write_name(out, &message.to);
+            out.push_str(": ");
+            write_quoted(out, &message.label.text);
+            if let Some(step) = &message.step {
+                out.push_str(" as ");
+                out.push_str(&step.text);
+            }
+            if !message.params.is_empty() {
+                out.push_str(" { ");
+                for (i, param) in message.params.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str(&param.key.text);
+                    out.push_str(": ");
+                    match &param.value {
+                        ParamValue::Quoted(label) => write_quoted(out, &label.text),
+                        ParamValue::Bare(word) => out.push_str(&word.text),
+                        ParamValue::Absent(_) => out.push_str("none"),
+                    }
+                }
+                out.push_str(" }");
+            }
+        }
+        Statement::Wait(wait) => {
+            let _ = write!(out, "wait {}", wait.written);
+        }
+    }
+}
+
+fn write_name(out: &mut String, name: &Name) {
+    if is_bare_name(&name.text) {
+        out.push_str(&name.text);
+    } else {
+        write_quoted(out, &name.text);
+    }
+}
+
+/// Whether the parser reads `text` unquoted back as this very name. A name cannot contain
+/// `>`, so the one place a bare name stops early (a `-` that starts `->`) never arises.
+fn is_bare_name(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '.' || c == '-')
+}
+
+fn write_quoted(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        if c == '"' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::{SourceFile, parse};
+
+    fn fmt(text: &str) -> String {
+        let file = SourceFile::new("t.flow", text);
+        format_flow(&parse(&file).unwrap_or_else(|d| panic!("{d:?}")))
+    }
+
+    #[test]
+    fn spacing_and_quoting() {
+        assert_eq!(
+            fmt("  fe->\"be\" :\"a \\\"b\\\" \\\\\"as callback{state:\"x\",code : none,}  #c  \n"),
+            "fe -> be: \"a \\\"b\\\" \\\\\" as callback { state: \"x\", code: none }  #c\n"
+        );
+        assert_eq!(
+            fmt("participant   \"my app\"   \"App\"  as   client\n"),
+            "participant \"my app\" \"App\" as client\n"
+        );
+        assert_eq!(fmt("wait   1h30m\n"), "wait 1h30m\n");
+        assert_eq!(fmt("fe -> be: \"\" { }\n"), "fe -> be: \"\"\n");
+    }
+
+    #[test]
+    fn blank_lines() {
+        assert_eq!(
+            fmt("\n\n#a\n\n\n\nfe -> be: \"\"\n\n\n"),
+            "#a\n\nfe -> be: \"\"\n"
+        );
+        assert_eq!(fmt(""), "");
+        assert_eq!(fmt("\n \n"), "");
+        assert_eq!(
+            fmt("---\r\ntitle: x\r\n---\r\n\r\nfe -> be: \"\""),
+            "---\ntitle: x\n---\n\nfe -> be: \"\"\n"
+        );
+    }
+}
