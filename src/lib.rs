@@ -6,5 +6,6 @@
 
 pub mod render;
 pub mod check;
+pub mod docs;
 pub mod model;
 pub mod syntax;

@@ -1,8 +1,104 @@
-use std::path::PathBuf;
+//! `authflow docs`: redraw the diagrams of flow blocks in Markdown files, or with `--check`
+//! report the stale ones as `file:line: ...` so editors and CI logs can jump to them.
 
-use super::Outcome;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
-pub fn run(_paths: &[PathBuf], _check: bool) -> Outcome {
-    eprintln!("error: `docs` is not implemented yet");
-    Outcome::InputError
+use authflow::docs::{DocsUpdate, Staleness, update_markdown};
+
+use super::{Outcome, display_name, read_input, stderr_color};
+
+/// Every file is processed even after a failure; the worst outcome decides the exit code.
+pub fn run(files: &[PathBuf], check: bool) -> Outcome {
+    files
+        .iter()
+        .map(|path| update_file(path, check))
+        .max()
+        .unwrap_or(Outcome::Success)
+}
+
+fn update_file(path: &Path, check: bool) -> Outcome {
+    let name = display_name(path);
+    let bytes = match read_input(path) {
+        Ok(bytes) => bytes,
+        Err(outcome) => return outcome,
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let offset = error.utf8_error().valid_up_to();
+            eprintln!("error: `{name}` is not UTF-8 (invalid byte at offset {offset})");
+            return Outcome::InputError;
+        }
+    };
+    let update = match update_markdown(&name, &text) {
+        Ok(update) => update,
+        Err(error) => {
+            eprint!("{}", error.render(stderr_color()));
+            return Outcome::InputError;
+        }
+    };
+    let stdin = path == Path::new("-");
+    if stdin && !check {
+        report(
+            &name,
+            &update,
+            "updated",
+            "inserted",
+            &mut std::io::stderr(),
+        );
+        return write_stdout(&update.text);
+    }
+    if check {
+        report(
+            &name,
+            &update,
+            "is stale",
+            "is missing",
+            &mut std::io::stdout(),
+        );
+        return if update.stale.is_empty() {
+            Outcome::Success
+        } else {
+            Outcome::CheckFailed
+        };
+    }
+    if update.text == text {
+        return Outcome::Success;
+    }
+    if let Err(error) = std::fs::write(path, &update.text) {
+        eprintln!("error: cannot write `{name}`: {error}");
+        return Outcome::InputError;
+    }
+    report(
+        &name,
+        &update,
+        "updated",
+        "inserted",
+        &mut std::io::stdout(),
+    );
+    Outcome::Success
+}
+
+/// One `file:line: diagram ...` line per stale diagram.
+fn report(name: &str, update: &DocsUpdate, outdated: &str, missing: &str, out: &mut dyn Write) {
+    for stale in &update.stale {
+        let what = match stale.kind {
+            Staleness::Outdated => outdated,
+            Staleness::Missing => missing,
+        };
+        let _ = writeln!(out, "{name}:{}: diagram {what}", stale.line);
+    }
+}
+
+fn write_stdout(text: &str) -> Outcome {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Outcome::Success,
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Success,
+        Err(error) => {
+            eprintln!("error: cannot write to standard output: {error}");
+            Outcome::InputError
+        }
+    }
 }
