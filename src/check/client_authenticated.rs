@@ -34,21 +34,25 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
             continue;
         }
         let problem = match sent {
-            None => "without a client secret".to_string(),
-            Some(secret) => format!("with the wrong secret `{secret}`"),
+            None => "carried no client secret".to_string(),
+            Some(secret) => format!("carried the wrong secret `{secret}`"),
         };
         let finding = if answer.issued() {
             Finding::new(
                 answer.step,
                 format!(
-                    "tokens issued to confidential client `{client_id}`, which authenticated {problem} ({}); a correct AS answers `invalid_client`",
+                    "tokens issued to confidential client `{client_id}` although its token request ({}) {problem}; a correct AS answers `invalid_client`",
                     run.line(redemption.request)
                 ),
             )
         } else if answer.error.as_deref() != Some("invalid_client") {
             Finding::new(
                 answer.step,
-                format!("failed client authentication refused with `{}`; RFC 6749 §5.2 calls for `invalid_client`", answer.error.as_deref().unwrap_or("?")),
+                format!(
+                    "the token request ({}) of confidential client `{client_id}` {problem} and is refused with `{}`; RFC 6749 §5.2 calls for `invalid_client`",
+                    run.line(redemption.request),
+                    answer.error.as_deref().unwrap_or("?")
+                ),
             )
             .severity(Severity::Warning)
         } else {

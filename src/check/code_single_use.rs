@@ -15,7 +15,14 @@ pub const INVARIANT: Invariant = Invariant {
 
 fn check(run: &Run, findings: &mut Vec<Finding>) {
     for redemption in &run.redemptions {
-        let (Some(code), Some(&first)) = (&redemption.code, redemption.earlier.first()) else {
+        // Only a redemption that bought tokens used the code up: an attempt the AS refused
+        // (another client's, a wrong verifier) redeemed nothing.
+        let first = redemption.earlier.iter().copied().find(|&earlier| {
+            run.redemptions
+                .iter()
+                .any(|r| r.request == earlier && r.response.as_ref().is_some_and(|a| a.issued()))
+        });
+        let (Some(code), Some(first)) = (&redemption.code, first) else {
             continue;
         };
         let Some(answer) = &redemption.response else {
@@ -34,8 +41,9 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
             Finding::new(
                 answer.step,
                 format!(
-                    "the replayed code `{}` is refused with `{}`; RFC 6749 §5.2 calls for `invalid_grant`",
+                    "the replay of code `{}`, already redeemed at {}, is refused with `{}`; RFC 6749 §5.2 calls for `invalid_grant`",
                     code.value,
+                    run.line(first),
                     answer.error.as_deref().unwrap_or("?")
                 ),
             )

@@ -43,7 +43,10 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
             Finding::new(
                 answer.step,
                 format!(
-                    "redirect_uri mismatch refused with `{}`; a correct AS answers `invalid_grant`",
+                    "the token request ({}) sent {sent} for code `{}`, issued for `{authorized}` ({}), and is refused with `{}`; a correct AS answers `invalid_grant`",
+                    run.line(redemption.request),
+                    code.value,
+                    run.line(request),
                     answer.error.as_deref().unwrap_or("?")
                 ),
             )
