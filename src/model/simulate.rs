@@ -137,6 +137,9 @@ impl Simulator {
             .iter()
             .map(|u| u.password.clone())
             .collect();
+        // The first user is the one the flow is about; further users, like further
+        // registrations, are accounts the attacker holds (e.g. for login CSRF).
+        let attacker_passwords: Vec<String> = passwords.iter().skip(1).cloned().collect();
         let mut config = Vec::new();
         config.extend(client_secret.iter().cloned());
         config.extend(other_secrets.iter().cloned());
@@ -148,7 +151,11 @@ impl Simulator {
             let known: Vec<String> = match role {
                 Role::Client => client_secret.iter().cloned().collect(),
                 Role::Browser | Role::LoginPage => passwords.clone(),
-                Role::Attacker => other_secrets.clone(),
+                Role::Attacker => other_secrets
+                    .iter()
+                    .chain(&attacker_passwords)
+                    .cloned()
+                    .collect(),
                 Role::AuthorizationServer => {
                     let mut all: Vec<String> = self
                         .world
@@ -271,7 +278,12 @@ impl Simulator {
                 self.mistyped_password = true;
             }
             StepKind::Login => {
-                let user = self.world.users.first().cloned();
+                // An attacker logs in to its own account, the first of the further users.
+                let user = match bound.from_role {
+                    Role::Attacker => self.world.users.get(1),
+                    _ => self.world.users.first(),
+                }
+                .cloned();
                 let wrong =
                     self.mistyped_password || hint.any(&["wrong", "invalid", "incorrect", "typo"]);
                 params.set("username", user.as_ref().map(|u| u.name.clone()));
@@ -310,6 +322,7 @@ impl Simulator {
                     params.set("code", response.code.clone());
                     params.set("state", response.state.clone());
                     params.set("error", response.error.clone());
+                    params.set("access_token", response.access_token.clone());
                 }
             }
             StepKind::TokenRequest => {
@@ -338,7 +351,25 @@ impl Simulator {
                 if hint.any(&[
                     "code", "url", "referer", "referrer", "history", "redirect", "callback",
                 ]) {
-                    params.set("code", self.last_code.get(from).cloned());
+                    let code = self.last_code.get(from).cloned();
+                    params.set("code", code.clone());
+                    // A leaked URL (Referer, history) is the whole callback URL: the state
+                    // travels with the code, when the sender has it.
+                    if hint.any(&["url", "referer", "referrer", "history", "callback"]) {
+                        let state = code
+                            .as_ref()
+                            .and_then(|c| {
+                                self.responses
+                                    .iter()
+                                    .rev()
+                                    .find(|r| r.code.as_ref() == Some(c))
+                            })
+                            .and_then(|r| r.state.clone())
+                            .filter(|s| {
+                                self.knowledge.get(from).is_some_and(|k| k.contains_key(s))
+                            });
+                        params.set("state", state);
+                    }
                 }
                 if hint.any(&["token"]) {
                     params.set("access_token", self.last_token.get(from).cloned());
@@ -610,6 +641,22 @@ impl Simulator {
                     code_challenge: txn.code_challenge.clone(),
                     code_challenge_method: txn.code_challenge_method.clone(),
                     scope,
+                });
+            }
+            // A token in the redirect (implicit or hybrid grant) is still one the AS
+            // issued: the API judges it like any other, `no_token_in_front_channel` judges
+            // the way it travelled.
+            if params.get("error").is_none()
+                && let Some(token) = params.get("access_token")
+                && !self.tokens.iter().any(|tk| tk.value == token)
+            {
+                self.tokens.push(Token {
+                    value: token.to_string(),
+                    issued_at: id,
+                    issued_time: self.clock,
+                    client_id: self.transactions[t].client_id.clone(),
+                    code: None,
+                    revoked_at: None,
                 });
             }
         }

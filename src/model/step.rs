@@ -188,10 +188,13 @@ pub fn classify(
         (R::AuthorizationServer, R::LoginPage) => LoginPage,
         (R::AuthorizationServer, _) if expecting.token_response => TokenResponse,
         (R::AuthorizationServer, R::Browser | R::Attacker) if expecting.login => {
-            if hint.error() {
-                ErrorPage
-            } else {
+            if !hint.error() {
                 LoginPage
+            } else if hint.any(&["redirect"]) && !hint.any(&["error page"]) {
+                // An error redirect back to the redirect_uri (RFC 6749 §4.1.2.1), not a page.
+                AuthorizationResponse
+            } else {
+                ErrorPage
             }
         }
         (R::AuthorizationServer | R::LoginPage, R::Browser | R::Client | R::Attacker) => {
