@@ -4,8 +4,8 @@
 //! [`render`] draws it, [`model`] replays it against actor models and [`check`] judges the
 //! run against the protocol invariants.
 
-pub mod render;
 pub mod check;
 pub mod docs;
 pub mod model;
+pub mod render;
 pub mod syntax;

@@ -37,9 +37,14 @@ fn check(path: &Path) -> Checked {
     let name = path.to_string_lossy().replace('\\', "/");
     let file = SourceFile::new(&name, std::fs::read_to_string(path).unwrap());
     let flow = parse(&file).unwrap_or_else(|d| panic!("{}", render_diagnostics(&d, &file, false)));
-    let run = execute(&flow, &file).unwrap_or_else(|d| panic!("{}", render_diagnostics(&d, &file, false)));
+    let run = execute(&flow, &file)
+        .unwrap_or_else(|d| panic!("{}", render_diagnostics(&d, &file, false)));
     let verdict = verdict(&flow, &run, false);
-    let diagnostics: Vec<_> = verdict.violations.iter().map(|v| v.to_diagnostic()).collect();
+    let diagnostics: Vec<_> = verdict
+        .violations
+        .iter()
+        .map(|v| v.to_diagnostic())
+        .collect();
     let mut fired: Vec<&'static str> = verdict.violations.iter().map(|v| v.id).collect();
     fired.sort_unstable();
     fired.dedup();
@@ -57,10 +62,19 @@ fn every_flow_meets_its_expectation() {
     for path in flows() {
         let checked = check(&path);
         if !checked.passed {
-            failures.push(format!("{}: expected {:?}, fired {:?}", path.display(), checked.expected, checked.fired));
+            failures.push(format!(
+                "{}: expected {:?}, fired {:?}",
+                path.display(),
+                checked.expected,
+                checked.fired
+            ));
         }
     }
-    assert!(failures.is_empty(), "flows that miss their expectation:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "flows that miss their expectation:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -78,27 +92,57 @@ fn every_invariant_is_shown_violated_and_satisfied() {
         let violated = in_dir("violated");
         let satisfied = in_dir("satisfied");
         if violated.is_empty() || satisfied.is_empty() {
-            missing.push(format!("{}: {} violated, {} satisfied flows", invariant.id, violated.len(), satisfied.len()));
+            missing.push(format!(
+                "{}: {} violated, {} satisfied flows",
+                invariant.id,
+                violated.len(),
+                satisfied.len()
+            ));
             continue;
         }
         for path in violated {
             let checked = check(path);
-            assert!(checked.fired.contains(&invariant.id), "{} does not fire {}: {:?}", path.display(), invariant.id, checked.fired);
+            assert!(
+                checked.fired.contains(&invariant.id),
+                "{} does not fire {}: {:?}",
+                path.display(),
+                invariant.id,
+                checked.fired
+            );
         }
         for path in satisfied {
             let checked = check(path);
-            assert!(!checked.fired.contains(&invariant.id), "{} fires {}", path.display(), invariant.id);
-            assert!(checked.passed, "{} misses its expectation: fired {:?}", path.display(), checked.fired);
+            assert!(
+                !checked.fired.contains(&invariant.id),
+                "{} fires {}",
+                path.display(),
+                invariant.id
+            );
+            assert!(
+                checked.passed,
+                "{} misses its expectation: fired {:?}",
+                path.display(),
+                checked.fired
+            );
         }
     }
-    assert!(missing.is_empty(), "invariants without both kinds of flow:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "invariants without both kinds of flow:\n{}",
+        missing.join("\n")
+    );
 }
 
 #[test]
 fn diagnostics_of_every_flow() {
     for path in flows() {
         let checked = check(&path);
-        let name = path.strip_prefix("flows").unwrap().with_extension("").to_string_lossy().replace(['/', '\\'], "__");
+        let name = path
+            .strip_prefix("flows")
+            .unwrap()
+            .with_extension("")
+            .to_string_lossy()
+            .replace(['/', '\\'], "__");
         insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
             insta::assert_snapshot!(format!("check__{name}"), checked.report);
         });
@@ -108,7 +152,10 @@ fn diagnostics_of_every_flow() {
 #[test]
 fn the_seed_flow_has_no_errors_and_the_two_predicted_warnings() {
     let checked = check(Path::new("flows/authorization_code.flow"));
-    assert_eq!(checked.fired, ["pkce_required", "token_response_to_requester"]);
+    assert_eq!(
+        checked.fired,
+        ["pkce_required", "token_response_to_requester"]
+    );
     assert!(checked.passed);
     assert!(!checked.report.contains("error["), "{}", checked.report);
 }
