@@ -39,15 +39,26 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
             .as_deref()
             .and_then(|id| run.world.registration(id));
         let public = client.is_some_and(|c| c.client_type == ClientType::Public);
-        let demanded = public || run.world.pkce == PkcePolicy::Required;
+        let required = run.world.pkce == PkcePolicy::Required;
+        let demanded = public || required;
         let who = if public { "public client" } else { "client" };
+        // An AS that requires PKCE and still goes on departs too: say what it should answer.
+        let enforced = match transaction.continued_at {
+            Some(_) if required => {
+                "; the AS requires PKCE and should have answered `invalid_request`"
+            }
+            _ => "",
+        };
         let mut finding = Finding::new(
             transaction.request,
             format!(
-                "the authorization request of {who} `{}` {problem}",
+                "the authorization request of {who} `{}` {problem}{enforced}",
                 transaction.client_id.as_deref().unwrap_or("?")
             ),
         );
+        if let Some(continued) = transaction.continued_at.filter(|_| required) {
+            finding = finding.related(continued, "the AS goes on here");
+        }
         if !demanded {
             finding = finding.severity(Severity::Warning);
         }
