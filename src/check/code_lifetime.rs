@@ -19,21 +19,37 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
             continue;
         };
         let Some(age) = answer.code_age else { continue };
-        if age <= lifetime || !answer.issued() {
+        if age <= lifetime {
             continue;
         }
-        findings.push(
+        let expired = format!(
+            "code `{}`, which is {} old (issued at {}) and expired after {}",
+            code.value,
+            seconds(age),
+            run.line(code.issued_at),
+            seconds(lifetime)
+        );
+        let finding = if answer.issued() {
+            Finding::new(
+                answer.step,
+                format!("tokens issued for {expired}; a correct AS answers `invalid_grant`"),
+            )
+        } else if answer.error.as_deref() != Some("invalid_grant") {
             Finding::new(
                 answer.step,
                 format!(
-                    "tokens issued for code `{}`, which is {} old (issued at {}) and expired after {}",
-                    code.value,
-                    seconds(age),
-                    run.line(code.issued_at),
-                    seconds(lifetime)
+                    "the token request for {expired}, is refused with `{}`; RFC 6749 §5.2 calls for `invalid_grant`",
+                    answer.error.as_deref().unwrap_or("?")
                 ),
             )
-            .related(code.issued_at, "code issued here"),
+            .severity(Severity::Warning)
+        } else {
+            continue;
+        };
+        findings.push(
+            finding
+                .related(code.issued_at, "code issued here")
+                .related(redemption.request, "token request here"),
         );
     }
 }
