@@ -23,34 +23,48 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
         };
         let verifier = run.step(redemption.request).params.get("code_verifier");
         let plain = code.code_challenge_method.as_deref() == Some("plain");
+        let request = run.transactions[code.transaction].request;
         let problem = match verifier {
-            None => "carries no code_verifier".to_string(),
+            None => format!(
+                "carries no code_verifier for the challenge `{challenge}` sent at {}",
+                run.line(request)
+            ),
+            Some(v) if plain => {
+                if v == challenge {
+                    continue;
+                }
+                format!(
+                    "carries code_verifier `{v}`, not the plain challenge `{challenge}` sent at {}",
+                    run.line(request)
+                )
+            }
             Some(v) => {
-                let computed = if plain { v.to_string() } else { s256(v) };
+                let computed = s256(v);
                 if &computed == challenge {
                     continue;
                 }
                 format!(
-                    "carries code_verifier `{v}`, whose S256 is `{computed}`, not the challenge `{challenge}`"
+                    "carries code_verifier `{v}`, whose S256 is `{computed}`, not the challenge `{challenge}` sent at {}",
+                    run.line(request)
                 )
             }
         };
-        let request = run.transactions[code.transaction].request;
         let finding = if answer.issued() {
             Finding::new(
                 answer.step,
                 format!(
-                    "tokens issued for code `{}` although the token request ({}) {problem} sent at {}",
+                    "tokens issued for code `{}` although the token request ({}) {problem}",
                     code.value,
                     run.line(redemption.request),
-                    run.line(request)
                 ),
             )
         } else if answer.error.as_deref() != Some("invalid_grant") {
             Finding::new(
                 answer.step,
                 format!(
-                    "PKCE failure refused with `{}`; a correct AS answers `invalid_grant`",
+                    "the token request ({}) for code `{}` {problem}, and is refused with `{}`; a correct AS answers `invalid_grant`",
+                    run.line(redemption.request),
+                    code.value,
                     answer.error.as_deref().unwrap_or("?")
                 ),
             )
