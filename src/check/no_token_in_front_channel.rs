@@ -16,26 +16,32 @@ pub const INVARIANT: Invariant = Invariant {
 
 fn check(run: &Run, findings: &mut Vec<Finding>) {
     for (id, step) in run.steps.iter().enumerate() {
-        let front_channel = matches!(
-            step.kind,
-            StepKind::AuthorizationRedirect
-                | StepKind::AuthorizationRequest
-                | StepKind::AuthorizationResponse
-                | StepKind::Callback
-        );
-        if !front_channel {
-            continue;
-        }
-        for key in ["access_token", "refresh_token"] {
-            if let Some(token) = step.params.get(key) {
-                findings.push(Finding::new(
-                    id,
-                    format!(
-                        "{key} `{token}` travels in the front channel ({} from `{}` to `{}`)",
-                        step.kind, step.from, step.to
-                    ),
-                ));
+        let how = match step.kind {
+            StepKind::AuthorizationRedirect | StepKind::AuthorizationResponse => {
+                "a redirect through the browser"
             }
+            StepKind::AuthorizationRequest | StepKind::Callback => "a URL the browser requests",
+            _ => continue,
+        };
+        for key in ["access_token", "refresh_token"] {
+            let Some(token) = step.params.get(key) else {
+                continue;
+            };
+            let origin = run.provenance.origin(token).filter(|&at| at != id);
+            let issued = origin.map_or(String::new(), |at| format!(" (from {})", run.line(at)));
+            let mut finding = Finding::new(
+                id,
+                format!(
+                    "{key} `{token}`{issued} travels in the front channel: the {} from `{}` to `{}` is {how}; tokens belong in the token response and the Authorization header",
+                    step.kind.name().replace('_', " "),
+                    step.from,
+                    step.to
+                ),
+            );
+            if let Some(at) = origin {
+                finding = finding.related(at, format!("`{token}` comes from here"));
+            }
+            findings.push(finding);
         }
     }
 }
