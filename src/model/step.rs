@@ -207,9 +207,10 @@ pub fn classify(
             }
         }
         (R::Browser | R::Attacker, R::Client) if expecting.callback => Callback,
-        (R::Browser | R::Attacker, R::Client | R::ResourceServer) if expecting.has_token => {
-            ApiRequest
-        }
+        (R::Browser | R::Attacker, R::Client) if expecting.has_token => ApiRequest,
+        // A resource server only serves its API: a call without (or with someone else's)
+        // token is still an API request, and `token_valid_at_rs` judges the answer.
+        (R::Browser | R::Attacker, R::ResourceServer) => ApiRequest,
         (R::Attacker, R::Client) if hint.any(&["code", "callback", "redirect"]) => Callback,
         (R::Client, R::AuthorizationServer) => TokenRequest,
         (R::Client | R::ResourceServer, _) if expecting.api_response => ApiResponse,
