@@ -39,21 +39,28 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
                 ),
                 Some(token) => {
                     if let Some(revoked) = token.revoked_at.filter(|&r| r < answer.step) {
+                        let code = token.code.as_deref().unwrap_or("?");
                         Finding::new(
                             answer.step,
                             format!(
-                                "`{}` serves the resource for `{value}`, which the AS revoked at {} when its code was replayed",
+                                "`{}` serves the resource for `{value}`, which the AS revoked when its code `{code}` was redeemed again at {}",
                                 call.api,
                                 run.line(revoked)
                             ),
                         )
-                        .related(revoked, "revoked here")
+                        .related(revoked, format!("`{code}` redeemed again here: `{value}` revoked"))
                     } else if answer.time.saturating_sub(token.issued_time)
                         > run.world.token_lifetime
                     {
                         Finding::new(
                             answer.step,
-                            format!("`{}` serves the resource for `{value}`, which expired (issued at {})", call.api, run.line(token.issued_at)),
+                            format!(
+                                "`{}` serves the resource for `{value}`, which expired: issued at {}, it is {} old and valid for {}",
+                                call.api,
+                                run.line(token.issued_at),
+                                duration(answer.time.saturating_sub(token.issued_time)),
+                                duration(run.world.token_lifetime)
+                            ),
                         )
                         .related(token.issued_at, "issued here")
                     } else {
@@ -64,5 +71,21 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
         };
         finding = finding.related(call.request, "API request here");
         findings.push(finding);
+    }
+}
+
+/// `2h`, `1h30m`, `45m`, `90s` for explanations.
+fn duration(total: u64) -> String {
+    let (h, m, s) = (total / 3600, total % 3600 / 60, total % 60);
+    let mut out = String::new();
+    for (amount, unit) in [(h, "h"), (m, "m"), (s, "s")] {
+        if amount > 0 {
+            out.push_str(&format!("{amount}{unit}"));
+        }
+    }
+    if out.is_empty() {
+        "0s".to_string()
+    } else {
+        out
     }
 }
