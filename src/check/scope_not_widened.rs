@@ -30,8 +30,9 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
                     Finding::new(
                         login.step,
                         format!(
-                            "consent covers `{}`, which the request of {} did not ask for",
+                            "the consent given here covers `{}` beyond the `{}` requested at {}",
                             added.join(" "),
+                            transaction.scope.join(" "),
                             run.line(transaction.request)
                         ),
                     )
@@ -49,18 +50,20 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
         }
         let added = extra(&answer.scope, &code.scope);
         if !added.is_empty() {
-            findings.push(
-                Finding::new(
-                    answer.step,
-                    format!(
-                        "tokens granted with scope `{}` beyond the `{}` consented for code `{}`",
-                        added.join(" "),
-                        code.scope.join(" "),
-                        code.value
-                    ),
-                )
-                .related(code.issued_at, "code issued here"),
+            let mut finding = Finding::new(
+                answer.step,
+                format!(
+                    "the token response grants `{}` beyond the `{}` consented to for code `{}` (issued at {})",
+                    added.join(" "),
+                    code.scope.join(" "),
+                    code.value,
+                    run.line(code.issued_at)
+                ),
             );
+            if let Some(consent) = run.transactions[code.transaction].consent() {
+                finding = finding.related(consent.step, "consent given here");
+            }
+            findings.push(finding.related(code.issued_at, "code issued here"));
         }
     }
 }

@@ -27,9 +27,14 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
             Some(&(_, _, first)) if first != callback.step => findings.push(
                 Finding::new(
                     redemption.request,
-                    format!("`{client}` accepts state `{state}` a second time; it was already used by the callback at {}", run.line(first)),
+                    format!(
+                        "`{client}` redeems the code of the callback at {} although its state `{state}` was already used by the callback at {}",
+                        run.line(callback.step),
+                        run.line(first)
+                    ),
                 )
-                .related(first, "first accepted here"),
+                .related(first, "first accepted here")
+                .related(callback.step, "accepted again here"),
             ),
             Some(_) => {}
             None => accepted.push((client, state, callback.step)),
