@@ -4,6 +4,7 @@
 use super::{Finding, Invariant};
 use crate::model::Run;
 use crate::syntax::Severity;
+use crate::syntax::front_matter::ClientType;
 
 pub const INVARIANT: Invariant = Invariant {
     id: "code_bound_to_client",
@@ -19,22 +20,51 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
             continue;
         };
         let requested_by = run.step(redemption.request).params.get("client_id");
-        if code.client_id.as_deref() == requested_by || !answer.issued() {
+        if code.client_id.as_deref() == requested_by {
             continue;
         }
-        findings.push(
+        // A client that also failed to authenticate is rightly told `invalid_client` first.
+        let params = &run.step(redemption.request).params;
+        let authenticated = requested_by
+            .and_then(|id| run.world.registration(id))
+            .is_some_and(|c| {
+                c.client_type == ClientType::Public
+                    || (c.secret.is_some() && params.get("client_secret") == c.secret.as_deref())
+            });
+        let right_error =
+            |error: &str| error == "invalid_grant" || (!authenticated && error == "invalid_client");
+        let finding = if answer.issued() {
             Finding::new(
                 answer.step,
                 format!(
-                    "tokens issued to `{}` for code `{}`, which was issued to `{}` ({})",
+                    "tokens issued to `{}` for code `{}`, which was issued to `{}` ({}); a correct AS answers `invalid_grant`",
                     requested_by.unwrap_or("an unidentified client"),
                     code.value,
                     code.client_id.as_deref().unwrap_or("?"),
                     run.line(code.issued_at)
                 ),
             )
-            .related(redemption.request, "redeemed here")
-            .related(code.issued_at, "code issued here"),
+        } else if !answer.error.as_deref().is_some_and(right_error) {
+            Finding::new(
+                answer.step,
+                format!(
+                    "code `{}`, issued to `{}` ({}), is presented by `{}` ({}) and refused with `{}`; RFC 6749 §5.2 calls for `invalid_grant`",
+                    code.value,
+                    code.client_id.as_deref().unwrap_or("?"),
+                    run.line(code.issued_at),
+                    requested_by.unwrap_or("an unidentified client"),
+                    run.line(redemption.request),
+                    answer.error.as_deref().unwrap_or("?")
+                ),
+            )
+            .severity(Severity::Warning)
+        } else {
+            continue;
+        };
+        findings.push(
+            finding
+                .related(redemption.request, "redeemed here")
+                .related(code.issued_at, "code issued here"),
         );
     }
 }

@@ -29,7 +29,7 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
             (Some(got), Some((bound, _))) if got == bound => continue,
             (Some(got), Some((bound, _))) => {
                 format!(
-                    "carried state `{got}` but the session of `{}` is bound to `{bound}`",
+                    "carried state `{got}`, but the session of `{}` is bound to `{bound}`",
                     callback.browser
                 )
             }
