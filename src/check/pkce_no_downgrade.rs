@@ -18,24 +18,41 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
         let (Some(code), Some(answer)) = (&redemption.code, &redemption.response) else {
             continue;
         };
-        if code.code_challenge.is_some() || !answer.issued() {
+        if code.code_challenge.is_some() {
             continue;
         }
         let Some(verifier) = run.step(redemption.request).params.get("code_verifier") else {
             continue;
         };
         let request = run.transactions[code.transaction].request;
-        findings.push(
+        let finding = if answer.issued() {
             Finding::new(
                 answer.step,
                 format!(
-                    "tokens issued for code `{}` although the token request sent code_verifier `{verifier}` and the authorization request ({}) had no code_challenge",
+                    "tokens issued for code `{}`, whose authorization request ({}) had no code_challenge, although the token request ({}) sent code_verifier `{verifier}`; a correct AS answers `invalid_grant`",
                     code.value,
-                    run.line(request)
+                    run.line(request),
+                    run.line(redemption.request)
                 ),
             )
-            .related(redemption.request, "verifier sent here")
-            .related(request, "no challenge here"),
+        } else if answer.error.as_deref() != Some("invalid_grant") {
+            Finding::new(
+                answer.step,
+                format!(
+                    "the token request ({}) sent a code_verifier for code `{}`, issued without a code_challenge, and is refused with `{}`; a correct AS answers `invalid_grant`",
+                    run.line(redemption.request),
+                    code.value,
+                    answer.error.as_deref().unwrap_or("?")
+                ),
+            )
+            .severity(Severity::Warning)
+        } else {
+            continue;
+        };
+        findings.push(
+            finding
+                .related(request, "no challenge here")
+                .related(redemption.request, "verifier sent here"),
         );
     }
 }
