@@ -63,7 +63,14 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
         };
         findings.push(
             finding
-                .related(redemption.request, "redeemed here")
+                .related(
+                    redemption.request,
+                    if answer.issued() {
+                        "redeemed here"
+                    } else {
+                        "presented here"
+                    },
+                )
                 .related(code.issued_at, "code issued here"),
         );
     }
