@@ -353,9 +353,11 @@ impl Simulator {
                 ]) {
                     let code = self.last_code.get(from).cloned();
                     params.set("code", code.clone());
-                    // A leaked URL (Referer, history) is the whole callback URL: the state
-                    // travels with the code, when the sender has it.
-                    if hint.any(&["url", "referer", "referrer", "history", "callback"]) {
+                    // A leaked URL (Referer, history, the redirect itself) is the whole
+                    // callback URL: the state travels with the code, when the sender has it.
+                    if hint.any(&[
+                        "url", "referer", "referrer", "history", "callback", "redirect",
+                    ]) {
                         let state = code
                             .as_ref()
                             .and_then(|c| {
