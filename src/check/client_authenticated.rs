@@ -1,7 +1,7 @@
 //! A confidential client proves who it is at the token endpoint; without that, anyone
 //! holding a code could redeem it in the client's name.
 
-use super::{Finding, Invariant};
+use super::{Finding, Invariant, judge_token_answer};
 use crate::model::Run;
 use crate::syntax::Severity;
 use crate::syntax::front_matter::ClientType;
@@ -37,25 +37,11 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
             None => "carried no client secret".to_string(),
             Some(secret) => format!("carried the wrong secret `{secret}`"),
         };
-        let finding = if answer.issued() {
-            Finding::new(
-                answer.step,
-                format!(
-                    "tokens issued to confidential client `{client_id}` although its token request ({}) {problem}; a correct AS answers `invalid_client`",
-                    run.line(redemption.request)
-                ),
-            )
-        } else if answer.error.as_deref() != Some("invalid_client") {
-            Finding::new(
-                answer.step,
-                format!(
-                    "the token request ({}) of confidential client `{client_id}` {problem} and is refused with `{}`; RFC 6749 §5.2 calls for `invalid_client`",
-                    run.line(redemption.request),
-                    answer.error.as_deref().unwrap_or("?")
-                ),
-            )
-            .severity(Severity::Warning)
-        } else {
+        let problem = format!(
+            "the token request ({}) of confidential client `{client_id}` {problem}",
+            run.line(redemption.request)
+        );
+        let Some(finding) = judge_token_answer(answer, &problem, &["invalid_client"]) else {
             continue;
         };
         findings.push(finding.related(redemption.request, "token request here"));

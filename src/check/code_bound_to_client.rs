@@ -1,7 +1,7 @@
 //! A code is redeemable only by the client it was issued to; otherwise a code stolen from
 //! one client buys tokens for another.
 
-use super::{Finding, Invariant};
+use super::{Finding, Invariant, judge_token_answer};
 use crate::model::Run;
 use crate::syntax::Severity;
 use crate::syntax::front_matter::ClientType;
@@ -23,7 +23,6 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
         if code.client_id.as_deref() == requested_by {
             continue;
         }
-        // A client that also failed to authenticate is rightly told `invalid_client` first.
         let params = &run.step(redemption.request).params;
         let authenticated = requested_by
             .and_then(|id| run.world.registration(id))
@@ -31,34 +30,21 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
                 c.client_type == ClientType::Public
                     || (c.secret.is_some() && params.get("client_secret") == c.secret.as_deref())
             });
-        let right_error =
-            |error: &str| error == "invalid_grant" || (!authenticated && error == "invalid_client");
-        let finding = if answer.issued() {
-            Finding::new(
-                answer.step,
-                format!(
-                    "tokens issued to `{}` for code `{}`, which was issued to `{}` ({}); a correct AS answers `invalid_grant`",
-                    requested_by.unwrap_or("an unidentified client"),
-                    code.value,
-                    code.client_id.as_deref().unwrap_or("?"),
-                    run.line(code.issued_at)
-                ),
-            )
-        } else if !answer.error.as_deref().is_some_and(right_error) {
-            Finding::new(
-                answer.step,
-                format!(
-                    "code `{}`, issued to `{}` ({}), is presented by `{}` ({}) and refused with `{}`; RFC 6749 §5.2 calls for `invalid_grant`",
-                    code.value,
-                    code.client_id.as_deref().unwrap_or("?"),
-                    run.line(code.issued_at),
-                    requested_by.unwrap_or("an unidentified client"),
-                    run.line(redemption.request),
-                    answer.error.as_deref().unwrap_or("?")
-                ),
-            )
-            .severity(Severity::Warning)
+        // A client that also failed to authenticate is rightly told `invalid_client` first.
+        let due: &[&str] = if authenticated {
+            &["invalid_grant"]
         } else {
+            &["invalid_grant", "invalid_client"]
+        };
+        let problem = format!(
+            "code `{}` was issued to `{}` ({}) and `{}` presents it ({})",
+            code.value,
+            code.client_id.as_deref().unwrap_or("?"),
+            run.line(code.issued_at),
+            requested_by.unwrap_or("an unidentified client"),
+            run.line(redemption.request)
+        );
+        let Some(finding) = judge_token_answer(answer, &problem, due) else {
             continue;
         };
         findings.push(

@@ -1,6 +1,6 @@
 //! Codes are short-lived so that a leaked one is soon worthless.
 
-use super::{Finding, Invariant};
+use super::{Finding, Invariant, judge_token_answer};
 use crate::model::Run;
 use crate::syntax::Severity;
 
@@ -22,28 +22,14 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
         if age <= lifetime {
             continue;
         }
-        let expired = format!(
-            "code `{}`, which is {} old (issued at {}) and expired after {}",
+        let problem = format!(
+            "code `{}` is {} old (issued at {}) and expired after {}",
             code.value,
             seconds(age),
             run.line(code.issued_at),
             seconds(lifetime)
         );
-        let finding = if answer.issued() {
-            Finding::new(
-                answer.step,
-                format!("tokens issued for {expired}; a correct AS answers `invalid_grant`"),
-            )
-        } else if answer.error.as_deref() != Some("invalid_grant") {
-            Finding::new(
-                answer.step,
-                format!(
-                    "the token request for {expired}, is refused with `{}`; RFC 6749 §5.2 calls for `invalid_grant`",
-                    answer.error.as_deref().unwrap_or("?")
-                ),
-            )
-            .severity(Severity::Warning)
-        } else {
+        let Some(finding) = judge_token_answer(answer, &problem, &["invalid_grant"]) else {
             continue;
         };
         findings.push(

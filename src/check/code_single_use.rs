@@ -1,7 +1,7 @@
 //! A code buys tokens once: a second redemption must get `invalid_grant` (and the tokens
 //! of the first should be revoked), or a leaked code is as good as a password.
 
-use super::{Finding, Invariant};
+use super::{Finding, Invariant, judge_token_answer};
 use crate::model::Run;
 use crate::syntax::Severity;
 
@@ -28,27 +28,12 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
         let Some(answer) = &redemption.response else {
             continue;
         };
-        let finding = if answer.issued() {
-            Finding::new(
-                answer.step,
-                format!(
-                    "tokens issued for code `{}` although it was already redeemed at {}; a correct AS answers `invalid_grant`",
-                    code.value,
-                    run.line(first)
-                ),
-            )
-        } else if answer.error.as_deref() != Some("invalid_grant") {
-            Finding::new(
-                answer.step,
-                format!(
-                    "the replay of code `{}`, already redeemed at {}, is refused with `{}`; RFC 6749 §5.2 calls for `invalid_grant`",
-                    code.value,
-                    run.line(first),
-                    answer.error.as_deref().unwrap_or("?")
-                ),
-            )
-            .severity(Severity::Warning)
-        } else {
+        let problem = format!(
+            "code `{}` was already redeemed at {}",
+            code.value,
+            run.line(first)
+        );
+        let Some(finding) = judge_token_answer(answer, &problem, &["invalid_grant"]) else {
             continue;
         };
         findings.push(

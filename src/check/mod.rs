@@ -3,7 +3,7 @@
 //! only collects findings into violations and compares them with the flow's expectation.
 
 use crate::model::Run;
-use crate::model::run::StepId;
+use crate::model::run::{StepId, TokenAnswer};
 use crate::syntax::{Diagnostic, Flow, Severity, Span};
 
 mod client_authenticated;
@@ -71,6 +71,36 @@ impl Finding {
     pub fn severity(mut self, severity: Severity) -> Finding {
         self.severity = Some(severity);
         self
+    }
+}
+
+/// Judges the token endpoint's answer to a request it must refuse (RFC 6749 §5.2):
+/// issuing tokens is the violation; refusing with an error other than the ones `due`
+/// allows (the first is the one to name) is worth a warning that says which error a
+/// correct AS sends; refusing rightly is no finding. `problem` says what is wrong with
+/// the request, as a clause: "code `code-1` was already redeemed at line 9".
+pub(crate) fn judge_token_answer(
+    answer: &TokenAnswer,
+    problem: &str,
+    due: &[&str],
+) -> Option<Finding> {
+    let expected = due.first().copied().unwrap_or("invalid_grant");
+    match answer.error.as_deref() {
+        _ if answer.issued() => Some(Finding::new(
+            answer.step,
+            format!("tokens issued although {problem}; a correct AS answers `{expected}`"),
+        )),
+        Some(error) if due.contains(&error) => None,
+        error => Some(
+            Finding::new(
+                answer.step,
+                format!(
+                    "the AS refuses with {} where RFC 6749 §5.2 calls for `{expected}`: {problem}",
+                    error.map_or("no error code".to_string(), |e| format!("`{e}`"))
+                ),
+            )
+            .severity(Severity::Warning),
+        ),
     }
 }
 

@@ -1,7 +1,7 @@
 //! A code issued without a challenge must not be redeemed with a verifier: accepting it
 //! lets an attacker strip PKCE from the victim's request and still look compliant.
 
-use super::{Finding, Invariant};
+use super::{Finding, Invariant, judge_token_answer};
 use crate::model::Run;
 use crate::syntax::Severity;
 
@@ -25,28 +25,13 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
             continue;
         };
         let request = run.transactions[code.transaction].request;
-        let finding = if answer.issued() {
-            Finding::new(
-                answer.step,
-                format!(
-                    "tokens issued for code `{}`, whose authorization request ({}) had no code_challenge, although the token request ({}) sent code_verifier `{verifier}`; a correct AS answers `invalid_grant`",
-                    code.value,
-                    run.line(request),
-                    run.line(redemption.request)
-                ),
-            )
-        } else if answer.error.as_deref() != Some("invalid_grant") {
-            Finding::new(
-                answer.step,
-                format!(
-                    "the token request ({}) sent a code_verifier for code `{}`, issued without a code_challenge, and is refused with `{}`; a correct AS answers `invalid_grant`",
-                    run.line(redemption.request),
-                    code.value,
-                    answer.error.as_deref().unwrap_or("?")
-                ),
-            )
-            .severity(Severity::Warning)
-        } else {
+        let problem = format!(
+            "the token request ({}) sent code_verifier `{verifier}` for code `{}`, whose authorization request ({}) had no code_challenge",
+            run.line(redemption.request),
+            code.value,
+            run.line(request)
+        );
+        let Some(finding) = judge_token_answer(answer, &problem, &["invalid_grant"]) else {
             continue;
         };
         findings.push(

@@ -1,7 +1,7 @@
 //! With PKCE the code is only redeemable by whoever holds the verifier behind the
 //! challenge; the AS recomputes S256 and compares, so a stolen or injected code is useless.
 
-use super::{Finding, Invariant};
+use super::{Finding, Invariant, judge_token_answer};
 use crate::model::{Run, s256};
 use crate::syntax::Severity;
 
@@ -49,27 +49,12 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
                 )
             }
         };
-        let finding = if answer.issued() {
-            Finding::new(
-                answer.step,
-                format!(
-                    "tokens issued for code `{}` although the token request ({}) {problem}",
-                    code.value,
-                    run.line(redemption.request),
-                ),
-            )
-        } else if answer.error.as_deref() != Some("invalid_grant") {
-            Finding::new(
-                answer.step,
-                format!(
-                    "the token request ({}) for code `{}` {problem}, and is refused with `{}`; a correct AS answers `invalid_grant`",
-                    run.line(redemption.request),
-                    code.value,
-                    answer.error.as_deref().unwrap_or("?")
-                ),
-            )
-            .severity(Severity::Warning)
-        } else {
+        let problem = format!(
+            "the token request ({}) for code `{}` {problem}",
+            run.line(redemption.request),
+            code.value
+        );
+        let Some(finding) = judge_token_answer(answer, &problem, &["invalid_grant"]) else {
             continue;
         };
         findings.push(

@@ -1,7 +1,7 @@
 //! The token request repeats the authorization request's redirect_uri exactly, so a code
 //! stolen through a manipulated redirect cannot be redeemed.
 
-use super::{Finding, Invariant};
+use super::{Finding, Invariant, judge_token_answer};
 use crate::model::Run;
 use crate::syntax::Severity;
 
@@ -29,29 +29,13 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
             format!("redirect_uri `{s}`")
         });
         let request = run.transactions[code.transaction].request;
-        let finding = if answer.issued() {
-            Finding::new(
-                answer.step,
-                format!(
-                    "tokens issued for code `{}` although the token request ({}) sent {sent} and the code was issued for `{authorized}` ({})",
-                    code.value,
-                    run.line(redemption.request),
-                    run.line(request)
-                ),
-            )
-        } else if answer.error.as_deref() != Some("invalid_grant") {
-            Finding::new(
-                answer.step,
-                format!(
-                    "the token request ({}) sent {sent} for code `{}`, issued for `{authorized}` ({}), and is refused with `{}`; a correct AS answers `invalid_grant`",
-                    run.line(redemption.request),
-                    code.value,
-                    run.line(request),
-                    answer.error.as_deref().unwrap_or("?")
-                ),
-            )
-            .severity(Severity::Warning)
-        } else {
+        let problem = format!(
+            "the token request ({}) sent {sent} and code `{}` was issued for `{authorized}` ({})",
+            run.line(redemption.request),
+            code.value,
+            run.line(request)
+        );
+        let Some(finding) = judge_token_answer(answer, &problem, &["invalid_grant"]) else {
             continue;
         };
         findings.push(
