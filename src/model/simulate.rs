@@ -227,6 +227,7 @@ impl Simulator {
                 .get(from)
                 .is_some_and(|&c| self.api_calls[c].caller == to),
             has_token: self.last_token.contains_key(from),
+            session_bound: self.sessions.contains_key(to),
         }
     }
 

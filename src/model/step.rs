@@ -101,6 +101,8 @@ pub struct Expecting {
     pub api_response: bool,
     /// The sender holds an access token.
     pub has_token: bool,
+    /// The receiver's session already has an authorization request bound to it.
+    pub session_bound: bool,
 }
 
 /// Words of the label that hint at a step; only consulted where roles leave a choice.
@@ -214,7 +216,16 @@ pub fn classify(
         (R::Attacker, R::Client) if hint.any(&["code", "callback", "redirect"]) => Callback,
         (R::Client, R::AuthorizationServer) => TokenRequest,
         (R::Client | R::ResourceServer, _) if expecting.api_response => ApiResponse,
-        (R::Client, R::Browser) if !hint.error() && !expecting.has_token => AuthorizationRedirect,
+        // A client sends the browser to the AS when no request is bound to that session
+        // yet, or when the label says so: any other page it shows is not a new login.
+        (R::Client, R::Browser)
+            if !hint.error()
+                && !expecting.has_token
+                && (!expecting.session_bound
+                    || hint.any(&["redirect", "authoriz", "sign in", "oauth"])) =>
+        {
+            AuthorizationRedirect
+        }
         (R::Client, R::ResourceServer) => ApiRequest,
         (_, R::Attacker) => Leak,
         _ => Other,
