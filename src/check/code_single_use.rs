@@ -28,11 +28,21 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
         let Some(answer) = &redemption.response else {
             continue;
         };
-        let problem = format!(
+        let mut problem = format!(
             "code `{}` was already redeemed at {}",
             code.value,
             run.line(first)
         );
+        // A replay by someone else is easier to follow when the code's way there is shown.
+        let first_requester = run.step(first).from.as_str();
+        if first_requester != redemption.requester
+            && let Some(trail) = run.trail(&code.value, redemption.request)
+        {
+            problem.push_str(&format!(
+                " and reached `{}` along {trail}",
+                redemption.requester
+            ));
+        }
         let Some(finding) = judge_token_answer(answer, &problem, &["invalid_grant"]) else {
             continue;
         };

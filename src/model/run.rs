@@ -189,6 +189,18 @@ impl Run {
         &self.steps[id]
     }
 
+    /// How `value` travelled to `step`: `line 7 → line 12 → line 14`, when it passed
+    /// through more hands than its origin's; `None` when it came straight from there.
+    pub fn trail(&self, value: &str, step: StepId) -> Option<String> {
+        let path = self.provenance.path(value, step);
+        (path.len() > 2).then(|| {
+            path.iter()
+                .map(|&s| self.line(s))
+                .collect::<Vec<_>>()
+                .join(" → ")
+        })
+    }
+
     /// `line N` of the message, for explanations.
     pub fn line(&self, id: StepId) -> String {
         format!("line {}", self.steps[id].line)

@@ -498,12 +498,13 @@ impl Simulator {
         }
     }
 
+    /// Records that `who` has `value` since `step`. The latest receipt wins: when a value
+    /// is passed on, the message it most recently arrived with is the one that explains it.
     fn learn(&mut self, who: &str, value: &str, step: StepId) {
         self.knowledge
             .entry(who.to_string())
             .or_default()
-            .entry(value.to_string())
-            .or_insert(Some(step));
+            .insert(value.to_string(), Some(step));
     }
 
     /// The client prepares an authorization request: fresh state and, for PKCE clients,
