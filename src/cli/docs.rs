@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use authflow::docs::{DocsUpdate, Staleness, update_markdown};
 
-use super::{Outcome, display_name, read_input, stderr_color};
+use super::{Outcome, display_name, read_input, stderr_color, write_stdout};
 
 /// Every file is processed even after a failure; the worst outcome decides the exit code.
 pub fn run(files: &[PathBuf], check: bool) -> Outcome {
@@ -88,17 +88,5 @@ fn report(name: &str, update: &DocsUpdate, outdated: &str, missing: &str, out: &
             Staleness::Missing => missing,
         };
         let _ = writeln!(out, "{name}:{}: diagram {what}", stale.line);
-    }
-}
-
-fn write_stdout(text: &str) -> Outcome {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => Outcome::Success,
-        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Success,
-        Err(error) => {
-            eprintln!("error: cannot write to standard output: {error}");
-            Outcome::InputError
-        }
     }
 }

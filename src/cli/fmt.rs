@@ -1,13 +1,12 @@
 //! `authflow fmt`: rewrite flow files in canonical form, or with `--check` list the files
 //! that are not, each with a short diff so the fix is obvious from a CI log.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use authflow::syntax::format::format_flow;
 use authflow::syntax::{SourceFile, parse};
 
-use super::{Outcome, display_name, expand_flow_paths, load_flow};
+use super::{Outcome, display_name, expand_flow_paths, load_flow, write_stdout};
 
 /// Lines of context around each change in `--check` diffs.
 const CONTEXT: usize = 1;
@@ -73,18 +72,6 @@ fn verify(name: &str, formatted: &str) -> Result<(), Outcome> {
          the file is left untouched (please report this)"
     );
     Err(Outcome::InputError)
-}
-
-fn write_stdout(text: &str) -> Outcome {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => Outcome::Success,
-        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Success,
-        Err(error) => {
-            eprintln!("error: cannot write to standard output: {error}");
-            Outcome::InputError
-        }
-    }
 }
 
 /// `would reformat NAME`, what changes that a diff cannot show, then the diff.
