@@ -64,6 +64,9 @@ enum Command {
         /// Colour the human output
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
+        /// Human output: show diagnostics only for files that fail
+        #[arg(short, long)]
+        quiet: bool,
     },
     /// Show the replay: the protocol step each message was read as and what it carried
     Trace {
@@ -121,7 +124,8 @@ fn main() -> ExitCode {
             format,
             deny,
             color,
-        } => cli::check::run(&paths, format, deny.is_some(), color),
+            quiet,
+        } => cli::check::run(&paths, format, deny.is_some(), color, quiet),
         Command::Trace { file } => cli::trace::run(&file),
         Command::Invariants => cli::invariants::run(),
         Command::Fmt { paths, check } => cli::fmt::run(&paths, check),

@@ -299,3 +299,29 @@ fn invariants_lists_all_twenty_with_references() {
     assert!(text.contains("pkce_verifier_match (error)\n    when a code_challenge was sent"));
     assert!(text.contains("RFC 7636 §4.6"));
 }
+
+#[test]
+fn quiet_check_prints_only_failures_and_the_summary() {
+    let output = authflow()
+        .args(["check", "--quiet", "flows"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(!text.contains("error["), "{text}");
+    assert!(text.trim_start().starts_with("checked "), "{text}");
+    assert!(text.contains("0 failed"), "{text}");
+}
+
+#[test]
+fn a_directory_without_flows_is_an_input_error() {
+    let dir = std::env::temp_dir().join(format!("authflow-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    authflow()
+        .arg("check")
+        .arg(&dir)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no `*.flow` files under"));
+    std::fs::remove_dir_all(dir).unwrap();
+}

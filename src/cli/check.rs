@@ -18,7 +18,13 @@ struct Checked {
     verdict: Verdict,
 }
 
-pub fn run(paths: &[PathBuf], format: Format, deny_warnings: bool, color: Color) -> Outcome {
+pub fn run(
+    paths: &[PathBuf],
+    format: Format,
+    deny_warnings: bool,
+    color: Color,
+    quiet: bool,
+) -> Outcome {
     let files = match expand_flow_paths(paths) {
         Ok(files) => files,
         Err(outcome) => return outcome,
@@ -42,7 +48,7 @@ pub fn run(paths: &[PathBuf], format: Format, deny_warnings: bool, color: Color)
         Color::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
     };
     let report = match format {
-        Format::Human => human(&checked, color),
+        Format::Human => human(&checked, color, quiet),
         Format::Json => json(&checked, deny_warnings),
         Format::Junit => junit(&checked),
     };
@@ -71,10 +77,13 @@ fn check_file(path: &std::path::Path, deny_warnings: bool) -> Result<Checked, Ou
     }
 }
 
-fn human(checked: &[Checked], color: bool) -> String {
+fn human(checked: &[Checked], color: bool, quiet: bool) -> String {
     let mut out = String::new();
     let mut failed = 0;
     for Checked { file, verdict } in checked {
+        if quiet && verdict.passed {
+            continue;
+        }
         let diagnostics: Vec<Diagnostic> = verdict
             .violations
             .iter()

@@ -86,6 +86,11 @@ pub fn expand_flow_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Outcome> {
                 eprintln!("error: cannot read directory `{}`: {error}", path.display());
                 Outcome::InputError
             })?;
+            // An empty directory would make `check dir/` pass vacuously in CI.
+            if found.is_empty() {
+                eprintln!("error: no `*.flow` files under `{}`", path.display());
+                return Err(Outcome::InputError);
+            }
             found.sort();
             files.extend(found);
         } else {
