@@ -78,8 +78,10 @@ pub(crate) struct Simulator {
     sessions: HashMap<String, Prepared>,
     counters: HashMap<&'static str, usize>,
     current_transaction: Option<usize>,
-    pending_redemption: Option<usize>,
-    pending_api: HashMap<String, usize>,
+    /// Token requests not answered yet, oldest first.
+    unanswered_redemptions: Vec<usize>,
+    /// API calls not answered yet, oldest first.
+    unanswered_api_calls: Vec<usize>,
     held_response: HashMap<String, usize>,
     last_callback: HashMap<String, usize>,
     mistyped_password: bool,
@@ -107,8 +109,8 @@ impl Simulator {
             sessions: HashMap::new(),
             counters: HashMap::new(),
             current_transaction: None,
-            pending_redemption: None,
-            pending_api: HashMap::new(),
+            unanswered_redemptions: Vec::new(),
+            unanswered_api_calls: Vec::new(),
             held_response: HashMap::new(),
             last_callback: HashMap::new(),
             mistyped_password: false,
@@ -217,15 +219,12 @@ impl Simulator {
 
     fn expecting(&self, from: &str, to: &str) -> Expecting {
         Expecting {
-            token_response: self.pending_redemption.is_some(),
+            token_response: !self.unanswered_redemptions.is_empty(),
             login: self.current_transaction.is_some_and(|t| {
                 self.transactions[t].consent().is_none() && self.transactions[t].denied_at.is_none()
             }),
             callback: self.held_response.contains_key(from),
-            api_response: self
-                .pending_api
-                .get(from)
-                .is_some_and(|&c| self.api_calls[c].caller == to),
+            api_response: self.api_call_answered(from, to).is_some(),
             has_token: self.last_token.contains_key(from),
             session_bound: self.sessions.contains_key(to),
         }
@@ -341,7 +340,7 @@ impl Simulator {
                     params.set("access_token", Some(token));
                     params.set("token_type", Some("Bearer"));
                     let scope = self
-                        .pending_redemption
+                        .redemption_answered_to(to)
                         .and_then(|r| self.redemptions[r].code.as_ref())
                         .map(|c| c.scope.join(" "));
                     params.set("scope", scope.filter(|s| !s.is_empty()));
@@ -457,8 +456,7 @@ impl Simulator {
             StepKind::TokenRequest => self.token_request(id, from, &params),
             StepKind::TokenResponse => self.token_response(id, to, &params),
             StepKind::ApiRequest => {
-                self.pending_api
-                    .insert(to.to_string(), self.api_calls.len());
+                self.unanswered_api_calls.push(self.api_calls.len());
                 self.api_calls.push(ApiCall {
                     request: id,
                     caller: from.to_string(),
@@ -468,7 +466,8 @@ impl Simulator {
                 });
             }
             StepKind::ApiResponse => {
-                if let Some(call) = self.pending_api.remove(from) {
+                if let Some(call) = self.api_call_answered(from, to) {
+                    self.unanswered_api_calls.retain(|&c| c != call);
                     let served = !(hint.error() || params.get("error").is_some());
                     self.api_calls[call].response = Some(ApiAnswer {
                         step: id,
@@ -765,13 +764,34 @@ impl Simulator {
             callback,
             response: None,
         });
-        self.pending_redemption = Some(self.redemptions.len() - 1);
+        self.unanswered_redemptions.push(self.redemptions.len() - 1);
+    }
+
+    /// The token request a response to `to` answers: `to`'s oldest unanswered one (an
+    /// HTTP response goes back on the requester's connection, in order), else the oldest
+    /// of anyone's, which `token_response_to_requester` then reports as misdirected.
+    fn redemption_answered_to(&self, to: &str) -> Option<usize> {
+        let unanswered = &self.unanswered_redemptions;
+        unanswered
+            .iter()
+            .find(|&&r| self.redemptions[r].requester == to)
+            .or(unanswered.first())
+            .copied()
+    }
+
+    /// The oldest call `caller` made to `api` that is still unanswered.
+    fn api_call_answered(&self, api: &str, caller: &str) -> Option<usize> {
+        self.unanswered_api_calls
+            .iter()
+            .find(|&&c| self.api_calls[c].api == api && self.api_calls[c].caller == caller)
+            .copied()
     }
 
     fn token_response(&mut self, id: StepId, to: &str, params: &Params) {
-        let Some(r) = self.pending_redemption.take() else {
+        let Some(r) = self.redemption_answered_to(to) else {
             return;
         };
+        self.unanswered_redemptions.retain(|&u| u != r);
         let access_token = params.get("access_token").map(str::to_string);
         let error = params.get("error").map(str::to_string);
         let redemption = &self.redemptions[r];
