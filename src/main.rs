@@ -5,7 +5,10 @@ mod cli;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use authflow::render::TextStyle;
+use clap::error::ErrorKind;
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use cli::render::RenderFormat;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -35,15 +38,18 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Draw a flow as a box diagram on standard output
+    /// Draw a flow as a box diagram (or an SVG or Mermaid export of it) on standard output
     Render {
         /// The flow file, or `-` for standard input
         #[arg(default_value = "-")]
         file: PathBuf,
-        /// Plain ASCII (`+ - | > <`) instead of box-drawing characters
+        /// What to write
+        #[arg(long, value_enum, default_value_t = RenderFormat::Text)]
+        format: RenderFormat,
+        /// Plain ASCII (`+ - | > <`) instead of box-drawing characters (text only)
         #[arg(long)]
         ascii: bool,
-        /// No trailing spaces on any line
+        /// No trailing spaces on any line (text only)
         #[arg(long)]
         trim: bool,
         /// Write the diagram to this file instead of standard output
@@ -115,10 +121,27 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Render {
             file,
+            format,
             ascii,
             trim,
             output,
-        } => cli::render::run(&file, ascii, trim, output.as_deref()),
+        } => {
+            // `conflicts_with` cannot depend on a value, and `--format text` is fine.
+            if format != RenderFormat::Text && (ascii || trim) {
+                let flag = if ascii { "--ascii" } else { "--trim" };
+                let format = format.to_possible_value().map(|v| v.get_name().to_owned());
+                let message = format!(
+                    "`{flag}` applies to `--format text` only, not `--format {}`",
+                    format.unwrap_or_default()
+                );
+                let mut cli = Cli::command();
+                cli.build();
+                let mut render = cli.find_subcommand("render").cloned().unwrap_or(cli);
+                render.error(ErrorKind::ArgumentConflict, message).exit();
+            }
+            let style = TextStyle { ascii, trim };
+            cli::render::run(&file, format, style, output.as_deref())
+        }
         Command::Check {
             paths,
             format,

@@ -1,23 +1,38 @@
-//! `authflow render`: the box diagram of one flow, streamed to stdout or a file.
+//! `authflow render`: the box diagram of one flow, or an export of it (SVG, Mermaid),
+//! streamed to stdout or a file.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-use authflow::render::{Diagram, TextStyle, render_text};
+use authflow::render::{Diagram, TextStyle, render_mermaid, render_svg, render_text};
+use clap::ValueEnum;
 
 use super::{Outcome, load_flow};
 
-pub fn run(file: &Path, ascii: bool, trim: bool, output: Option<&Path>) -> Outcome {
+/// What `render` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RenderFormat {
+    /// The box diagram as text
+    Text,
+    /// A standalone SVG picture of the box diagram
+    Svg,
+    /// A Mermaid `sequenceDiagram`
+    Mermaid,
+}
+
+pub fn run(file: &Path, format: RenderFormat, style: TextStyle, output: Option<&Path>) -> Outcome {
     let (_, flow) = match load_flow(file) {
         Ok(loaded) => loaded,
         Err(outcome) => return outcome,
     };
     let diagram = Diagram::from_flow(&flow);
-    let style = TextStyle { ascii, trim };
+    let names = flow.participant_order();
     let written = match output {
-        Some(path) => File::create(path).and_then(|f| write_diagram(&diagram, style, f)),
-        None => write_diagram(&diagram, style, std::io::stdout().lock()),
+        Some(path) => {
+            File::create(path).and_then(|f| write_diagram(&diagram, &names, format, style, f))
+        }
+        None => write_diagram(&diagram, &names, format, style, std::io::stdout().lock()),
     };
     match written {
         Ok(()) => Outcome::Success,
@@ -33,8 +48,18 @@ pub fn run(file: &Path, ascii: bool, trim: bool, output: Option<&Path>) -> Outco
     }
 }
 
-fn write_diagram(diagram: &Diagram, style: TextStyle, out: impl Write) -> std::io::Result<()> {
+fn write_diagram(
+    diagram: &Diagram,
+    names: &[&str],
+    format: RenderFormat,
+    style: TextStyle,
+    out: impl Write,
+) -> std::io::Result<()> {
     let mut out = BufWriter::with_capacity(1 << 16, out);
-    render_text(diagram, style, &mut out)?;
+    match format {
+        RenderFormat::Text => render_text(diagram, style, &mut out),
+        RenderFormat::Svg => render_svg(diagram, &mut out),
+        RenderFormat::Mermaid => render_mermaid(diagram, names, &mut out),
+    }?;
     out.flush()
 }

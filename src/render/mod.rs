@@ -1,14 +1,19 @@
-//! Drawing a flow: the byte-exact box diagram (and later exports).
+//! Drawing a flow: the byte-exact box diagram, and exports of it for documentation (an
+//! SVG picture on the same grid, a Mermaid `sequenceDiagram`).
 //!
 //! Renderers work on a [`Diagram`], not on the syntax tree, so that they can be driven and
 //! tested without a parser, and so that the tree's names are resolved to columns once.
 
+mod mermaid;
 mod row;
+mod svg;
 mod text;
 mod width;
 
 use std::collections::HashMap;
 
+pub use mermaid::render_mermaid;
+pub use svg::render_svg;
 pub use text::{render_text, render_text_to_string};
 
 use crate::syntax::Flow;

@@ -13,7 +13,7 @@ use super::{Diagram, TextStyle};
 
 /// Output is handed to the writer in chunks of about this size: large enough to keep
 /// write calls rare, small enough to stay in cache.
-const CHUNK: usize = 64 * 1024;
+pub(crate) const CHUNK: usize = 64 * 1024;
 
 /// The drawing characters of one style.
 struct Glyphs {
@@ -51,33 +51,35 @@ const ASCII: Glyphs = Glyphs {
 
 /// An arrow with its label measured, endpoints known to be valid participants.
 #[derive(Clone, Copy, Debug)]
-struct Measured<'a> {
-    from: usize,
-    to: usize,
-    label: &'a str,
-    width: usize,
+pub(crate) struct Measured<'a> {
+    pub(crate) from: usize,
+    pub(crate) to: usize,
+    pub(crate) label: &'a str,
+    pub(crate) width: usize,
 }
 
 impl Measured<'_> {
-    fn ends(&self) -> (usize, usize) {
+    /// The participant indices at its two ends, left one first.
+    pub(crate) fn ends(&self) -> (usize, usize) {
         (self.from.min(self.to), self.from.max(self.to))
     }
 }
 
-/// Every column of the diagram, fixed before the first row is drawn.
-struct Layout<'a> {
+/// Every column of the diagram, fixed before the first row is drawn. The other renderers
+/// (`svg.rs`) draw on the same columns, so they read it too.
+pub(crate) struct Layout<'a> {
     names: Vec<&'a str>,
     box_widths: Vec<usize>,
-    lifelines: Vec<usize>,
-    arrows: Vec<Measured<'a>>,
+    pub(crate) lifelines: Vec<usize>,
+    pub(crate) arrows: Vec<Measured<'a>>,
     /// Canvas width: every row is padded to it.
-    width: usize,
+    pub(crate) width: usize,
 }
 
 impl<'a> Layout<'a> {
     /// Arrows naming a participant that does not exist are left out: there is no column
     /// to draw them at, and a renderer must not fail on a hand-built [`Diagram`].
-    fn new(diagram: &Diagram<'a>) -> Layout<'a> {
+    pub(crate) fn new(diagram: &Diagram<'a>) -> Layout<'a> {
         let names = diagram.participants.clone();
         let box_widths: Vec<usize> = names.iter().map(|name| width::width(name) + 4).collect();
         let arrows: Vec<Measured<'a>> = diagram
@@ -101,6 +103,15 @@ impl<'a> Layout<'a> {
             arrows,
             width,
         }
+    }
+
+    /// Each participant's box: its text and its leftmost and rightmost columns.
+    pub(crate) fn boxes(&self) -> impl Iterator<Item = (&'a str, usize, usize)> + '_ {
+        self.names
+            .iter()
+            .zip(&self.box_widths)
+            .zip(&self.lifelines)
+            .map(|((name, width), x)| (*name, x - width / 2, x - width / 2 + width - 1))
     }
 }
 
@@ -273,28 +284,20 @@ fn draw_boxes<'t, W: Write>(
     row: &mut Row<'t>,
     sink: &mut Sink<W>,
 ) -> io::Result<()> {
-    let boxes = || {
-        layout
-            .names
-            .iter()
-            .zip(&layout.box_widths)
-            .zip(&layout.lifelines)
-            .map(|((name, width), x)| (*name, x - width / 2, x - width / 2 + width - 1))
-    };
-    for (_, left, right) in boxes() {
+    for (_, left, right) in layout.boxes() {
         row.put(left, glyphs.top_left);
         row.put_run(left + 1, glyphs.horizontal, right - left - 1);
         row.put(right, glyphs.top_right);
     }
     sink.emit(row)?;
-    for (name, left, right) in boxes() {
+    for (name, left, right) in layout.boxes() {
         row.put(left, glyphs.vertical);
         row.put_run(left + 1, " ", right - left - 1);
         row.put_text(left + 2, name);
         row.put(right, glyphs.vertical);
     }
     sink.emit(row)?;
-    for (_, left, right) in boxes() {
+    for (_, left, right) in layout.boxes() {
         row.put(left, glyphs.bottom_left);
         row.put_run(left + 1, glyphs.horizontal, right - left - 1);
         row.put(right, glyphs.bottom_right);

@@ -1,0 +1,282 @@
+//! The diagram as a standalone SVG picture, on the text diagram's grid.
+//!
+//! The columns come from the text renderer's [`Layout`] and the rows are the text
+//! diagram's rows, so every box, lifeline, arrow and label sits where its characters would:
+//! a cell is [`CELL_WIDTH`] by [`ROW_HEIGHT`], the advance and line height of a 14 px
+//! monospace font. Lines run through the middle of their cells, as box-drawing characters
+//! do. Labels are centred on the cells the text diagram gives them, so a font slightly
+//! wider or narrower than the grid (CJK glyphs often are) stays centred.
+//!
+//! The picture is written element by element, top to bottom, like the text rows: memory
+//! holds the layout and the output buffer, however long the flow. Output is deterministic
+//! (no ids, no dates) and every coordinate is a whole number of tenths of a pixel.
+
+use std::fmt;
+use std::io::{self, BufWriter, Write};
+
+use super::Diagram;
+use super::text::{CHUNK, Layout, Measured};
+use super::width;
+
+/// Width of one column, in tenths of a pixel.
+const CELL_WIDTH: usize = 84;
+/// Height of one row, in tenths of a pixel.
+const ROW_HEIGHT: usize = 160;
+/// Text baseline below the top of its row, in tenths of a pixel.
+const BASELINE: usize = 120;
+/// Arrow head length and half its height, in tenths of a pixel.
+const HEAD_LENGTH: usize = 80;
+const HEAD_HALF: usize = 40;
+
+const STYLE: &str = "<style>\
+rect{fill:#fff;stroke:#000}\
+line,path{fill:none;stroke:#000}\
+path.head{fill:#000;stroke:none}\
+rect.under{stroke:none}\
+text{font-family:monospace;font-size:14px;fill:#000}\
+text.mid{text-anchor:middle}\
+</style>\n";
+
+/// A length in tenths of a pixel, printed in pixels.
+#[derive(Clone, Copy)]
+struct Px(usize);
+
+impl fmt::Display for Px {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 % 10 {
+            0 => write!(f, "{}", self.0 / 10),
+            tenths => write!(f, "{}.{tenths}", self.0 / 10),
+        }
+    }
+}
+
+/// Left edge of a column.
+fn left(column: usize) -> usize {
+    column * CELL_WIDTH
+}
+
+/// Middle of a column: where a vertical line drawn in it runs.
+fn centre(column: usize) -> usize {
+    left(column) + CELL_WIDTH / 2
+}
+
+fn top(row: usize) -> usize {
+    row * ROW_HEIGHT
+}
+
+/// Middle of a row: where a horizontal line drawn in it runs.
+fn middle(row: usize) -> usize {
+    top(row) + ROW_HEIGHT / 2
+}
+
+/// Rows a message takes in the text diagram, the blank row after it included.
+fn rows(arrow: &Measured) -> usize {
+    if arrow.from == arrow.to { 4 } else { 3 }
+}
+
+/// Writes the diagram as an SVG document. A diagram without participants is an empty
+/// picture, 0 by 0. Arrows naming a participant that does not exist are left out.
+pub fn render_svg(diagram: &Diagram, out: &mut impl Write) -> io::Result<()> {
+    let layout = Layout::new(diagram);
+    let mut out = BufWriter::with_capacity(CHUNK, out);
+    let height = if layout.width == 0 {
+        0
+    } else {
+        6 + layout.arrows.iter().map(rows).sum::<usize>()
+    };
+    let (w, h) = (Px(left(layout.width)), Px(top(height)));
+    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    writeln!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" xml:space="preserve">"#
+    )?;
+    if height > 0 {
+        out.write_all(STYLE.as_bytes())?;
+        writeln!(out, r#"<rect class="under" width="{w}" height="{h}"/>"#)?;
+        draw_boxes(&layout, 0, &mut out)?;
+        for &x in &layout.lifelines {
+            let (x, y1, y2) = (Px(centre(x)), Px(middle(2)), Px(middle(height - 3)));
+            writeln!(out, r#"<line x1="{x}" y1="{y1}" x2="{x}" y2="{y2}"/>"#)?;
+        }
+        let mut row = 3;
+        for arrow in &layout.arrows {
+            if arrow.from == arrow.to {
+                draw_self_message(layout.lifelines[arrow.from], row, arrow, &mut out)?;
+            } else {
+                draw_message(&layout, row, arrow, &mut out)?;
+            }
+            row += rows(arrow);
+        }
+        draw_boxes(&layout, height - 3, &mut out)?;
+    }
+    writeln!(out, "</svg>")?;
+    out.flush()
+}
+
+/// The boxes whose top border is in row `row`, with their text.
+fn draw_boxes(layout: &Layout, row: usize, out: &mut impl Write) -> io::Result<()> {
+    for (name, first, last) in layout.boxes() {
+        let (x, y) = (Px(centre(first)), Px(middle(row)));
+        let (width, height) = (Px(centre(last) - centre(first)), Px(2 * ROW_HEIGHT));
+        writeln!(
+            out,
+            r#"<rect x="{x}" y="{y}" width="{width}" height="{height}"/>"#
+        )?;
+        let x = Px((centre(first) + centre(last)) / 2);
+        let y = Px(top(row + 1) + BASELINE);
+        writeln!(
+            out,
+            r#"<text class="mid" x="{x}" y="{y}">{}</text>"#,
+            Xml(name)
+        )?;
+    }
+    Ok(())
+}
+
+/// A message between two lifelines: the label centred between them in row `row`, over a
+/// blank patch where it crosses a lifeline, and the arrow in the row below, its head on
+/// the receiver's lifeline.
+fn draw_message(
+    layout: &Layout,
+    row: usize,
+    arrow: &Measured,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let (lo, hi) = arrow.ends();
+    let (lo, hi) = (layout.lifelines[lo], layout.lifelines[hi]);
+    if arrow.width > 0 {
+        let start = lo + 1 + (hi - lo - 1).saturating_sub(arrow.width) / 2;
+        let end = start + arrow.width;
+        let crossed = layout.lifelines.partition_point(|&x| x < start);
+        if layout.lifelines.get(crossed).is_some_and(|&x| x < end) {
+            let (x, y) = (Px(left(start)), Px(top(row)));
+            let (width, height) = (Px(left(arrow.width)), Px(ROW_HEIGHT));
+            writeln!(
+                out,
+                r#"<rect class="under" x="{x}" y="{y}" width="{width}" height="{height}"/>"#
+            )?;
+        }
+        let x = Px((left(start) + left(end)) / 2);
+        let y = Px(top(row) + BASELINE);
+        writeln!(
+            out,
+            r#"<text class="mid" x="{x}" y="{y}">{}</text>"#,
+            Xml(arrow.label)
+        )?;
+    }
+    let (from, to) = (
+        centre(layout.lifelines[arrow.from]),
+        centre(layout.lifelines[arrow.to]),
+    );
+    let base = if from < to {
+        to - HEAD_LENGTH
+    } else {
+        to + HEAD_LENGTH
+    };
+    let y = middle(row + 1);
+    writeln!(
+        out,
+        r#"<line x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
+        Px(from),
+        Px(y),
+        Px(base),
+        Px(y)
+    )?;
+    head(to, base, y, out)
+}
+
+/// A self-message on the lifeline in column `x`, from row `row`: a loop out to two
+/// columns right of the lifeline and back in two rows lower, the head on the lifeline,
+/// and the label after the loop in the middle row.
+fn draw_self_message(
+    x: usize,
+    row: usize,
+    arrow: &Measured,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let (tip, base, turn) = (centre(x), centre(x) + HEAD_LENGTH, centre(x + 2));
+    let (y1, y2) = (middle(row), middle(row + 2));
+    writeln!(
+        out,
+        r#"<path d="M{},{}H{}V{}H{}"/>"#,
+        Px(tip),
+        Px(y1),
+        Px(turn),
+        Px(y2),
+        Px(base)
+    )?;
+    head(tip, base, y2, out)?;
+    if arrow.width > 0 {
+        let (x, y) = (Px(left(x + 4)), Px(top(row + 1) + BASELINE));
+        writeln!(out, r#"<text x="{x}" y="{y}">{}</text>"#, Xml(arrow.label))?;
+    }
+    Ok(())
+}
+
+/// A filled arrow head with its point at `tip` and its base at `base`, on height `y`.
+fn head(tip: usize, base: usize, y: usize, out: &mut impl Write) -> io::Result<()> {
+    writeln!(
+        out,
+        r#"<path class="head" d="M{},{}L{},{}V{}Z"/>"#,
+        Px(tip),
+        Px(y),
+        Px(base),
+        Px(y - HEAD_HALF),
+        Px(y + HEAD_HALF)
+    )
+}
+
+/// Text as XML character data: markup characters escaped, and drawn as the text diagram
+/// draws it, cluster by cluster, so control characters (which XML forbids) are U+FFFD.
+struct Xml<'a>(&'a str);
+
+impl fmt::Display for Xml<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (cluster, _) in width::clusters(self.0) {
+            for c in cluster.chars() {
+                match c {
+                    '&' => f.write_str("&amp;")?,
+                    '<' => f.write_str("&lt;")?,
+                    '>' => f.write_str("&gt;")?,
+                    '"' => f.write_str("&quot;")?,
+                    '\'' => f.write_str("&apos;")?,
+                    // Not characters in XML 1.0.
+                    '\u{FFFE}' | '\u{FFFF}' => f.write_str("\u{FFFD}")?,
+                    c => write!(f, "{c}")?,
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lengths_print_as_pixels() {
+        assert_eq!(Px(0).to_string(), "0");
+        assert_eq!(Px(84).to_string(), "8.4");
+        assert_eq!(Px(160).to_string(), "16");
+        assert_eq!(Px(1234).to_string(), "123.4");
+    }
+
+    #[test]
+    fn text_is_escaped_and_has_no_control_characters() {
+        assert_eq!(
+            Xml("<a & 'b'> \"c\"").to_string(),
+            "&lt;a &amp; &apos;b&apos;&gt; &quot;c&quot;"
+        );
+        assert_eq!(Xml("a\tb\u{FFFF}").to_string(), "a\u{FFFD}b\u{FFFD}");
+        assert_eq!(Xml("вход 認可").to_string(), "вход 認可");
+    }
+
+    #[test]
+    fn no_participants_is_an_empty_picture() {
+        let mut out = Vec::new();
+        render_svg(&Diagram::default(), &mut out).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert!(out.ends_with("viewBox=\"0 0 0 0\" xml:space=\"preserve\">\n</svg>\n"));
+    }
+}
