@@ -4,7 +4,7 @@
 
 use authflow::check::check_run;
 use authflow::model::execute;
-use authflow::render::{Diagram, TextStyle, render_text_to_string};
+use authflow::render::{Diagram, TextStyle, render_mermaid, render_svg, render_text_to_string};
 use authflow::syntax::{SourceFile, parse_bytes, render_diagnostics};
 use proptest::prelude::*;
 
@@ -85,6 +85,7 @@ fn whole_pipeline(bytes: &[u8]) {
             assert!(text.contains("fuzz.flow:"), "{text}");
         }
         Ok(flow) => {
+            let diagram = Diagram::from_flow(&flow);
             for style in [
                 TextStyle::default(),
                 TextStyle {
@@ -92,8 +93,11 @@ fn whole_pipeline(bytes: &[u8]) {
                     trim: true,
                 },
             ] {
-                render_text_to_string(&Diagram::from_flow(&flow), style);
+                render_text_to_string(&diagram, style);
             }
+            let mut sink = Vec::new();
+            render_svg(&diagram, &mut sink).unwrap();
+            render_mermaid(&diagram, &flow.participant_order(), &mut sink).unwrap();
             match execute(&flow, &file) {
                 Ok(run) => {
                     let diagnostics: Vec<_> =
