@@ -15,10 +15,7 @@ pub const INVARIANT: Invariant = Invariant {
 };
 
 fn check(run: &Run, findings: &mut Vec<Finding>) {
-    for redemption in &run.redemptions {
-        let (Some(code), Some(answer)) = (&redemption.code, &redemption.response) else {
-            continue;
-        };
+    for (redemption, code, answer) in run.answered_redemptions() {
         let requested_by = run.step(redemption.request).params.get("client_id");
         if code.client_id.as_deref() == requested_by {
             continue;

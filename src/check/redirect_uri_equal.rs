@@ -14,10 +14,7 @@ pub const INVARIANT: Invariant = Invariant {
 };
 
 fn check(run: &Run, findings: &mut Vec<Finding>) {
-    for redemption in &run.redemptions {
-        let (Some(code), Some(answer)) = (&redemption.code, &redemption.response) else {
-            continue;
-        };
+    for (redemption, code, answer) in run.answered_redemptions() {
         let Some(authorized) = &code.redirect_uri else {
             continue;
         };

@@ -41,10 +41,7 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
             }
         }
     }
-    for redemption in &run.redemptions {
-        let (Some(code), Some(answer)) = (&redemption.code, &redemption.response) else {
-            continue;
-        };
+    for (_, code, answer) in run.answered_redemptions() {
         if !answer.issued() {
             continue;
         }

@@ -206,6 +206,14 @@ impl Run {
         format!("line {}", self.steps[id].line)
     }
 
+    /// Token requests for a code the AS issued, with the answer the flow shows: what
+    /// every token-endpoint invariant judges.
+    pub fn answered_redemptions(&self) -> impl Iterator<Item = (&Redemption, &Code, &TokenAnswer)> {
+        self.redemptions
+            .iter()
+            .filter_map(|r| Some((r, r.code.as_ref()?, r.response.as_ref()?)))
+    }
+
     pub fn code(&self, value: &str) -> Option<&Code> {
         self.codes.iter().find(|c| c.value == value)
     }
