@@ -82,7 +82,8 @@ pub(crate) struct Simulator {
     unanswered_redemptions: Vec<usize>,
     /// API calls not answered yet, oldest first.
     unanswered_api_calls: Vec<usize>,
-    held_response: HashMap<String, usize>,
+    /// The redirect to a callback each user agent holds and has not followed yet.
+    held_redirect: HashMap<String, Params>,
     last_callback: HashMap<String, usize>,
     mistyped_password: bool,
 }
@@ -111,7 +112,7 @@ impl Simulator {
             current_transaction: None,
             unanswered_redemptions: Vec::new(),
             unanswered_api_calls: Vec::new(),
-            held_response: HashMap::new(),
+            held_redirect: HashMap::new(),
             last_callback: HashMap::new(),
             mistyped_password: false,
         };
@@ -223,7 +224,7 @@ impl Simulator {
             login: self.current_transaction.is_some_and(|t| {
                 self.transactions[t].consent().is_none() && self.transactions[t].denied_at.is_none()
             }),
-            callback: self.held_response.contains_key(from),
+            callback: self.held_redirect.contains_key(from),
             api_response: self.api_call_answered(from, to).is_some(),
             has_token: self.last_token.contains_key(from),
             session_bound: self.sessions.contains_key(to),
@@ -317,12 +318,8 @@ impl Simulator {
                 params.set("state", state);
             }
             StepKind::Callback => {
-                if let Some(&held) = self.held_response.get(from) {
-                    let response = &self.responses[held];
-                    params.set("code", response.code.clone());
-                    params.set("state", response.state.clone());
-                    params.set("error", response.error.clone());
-                    params.set("access_token", response.access_token.clone());
+                if let Some(held) = self.held_redirect.get(from) {
+                    params = held.clone();
                 }
             }
             StepKind::TokenRequest => {
@@ -450,7 +447,7 @@ impl Simulator {
                 self.authorization_response(id, to, bound.to_role, &params)
             }
             StepKind::Callback => {
-                self.held_response.remove(from);
+                self.held_redirect.remove(from);
                 self.callback(id, from, to, &params);
             }
             StepKind::TokenRequest => self.token_request(id, from, &params),
@@ -477,6 +474,18 @@ impl Simulator {
                 }
             }
             _ => {}
+        }
+
+        // A user agent handed a redirect to the client's callback, by the AS or through a
+        // link an attacker planted, holds it until it follows it.
+        if bound.to_role.is_user_agent()
+            && (kind == StepKind::AuthorizationResponse || params.get("code").is_some())
+        {
+            let mut redirect = Params::default();
+            for key in ["code", "state", "error", "access_token"] {
+                redirect.set(key, params.get(key));
+            }
+            self.held_redirect.insert(to.to_string(), redirect);
         }
 
         // The receiver observes everything the message carried.
@@ -671,18 +680,12 @@ impl Simulator {
             state: params.get("state").map(str::to_string),
             access_token: params.get("access_token").map(str::to_string),
         });
-        let response = self.responses.len() - 1;
-        match to_role {
-            Role::Client => {
-                // Drawn straight to the client: the browser's hop to redirect_uri is implied.
-                let browser = transaction
-                    .map(|t| self.transactions[t].browser.clone())
-                    .unwrap_or_default();
-                self.callback(id, &browser, to, params);
-            }
-            _ => {
-                self.held_response.insert(to.to_string(), response);
-            }
+        // Drawn straight to the client: the browser's hop to redirect_uri is implied.
+        if to_role == Role::Client {
+            let browser = transaction
+                .map(|t| self.transactions[t].browser.clone())
+                .unwrap_or_default();
+            self.callback(id, &browser, to, params);
         }
     }
 
