@@ -190,7 +190,11 @@ pub fn classify(
         (R::AuthorizationServer, R::LoginPage) => LoginPage,
         (R::AuthorizationServer, _) if expecting.token_response => TokenResponse,
         (R::AuthorizationServer, R::Browser | R::Attacker) if expecting.login => {
-            if !hint.error() {
+            // A code handed out before the user logged in is still an authorization
+            // response (which `consent_before_code` then judges), not a login page.
+            if hint.any(&["code"]) && !hint.error() {
+                AuthorizationResponse
+            } else if !hint.error() {
                 LoginPage
             } else if hint.any(&["redirect"]) && !hint.any(&["error page"]) {
                 // An error redirect back to the redirect_uri (RFC 6749 §4.1.2.1), not a page.
