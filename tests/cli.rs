@@ -1,13 +1,10 @@
 //! The command line as users meet it: exit codes, streams, formats.
 
-use assert_cmd::Command;
-use predicates::prelude::*;
+mod common;
 
-fn authflow() -> Command {
-    let mut command = Command::cargo_bin("authflow").unwrap();
-    command.env("NO_COLOR", "1");
-    command
-}
+use common::authflow;
+
+use predicates::prelude::*;
 
 const SEED: &str = "flows/authorization_code.flow";
 

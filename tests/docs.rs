@@ -2,9 +2,10 @@
 //! when stale, left byte for byte when fresh (the seed document is the reference), and
 //! errors in flow blocks point into the Markdown file.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use assert_cmd::Command;
+use common::{authflow_in, scratch};
+
 use authflow::docs::{DocsUpdate, StaleDiagram, Staleness, update_markdown};
 
 /// The seed document (`shared/seeds/000_7a41d3f7852b1078.txt`): a diagram, `src`, the flow.
@@ -192,32 +193,17 @@ fn unclosed_diagram_block_is_an_error() {
 // ---------------------------------------------------------------------------------------
 // The command.
 
-fn scratch(test: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("docs")
-        .join(test);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn authflow(dir: &Path) -> Command {
-    let mut command = Command::cargo_bin("authflow").unwrap();
-    command.current_dir(dir).env("NO_COLOR", "1");
-    command
-}
-
 #[test]
 fn check_reports_stale_diagrams_and_changes_nothing() {
-    let dir = scratch("check");
+    let dir = scratch("docs", "check");
     std::fs::write(dir.join("seed.md"), SEED).unwrap();
     std::fs::write(dir.join("mixed.md"), MIXED).unwrap();
-    authflow(&dir)
+    authflow_in(&dir)
         .args(["docs", "--check", "seed.md"])
         .assert()
         .code(0)
         .stdout("");
-    authflow(&dir)
+    authflow_in(&dir)
         .args(["docs", "--check", "seed.md", "mixed.md"])
         .assert()
         .code(1)
@@ -236,10 +222,10 @@ fn check_reports_stale_diagrams_and_changes_nothing() {
 
 #[test]
 fn update_rewrites_stale_files_only_and_settles() {
-    let dir = scratch("update");
+    let dir = scratch("docs", "update");
     std::fs::write(dir.join("seed.md"), SEED).unwrap();
     std::fs::write(dir.join("mixed.md"), MIXED).unwrap();
-    authflow(&dir)
+    authflow_in(&dir)
         .args(["docs", "seed.md", "mixed.md"])
         .assert()
         .code(0)
@@ -255,12 +241,12 @@ fn update_rewrites_stale_files_only_and_settles() {
         std::fs::read_to_string(dir.join("mixed.md")).unwrap(),
         update(MIXED).text
     );
-    authflow(&dir)
+    authflow_in(&dir)
         .args(["docs", "seed.md", "mixed.md"])
         .assert()
         .code(0)
         .stdout("");
-    authflow(&dir)
+    authflow_in(&dir)
         .args(["docs", "--check", "seed.md", "mixed.md"])
         .assert()
         .code(0)
@@ -269,11 +255,11 @@ fn update_rewrites_stale_files_only_and_settles() {
 
 #[test]
 fn parse_errors_exit_2_and_other_files_are_still_processed() {
-    let dir = scratch("errors");
+    let dir = scratch("docs", "errors");
     let bad = "```authflow\nfe -> be \"x\"\n```\n";
     std::fs::write(dir.join("bad.md"), bad).unwrap();
     std::fs::write(dir.join("mixed.md"), MIXED).unwrap();
-    let output = authflow(&dir)
+    let output = authflow_in(&dir)
         .args(["docs", "bad.md", "mixed.md"])
         .output()
         .unwrap();
@@ -285,7 +271,7 @@ fn parse_errors_exit_2_and_other_files_are_still_processed() {
         std::fs::read_to_string(dir.join("mixed.md")).unwrap(),
         update(MIXED).text
     );
-    authflow(&dir)
+    authflow_in(&dir)
         .args(["docs", "--check", "missing.md"])
         .assert()
         .code(2)
@@ -294,8 +280,8 @@ fn parse_errors_exit_2_and_other_files_are_still_processed() {
 
 #[test]
 fn stdin_is_updated_to_stdout() {
-    let dir = scratch("stdin");
-    authflow(&dir)
+    let dir = scratch("docs", "stdin");
+    authflow_in(&dir)
         .args(["docs", "-"])
         .write_stdin(MIXED)
         .assert()

@@ -3,9 +3,12 @@
 //! `flows/`, on hand-picked tricky inputs and on generated ones; and the command rewrites,
 //! checks and reports as documented.
 
+mod common;
+
+use common::{authflow_in, scratch};
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use authflow::syntax::format::format_flow;
 use authflow::syntax::*;
 
@@ -324,33 +327,18 @@ fn generated_inputs_format_stably_and_faithfully() {
 // ---------------------------------------------------------------------------------------
 // The command.
 
-fn scratch(test: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("fmt")
-        .join(test);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn authflow(dir: &Path) -> Command {
-    let mut command = Command::cargo_bin("authflow").unwrap();
-    command.current_dir(dir).env("NO_COLOR", "1");
-    command
-}
-
 const MESSY: &str = "fe->be :\"x\"   # hi  \n\n\n\nbe -> fe: \"y\"\nfe -> be: \"z\"{a:b}\n";
 const CANONICAL: &str = "fe -> be: \"x\"  # hi\n\nbe -> fe: \"y\"\nfe -> be: \"z\" { a: b }\n";
 
 #[test]
 fn check_lists_unformatted_files_with_a_diff_and_changes_nothing() {
-    let dir = scratch("check");
+    let dir = scratch("fmt", "check");
     std::fs::create_dir_all(dir.join("sub")).unwrap();
     std::fs::write(dir.join("sub/messy.flow"), MESSY).unwrap();
     std::fs::write(dir.join("clean.flow"), CANONICAL).unwrap();
     std::fs::write(dir.join("crlf.flow"), CANONICAL.replace('\n', "\r\n")).unwrap();
     std::fs::write(dir.join("notes.txt"), "not a flow").unwrap();
-    let output = authflow(&dir)
+    let output = authflow_in(&dir)
         .args(["fmt", "--check", "."])
         .output()
         .unwrap();
@@ -364,7 +352,7 @@ fn check_lists_unformatted_files_with_a_diff_and_changes_nothing() {
         MESSY
     );
 
-    authflow(&dir)
+    authflow_in(&dir)
         .args(["fmt", "--check", "clean.flow"])
         .assert()
         .code(0)
@@ -373,7 +361,7 @@ fn check_lists_unformatted_files_with_a_diff_and_changes_nothing() {
 
 #[test]
 fn rewrites_only_files_that_change() {
-    let dir = scratch("rewrite");
+    let dir = scratch("fmt", "rewrite");
     std::fs::write(dir.join("messy.flow"), MESSY).unwrap();
     std::fs::write(dir.join("clean.flow"), CANONICAL).unwrap();
     let before = std::fs::metadata(dir.join("clean.flow"))
@@ -381,7 +369,7 @@ fn rewrites_only_files_that_change() {
         .modified()
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(20));
-    authflow(&dir)
+    authflow_in(&dir)
         .args(["fmt", "messy.flow", "clean.flow"])
         .assert()
         .code(0)
@@ -399,7 +387,7 @@ fn rewrites_only_files_that_change() {
         "an already formatted file must not be written"
     );
 
-    authflow(&dir)
+    authflow_in(&dir)
         .args(["fmt", "--check", "."])
         .assert()
         .code(0)
@@ -408,10 +396,10 @@ fn rewrites_only_files_that_change() {
 
 #[test]
 fn parse_errors_exit_2_and_the_other_files_are_still_formatted() {
-    let dir = scratch("errors");
+    let dir = scratch("fmt", "errors");
     std::fs::write(dir.join("a_bad.flow"), "fe -> : \"x\"\n").unwrap();
     std::fs::write(dir.join("b_messy.flow"), MESSY).unwrap();
-    let output = authflow(&dir)
+    let output = authflow_in(&dir)
         .args(["fmt", "--check", "."])
         .output()
         .unwrap();
@@ -426,7 +414,7 @@ fn parse_errors_exit_2_and_the_other_files_are_still_formatted() {
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(stdout.contains("would reformat ./b_messy.flow"), "{stdout}");
 
-    authflow(&dir).args(["fmt", "."]).assert().code(2);
+    authflow_in(&dir).args(["fmt", "."]).assert().code(2);
     assert_eq!(
         std::fs::read_to_string(dir.join("b_messy.flow")).unwrap(),
         CANONICAL
@@ -436,7 +424,7 @@ fn parse_errors_exit_2_and_the_other_files_are_still_formatted() {
         "fe -> : \"x\"\n"
     );
 
-    authflow(&dir)
+    authflow_in(&dir)
         .args(["fmt", "missing.flow"])
         .assert()
         .code(2)
@@ -445,20 +433,20 @@ fn parse_errors_exit_2_and_the_other_files_are_still_formatted() {
 
 #[test]
 fn stdin_is_formatted_to_stdout() {
-    let dir = scratch("stdin");
-    authflow(&dir)
+    let dir = scratch("fmt", "stdin");
+    authflow_in(&dir)
         .args(["fmt", "-"])
         .write_stdin(MESSY)
         .assert()
         .code(0)
         .stdout(CANONICAL);
-    authflow(&dir)
+    authflow_in(&dir)
         .args(["fmt", "--check", "-"])
         .write_stdin(MESSY)
         .assert()
         .code(1)
         .stdout(predicates::str::starts_with("would reformat <stdin>\n"));
-    authflow(&dir)
+    authflow_in(&dir)
         .args(["fmt", "--check", "-"])
         .write_stdin(CANONICAL)
         .assert()

@@ -3,7 +3,10 @@
 //! The SVG is checked against the text diagram of the same flow: every label, arrow head
 //! and self-message loop must sit in the row and column where the text diagram draws it.
 
-use assert_cmd::Command;
+mod common;
+
+use common::authflow;
+
 use authflow::render::{
     Arrow, Diagram, TextStyle, render_mermaid, render_svg, render_text_to_string,
 };
@@ -308,12 +311,6 @@ fn mermaid_keeps_keywords_out_of_ids_and_skips_lost_arrows() {
     p1_->>p2: x
 "
     );
-}
-
-fn authflow() -> Command {
-    let mut command = Command::cargo_bin("authflow").unwrap();
-    command.env("NO_COLOR", "1");
-    command
 }
 
 #[test]

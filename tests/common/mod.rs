@@ -1,0 +1,32 @@
+//! What the command-line tests share: running the binary without colour, and a scratch
+//! directory per test under cargo's target tmpdir.
+
+#![allow(dead_code)] // each test crate uses its own part
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The `authflow` binary, with colour off so output is plain and comparable.
+pub fn authflow() -> Command {
+    let mut command = Command::cargo_bin("authflow").unwrap();
+    command.env("NO_COLOR", "1");
+    command
+}
+
+/// The binary, run inside `dir`.
+pub fn authflow_in(dir: &Path) -> Command {
+    let mut command = authflow();
+    command.current_dir(dir);
+    command
+}
+
+/// An empty directory for one test, recreated on every run.
+pub fn scratch(group: &str, test: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(group)
+        .join(test);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
