@@ -29,19 +29,19 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
             (Some(got), Some((bound, _))) if got == bound => continue,
             (Some(got), Some((bound, _))) => {
                 format!(
-                    "carried state `{got}`, but the session of `{}` is bound to `{bound}`",
+                    "carried state `{got}` while the session of `{}` is bound to `{bound}`",
                     callback.browser
                 )
             }
             (None, Some((bound, _))) => {
                 format!(
-                    "carried no state, but the session of `{}` is bound to `{bound}`",
+                    "carried no state while the session of `{}` is bound to `{bound}`",
                     callback.browser
                 )
             }
             (Some(got), None) => {
                 format!(
-                    "carried state `{got}`, but the session of `{}` has no state bound to it",
+                    "carried state `{got}` while the session of `{}` has no state bound to it",
                     callback.browser
                 )
             }
@@ -58,7 +58,7 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
                 continue;
             }
             (None, None) => format!(
-                "carried no state, and the session of `{}` has neither a state nor a PKCE verifier bound to it",
+                "carried no state and the session of `{}` has neither a state nor a PKCE verifier bound to it",
                 callback.browser
             ),
         };
