@@ -18,7 +18,11 @@ pub const INVARIANT: Invariant = Invariant {
 
 fn check(run: &Run, findings: &mut Vec<Finding>) {
     for redemption in &run.redemptions {
-        if run.step(redemption.request).from_role != Role::Client {
+        // The client redeems from its back end, or from its front end in the browser.
+        if !matches!(
+            run.step(redemption.request).from_role,
+            Role::Client | Role::Browser
+        ) {
             continue;
         }
         let Some(callback) = redemption.callback.map(|c| &run.callbacks[c]) else {

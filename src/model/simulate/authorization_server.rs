@@ -198,12 +198,18 @@ impl Simulator {
             state: params.get("state").map(str::to_string),
             access_token: params.get("access_token").map(str::to_string),
         });
-        // Drawn straight to the client: the browser's hop to redirect_uri is implied.
-        if to_role == Role::Client {
-            let browser = transaction
-                .map(|t| self.transactions[t].browser.clone())
-                .unwrap_or_default();
-            self.callback(id, &browser, to, params);
+        match to_role {
+            // Drawn straight to the client: the browser's hop to redirect_uri is implied.
+            Role::Client => {
+                let browser = transaction
+                    .map(|t| self.transactions[t].browser.clone())
+                    .unwrap_or_default();
+                self.callback(id, &browser, to, params);
+            }
+            // The browser runs the client's front end: the redirect reaches the client
+            // there, in the browser's own session (a single-page app redeems it itself).
+            Role::Browser => self.callback(id, to, to, params),
+            _ => {}
         }
     }
 
