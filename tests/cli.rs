@@ -322,3 +322,17 @@ fn a_directory_without_flows_is_an_input_error() {
         .stderr(predicate::str::contains("no `*.flow` files under"));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[cfg(unix)]
+#[test]
+fn directory_symlink_cycles_are_not_followed() {
+    let dir = common::scratch("cli", "symlink-cycle");
+    std::fs::copy(SEED, dir.join("seed.flow")).unwrap();
+    std::os::unix::fs::symlink(&dir, dir.join("loop")).unwrap();
+    authflow()
+        .arg("check")
+        .arg(&dir)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("seed.flow: conformant"));
+}

@@ -100,12 +100,15 @@ pub fn expand_flow_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Outcome> {
     Ok(files)
 }
 
+/// Symlinked directories are not followed (as ripgrep does by default): a link cycle
+/// would otherwise recurse forever.
 fn collect_flows(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
             collect_flows(&path, found)?;
-        } else if path.extension().is_some_and(|e| e == "flow") {
+        } else if path.is_file() && path.extension().is_some_and(|e| e == "flow") {
             found.push(path);
         }
     }
