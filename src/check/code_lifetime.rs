@@ -3,6 +3,7 @@
 use super::{Finding, Invariant, judge_token_answer};
 use crate::model::Run;
 use crate::syntax::Severity;
+use crate::syntax::front_matter::format_duration;
 
 pub const INVARIANT: Invariant = Invariant {
     id: "code_lifetime",
@@ -22,9 +23,9 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
         let problem = format!(
             "code `{}` is {} old (issued at {}) and expired after {}",
             code.value,
-            seconds(age),
+            format_duration(age),
             run.line(code.issued_at),
-            seconds(lifetime)
+            format_duration(lifetime)
         );
         let Some(finding) = judge_token_answer(answer, &problem, &["invalid_grant"]) else {
             continue;
@@ -34,13 +35,5 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
                 .related(code.issued_at, "code issued here")
                 .related(redemption.request, "token request here"),
         );
-    }
-}
-
-fn seconds(total: u64) -> String {
-    match (total / 60, total % 60) {
-        (0, s) => format!("{s}s"),
-        (m, 0) => format!("{m}m"),
-        (m, s) => format!("{m}m{s}s"),
     }
 }

@@ -4,12 +4,13 @@
 use super::{Finding, Invariant};
 use crate::model::Run;
 use crate::syntax::Severity;
+use crate::syntax::front_matter::format_duration;
 
 pub const INVARIANT: Invariant = Invariant {
     id: "token_valid_at_rs",
     severity: Severity::Error,
     reference: "RFC 6750 §3.1; RFC 9700 §2.3",
-    statement: "the API accepts only a token the AS issued, unexpired and unrevoked",
+    statement: "the API accepts only a token the AS issued, unexpired, unrevoked, with the scope the resource needs",
     check,
 };
 
@@ -58,8 +59,22 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
                                 "`{}` serves the resource for `{value}`, which expired: issued at {}, it is {} old and valid for {}",
                                 call.api,
                                 run.line(token.issued_at),
-                                duration(answer.time.saturating_sub(token.issued_time)),
-                                duration(run.world.token_lifetime)
+                                format_duration(answer.time.saturating_sub(token.issued_time)),
+                                format_duration(run.world.token_lifetime)
+                            ),
+                        )
+                        .related(token.issued_at, "issued here")
+                    } else if let Some(missing) = call
+                        .scope
+                        .iter()
+                        .find(|needed| !token.scope.contains(needed))
+                    {
+                        Finding::new(
+                            answer.step,
+                            format!(
+                                "`{}` serves a resource that needs scope `{missing}` for `{value}`, which grants only `{}`; a correct API answers `insufficient_scope`",
+                                call.api,
+                                token.scope.join(" ")
                             ),
                         )
                         .related(token.issued_at, "issued here")
@@ -71,21 +86,5 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
         };
         finding = finding.related(call.request, "API request here");
         findings.push(finding);
-    }
-}
-
-/// `2h`, `1h30m`, `45m`, `90s` for explanations.
-fn duration(total: u64) -> String {
-    let (h, m, s) = (total / 3600, total % 3600 / 60, total % 60);
-    let mut out = String::new();
-    for (amount, unit) in [(h, "h"), (m, "m"), (s, "s")] {
-        if amount > 0 {
-            out.push_str(&format!("{amount}{unit}"));
-        }
-    }
-    if out.is_empty() {
-        "0s".to_string()
-    } else {
-        out
     }
 }

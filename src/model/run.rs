@@ -148,6 +148,8 @@ pub struct Token {
     pub issued_time: u64,
     pub client_id: Option<String>,
     pub code: Option<String>,
+    /// The scope the token grants.
+    pub scope: Vec<String>,
     pub revoked_at: Option<StepId>,
 }
 
@@ -158,6 +160,8 @@ pub struct ApiCall {
     pub caller: String,
     pub api: String,
     pub token: Option<String>,
+    /// The scope the resource needs, when the flow says (`{ scope: admin }` on the call).
+    pub scope: Vec<String>,
     pub response: Option<ApiAnswer>,
 }
 

@@ -93,6 +93,22 @@ pub fn parse_duration(text: &str) -> Option<u64> {
     Some(total)
 }
 
+/// The inverse of [`parse_duration`], for explanations: `2h`, `1h30m`, `11m`, `1m30s`.
+pub fn format_duration(total: u64) -> String {
+    let (h, m, s) = (total / 3600, total % 3600 / 60, total % 60);
+    let mut out = String::new();
+    for (amount, unit) in [(h, "h"), (m, "m"), (s, "s")] {
+        if amount > 0 {
+            out.push_str(&format!("{amount}{unit}"));
+        }
+    }
+    if out.is_empty() {
+        "0s".to_string()
+    } else {
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,5 +123,14 @@ mod tests {
         assert_eq!(parse_duration("m"), None);
         assert_eq!(parse_duration("5d"), None);
         assert_eq!(parse_duration("99999999999999999999s"), None);
+    }
+
+    #[test]
+    fn formatted_durations_parse_back() {
+        for seconds in [0, 59, 60, 90, 660, 3600, 5400, 86399] {
+            let text = format_duration(seconds);
+            assert_eq!(parse_duration(&text).unwrap_or(0), seconds, "{text}");
+        }
+        assert_eq!(format_duration(5400), "1h30m");
     }
 }

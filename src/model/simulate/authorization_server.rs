@@ -186,6 +186,16 @@ impl Simulator {
                     issued_time: self.clock,
                     client_id: self.transactions[t].client_id.clone(),
                     code: None,
+                    // Without a scope parameter the grant is what was consented
+                    // (RFC 6749 §4.2.2, §5.1).
+                    scope: params.get("scope").map_or_else(
+                        || {
+                            let txn = &self.transactions[t];
+                            txn.consent()
+                                .map_or_else(|| txn.scope.clone(), |c| c.scope.clone())
+                        },
+                        |s| scope_list(Some(s)),
+                    ),
                     revoked_at: None,
                 });
             }
@@ -299,6 +309,17 @@ impl Simulator {
                 issued_time: self.clock,
                 client_id,
                 code: redemption.code.as_ref().map(|c| c.value.clone()),
+                // Without a scope parameter the grant is the code's (RFC 6749 §5.1).
+                scope: params.get("scope").map_or_else(
+                    || {
+                        redemption
+                            .code
+                            .as_ref()
+                            .map(|c| c.scope.clone())
+                            .unwrap_or_default()
+                    },
+                    |s| scope_list(Some(s)),
+                ),
                 revoked_at: None,
             });
         }

@@ -16,6 +16,7 @@ impl Simulator {
             caller: sent.from.to_string(),
             api: sent.to.to_string(),
             token: params.get("access_token").map(str::to_string),
+            scope: scope_list(params.get("scope")),
             response: None,
         });
     }
