@@ -336,3 +336,63 @@ fn directory_symlink_cycles_are_not_followed() {
         .success()
         .stdout(predicate::str::contains("seed.flow: conformant"));
 }
+
+#[test]
+fn reports_list_files_that_could_not_be_checked() {
+    let dir = common::scratch("cli", "unchecked");
+    std::fs::copy(SEED, dir.join("a_seed.flow")).unwrap();
+    std::fs::write(
+        dir.join("b_broken.flow"),
+        "fe -> be: \"ok\"\nfe be: \"x\"\n",
+    )
+    .unwrap();
+
+    let output = authflow()
+        .args(["check", "--format", "json"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let files = value.as_array().unwrap();
+    assert_eq!(files.len(), 2);
+    assert_eq!(files[0]["passed"], true);
+    assert_eq!(files[0]["errors"].as_array().unwrap().len(), 0);
+    assert_eq!(files[1]["passed"], false);
+    assert_eq!(files[1]["errors"][0]["line"], 2);
+    assert_eq!(files[1]["errors"][0]["column"], 4);
+    assert!(
+        files[1]["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("expected `->`")
+    );
+    assert!(
+        String::from_utf8(output.stderr)
+            .unwrap()
+            .contains("b_broken.flow:2:4")
+    );
+
+    let output = authflow()
+        .args(["check", "--format", "junit"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("tests=\"2\" failures=\"0\" errors=\"1\""),
+        "{text}"
+    );
+    assert!(text.contains("<error message=\"input error\">"), "{text}");
+
+    let output = authflow().arg("check").arg(&dir).output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("b_broken.flow: NOT CHECKED: 1 input error(s)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("checked 2 flows: 1 passed, 1 failed"),
+        "{text}"
+    );
+}

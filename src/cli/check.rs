@@ -2,20 +2,45 @@
 
 use std::fmt::Write as _;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use authflow::check::{Verdict, validate_expectation, verdict};
 use authflow::model::execute;
-use authflow::syntax::{Diagnostic, SourceFile, render_diagnostics};
+use authflow::syntax::{Diagnostic, SourceFile, parse_bytes, render_diagnostics};
 use serde::Serialize;
 
-use super::{Outcome, expand_flow_paths, load_flow, stderr_color, write_stdout};
+use super::{Outcome, display_name, expand_flow_paths, read_bytes, stderr_color, write_stdout};
 use crate::{Color, Format};
 
 /// One checked file.
 struct Checked {
     file: SourceFile,
     verdict: Verdict,
+}
+
+/// A file that could not be checked: unreadable, malformed, or naming unknown things.
+/// Machine-readable reports list it too, so a dashboard never loses a file silently.
+struct Unchecked {
+    name: String,
+    errors: Vec<InputError>,
+}
+
+#[derive(Serialize)]
+struct InputError {
+    line: usize,
+    column: usize,
+    message: String,
+}
+
+enum Entry {
+    Checked(Checked),
+    Unchecked(Unchecked),
+}
+
+impl Entry {
+    fn passed(&self) -> bool {
+        matches!(self, Entry::Checked(c) if c.verdict.passed)
+    }
 }
 
 pub fn run(
@@ -29,58 +54,93 @@ pub fn run(
         Ok(files) => files,
         Err(outcome) => return outcome,
     };
-    let mut worst = Outcome::Success;
-    let mut checked = Vec::new();
-    for path in &files {
-        match check_file(path, deny_warnings) {
-            Ok(result) => {
-                if !result.verdict.passed {
-                    worst = worst.max(Outcome::CheckFailed);
-                }
-                checked.push(result);
-            }
-            Err(outcome) => worst = worst.max(outcome),
-        }
-    }
+    let entries: Vec<Entry> = files
+        .iter()
+        .map(|path| check_file(path, deny_warnings))
+        .collect();
+    let worst = entries
+        .iter()
+        .map(|entry| match entry {
+            Entry::Checked(c) if c.verdict.passed => Outcome::Success,
+            Entry::Checked(_) => Outcome::CheckFailed,
+            Entry::Unchecked(_) => Outcome::InputError,
+        })
+        .max()
+        .unwrap_or(Outcome::Success);
     let color = match color {
         Color::Always => true,
         Color::Never => false,
         Color::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
     };
     let report = match format {
-        Format::Human => human(&checked, color, quiet),
-        Format::Json => json(&checked, deny_warnings),
-        Format::Junit => junit(&checked),
+        Format::Human => human(&entries, color, quiet),
+        Format::Json => json(&entries, deny_warnings),
+        Format::Junit => junit(&entries),
     };
     worst.max(write_stdout(&report))
 }
 
-fn check_file(path: &std::path::Path, deny_warnings: bool) -> Result<Checked, Outcome> {
-    let (file, flow) = load_flow(path)?;
-    let mut problems: Vec<Diagnostic> = validate_expectation(&flow);
-    let run = match execute(&flow, &file) {
-        Ok(run) => Some(run),
-        Err(diagnostics) => {
-            problems.extend(diagnostics);
-            None
+/// Checks one file. Input errors are printed to standard error as diagnostics whatever
+/// the format, and kept as data for the machine-readable reports.
+fn check_file(path: &Path, deny_warnings: bool) -> Entry {
+    let name = display_name(path);
+    let bytes = match read_bytes(path) {
+        Ok(bytes) => bytes,
+        Err(message) => {
+            eprintln!("error: {message}");
+            let errors = vec![InputError {
+                line: 0,
+                column: 0,
+                message,
+            }];
+            return Entry::Unchecked(Unchecked { name, errors });
         }
     };
-    match run {
-        Some(run) if problems.is_empty() => {
-            let verdict = verdict(&flow, &run, deny_warnings);
-            Ok(Checked { file, verdict })
+    let (file, flow) = parse_bytes(&name, &bytes);
+    let problems = match flow {
+        Err(diagnostics) => diagnostics,
+        Ok(flow) => {
+            let mut problems = validate_expectation(&flow);
+            match execute(&flow, &file) {
+                Ok(run) if problems.is_empty() => {
+                    let verdict = verdict(&flow, &run, deny_warnings);
+                    return Entry::Checked(Checked { file, verdict });
+                }
+                Ok(_) => {}
+                Err(diagnostics) => problems.extend(diagnostics),
+            }
+            problems
         }
-        _ => {
-            eprint!("{}", render_diagnostics(&problems, &file, stderr_color()));
-            Err(Outcome::InputError)
-        }
-    }
+    };
+    eprint!("{}", render_diagnostics(&problems, &file, stderr_color()));
+    let errors = problems
+        .iter()
+        .map(|d| {
+            let (line, column) = file.line_col(d.span.start);
+            InputError {
+                line,
+                column,
+                message: d.message.clone(),
+            }
+        })
+        .collect();
+    Entry::Unchecked(Unchecked { name, errors })
 }
 
-fn human(checked: &[Checked], color: bool, quiet: bool) -> String {
+fn human(entries: &[Entry], color: bool, quiet: bool) -> String {
     let mut out = String::new();
-    let mut failed = 0;
-    for Checked { file, verdict } in checked {
+    for entry in entries {
+        let Entry::Checked(Checked { file, verdict }) = entry else {
+            if let Entry::Unchecked(unchecked) = entry {
+                let _ = writeln!(
+                    out,
+                    "{}: NOT CHECKED: {} input error(s), reported above",
+                    unchecked.name,
+                    unchecked.errors.len()
+                );
+            }
+            continue;
+        };
         if quiet && verdict.passed {
             continue;
         }
@@ -90,54 +150,53 @@ fn human(checked: &[Checked], color: bool, quiet: bool) -> String {
             .map(|v| v.to_diagnostic())
             .collect();
         out.push_str(&render_diagnostics(&diagnostics, file, color));
-        let counts = format!(
-            "{} error(s), {} warning(s)",
-            verdict.errors(),
-            verdict.warnings()
-        );
-        let status = match (&verdict.expected, verdict.passed) {
-            (None, true) => format!("conformant ({counts})"),
-            (None, false) => format!("NOT conformant ({counts})"),
-            (Some(expected), true) if expected.is_empty() => {
-                format!("ok: nothing fired, as expected ({counts})")
-            }
-            (Some(expected), true) => {
-                format!("ok: fired exactly as expected: {}", expected.join(", "))
-            }
-            (Some(_), false) => {
-                let mut text = String::from("FAILED expectation:");
-                if !verdict.missing.is_empty() {
-                    let _ = write!(
-                        text,
-                        " expected but not fired: {};",
-                        verdict.missing.join(", ")
-                    );
-                }
-                if !verdict.unexpected.is_empty() {
-                    let _ = write!(
-                        text,
-                        " fired but not expected: {};",
-                        verdict.unexpected.join(", ")
-                    );
-                }
-                text.pop();
-                text
-            }
-        };
-        if !verdict.passed {
-            failed += 1;
-        }
-        let _ = writeln!(out, "{}: {status}", file.name);
+        let _ = writeln!(out, "{}: {}", file.name, status(verdict));
     }
-    if checked.len() > 1 {
+    if entries.len() > 1 {
+        let passed = entries.iter().filter(|e| e.passed()).count();
         let _ = writeln!(
             out,
-            "\nchecked {} flows: {} passed, {failed} failed",
-            checked.len(),
-            checked.len() - failed
+            "\nchecked {} flows: {passed} passed, {} failed",
+            entries.len(),
+            entries.len() - passed
         );
     }
     out
+}
+
+/// One line on how a checked file fared against its expectation (or conformance).
+fn status(verdict: &Verdict) -> String {
+    let counts = format!(
+        "{} error(s), {} warning(s)",
+        verdict.errors(),
+        verdict.warnings()
+    );
+    match (&verdict.expected, verdict.passed) {
+        (None, true) => format!("conformant ({counts})"),
+        (None, false) => format!("NOT conformant ({counts})"),
+        (Some(expected), true) if expected.is_empty() => {
+            format!("ok: nothing fired, as expected ({counts})")
+        }
+        (Some(expected), true) => {
+            format!("ok: fired exactly as expected: {}", expected.join(", "))
+        }
+        (Some(_), false) => {
+            let mut parts = Vec::new();
+            if !verdict.missing.is_empty() {
+                parts.push(format!(
+                    "expected but not fired: {}",
+                    verdict.missing.join(", ")
+                ));
+            }
+            if !verdict.unexpected.is_empty() {
+                parts.push(format!(
+                    "fired but not expected: {}",
+                    verdict.unexpected.join(", ")
+                ));
+            }
+            format!("FAILED expectation: {}", parts.join("; "))
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -147,6 +206,8 @@ struct JsonFile<'a> {
     passed: bool,
     expected: Option<&'a [String]>,
     violations: Vec<JsonViolation<'a>>,
+    /// Input errors that kept the file from being checked.
+    errors: &'a [InputError],
 }
 
 #[derive(Serialize)]
@@ -159,33 +220,44 @@ struct JsonViolation<'a> {
     reference: &'a str,
 }
 
-fn json(checked: &[Checked], deny_warnings: bool) -> String {
-    let files: Vec<JsonFile> = checked
+fn json(entries: &[Entry], deny_warnings: bool) -> String {
+    let files: Vec<JsonFile> = entries
         .iter()
-        .map(|Checked { file, verdict }| JsonFile {
-            file: &file.name,
-            conformant: if deny_warnings {
-                verdict.violations.is_empty()
-            } else {
-                verdict.errors() == 0
+        .map(|entry| match entry {
+            Entry::Unchecked(Unchecked { name, errors }) => JsonFile {
+                file: name,
+                conformant: false,
+                passed: false,
+                expected: None,
+                violations: Vec::new(),
+                errors,
             },
-            passed: verdict.passed,
-            expected: verdict.expected.as_deref(),
-            violations: verdict
-                .violations
-                .iter()
-                .map(|v| {
-                    let (line, column) = file.line_col(v.span.start);
-                    JsonViolation {
-                        id: v.id,
-                        severity: v.severity.as_str(),
-                        line,
-                        column,
-                        message: &v.message,
-                        reference: v.reference,
-                    }
-                })
-                .collect(),
+            Entry::Checked(Checked { file, verdict }) => JsonFile {
+                file: &file.name,
+                conformant: if deny_warnings {
+                    verdict.violations.is_empty()
+                } else {
+                    verdict.errors() == 0
+                },
+                passed: verdict.passed,
+                expected: verdict.expected.as_deref(),
+                violations: verdict
+                    .violations
+                    .iter()
+                    .map(|v| {
+                        let (line, column) = file.line_col(v.span.start);
+                        JsonViolation {
+                            id: v.id,
+                            severity: v.severity.as_str(),
+                            line,
+                            column,
+                            message: &v.message,
+                            reference: v.reference,
+                        }
+                    })
+                    .collect(),
+                errors: &[],
+            },
         })
         .collect();
     let mut text = serde_json::to_string_pretty(&files).unwrap_or_else(|_| "[]".to_string());
@@ -193,61 +265,75 @@ fn json(checked: &[Checked], deny_warnings: bool) -> String {
     text
 }
 
-fn junit(checked: &[Checked]) -> String {
-    let failures = checked.iter().filter(|c| !c.verdict.passed).count();
+/// One test case per file: a `failure` when the verdict fails, an `error` when the file
+/// could not be checked at all.
+fn junit(entries: &[Entry]) -> String {
+    let failures = entries
+        .iter()
+        .filter(|e| matches!(e, Entry::Checked(c) if !c.verdict.passed))
+        .count();
+    let errors = entries
+        .iter()
+        .filter(|e| matches!(e, Entry::Unchecked(_)))
+        .count();
+    let counts = format!(
+        "tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\"",
+        entries.len()
+    );
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
-        out,
-        "<testsuites name=\"authflow\" tests=\"{}\" failures=\"{failures}\">",
-        checked.len()
-    );
-    let _ = writeln!(
-        out,
-        "  <testsuite name=\"authflow check\" tests=\"{}\" failures=\"{failures}\">",
-        checked.len()
-    );
-    for Checked { file, verdict } in checked {
-        let name = xml_escape(&file.name);
-        if verdict.passed {
-            let _ = writeln!(
-                out,
-                "    <testcase classname=\"authflow.check\" name=\"{name}\"/>"
-            );
-            continue;
-        }
-        let _ = writeln!(
-            out,
-            "    <testcase classname=\"authflow.check\" name=\"{name}\">"
-        );
-        let summary = if verdict.expected.is_some() {
-            format!(
-                "expected but not fired: [{}]; fired but not expected: [{}]",
-                verdict.missing.join(", "),
-                verdict.unexpected.join(", ")
-            )
-        } else {
-            format!(
-                "{} error(s), {} warning(s)",
-                verdict.errors(),
-                verdict.warnings()
-            )
+    let _ = writeln!(out, "<testsuites name=\"authflow\" {counts}>");
+    let _ = writeln!(out, "  <testsuite name=\"authflow check\" {counts}>");
+    for entry in entries {
+        let (name, element, summary, body) = match entry {
+            Entry::Checked(c) if c.verdict.passed => {
+                let name = xml_escape(&c.file.name);
+                let _ = writeln!(
+                    out,
+                    "    <testcase classname=\"authflow.check\" name=\"{name}\"/>"
+                );
+                continue;
+            }
+            Entry::Checked(Checked { file, verdict }) => {
+                let summary = if verdict.expected.is_some() {
+                    status(verdict)
+                } else {
+                    format!(
+                        "{} error(s), {} warning(s)",
+                        verdict.errors(),
+                        verdict.warnings()
+                    )
+                };
+                let mut body = String::new();
+                for v in &verdict.violations {
+                    let (line, column) = file.line_col(v.span.start);
+                    let _ = writeln!(
+                        body,
+                        "{}:{line}:{column}: {}[{}]: {} ({})",
+                        file.name,
+                        v.severity.as_str(),
+                        v.id,
+                        v.message,
+                        v.reference
+                    );
+                }
+                (&file.name, "failure", summary, body)
+            }
+            Entry::Unchecked(Unchecked { name, errors }) => {
+                let mut body = String::new();
+                for e in errors {
+                    let _ = writeln!(body, "{name}:{}:{}: {}", e.line, e.column, e.message);
+                }
+                (name, "error", "input error".to_string(), body)
+            }
         };
-        let mut body = String::new();
-        for v in &verdict.violations {
-            let (line, column) = file.line_col(v.span.start);
-            let _ = writeln!(
-                body,
-                "{}:{line}:{column}: {}[{}]: {} ({})",
-                file.name,
-                v.severity.as_str(),
-                v.id,
-                v.message,
-                v.reference
-            );
-        }
         let _ = writeln!(
             out,
-            "      <failure message=\"{}\">{}</failure>",
+            "    <testcase classname=\"authflow.check\" name=\"{}\">",
+            xml_escape(name)
+        );
+        let _ = writeln!(
+            out,
+            "      <{element} message=\"{}\">{}</{element}>",
             xml_escape(&summary),
             xml_escape(&body)
         );

@@ -41,16 +41,21 @@ pub fn display_name(path: &Path) -> String {
     }
 }
 
-/// Reads a file (or standard input for `-`) as bytes; the error is already printed.
-pub fn read_input(path: &Path) -> Result<Vec<u8>, Outcome> {
+/// Reads a file (or standard input for `-`) as bytes; the error says which file.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
     let result = if path == Path::new("-") {
         let mut bytes = Vec::new();
         std::io::stdin().read_to_end(&mut bytes).map(|_| bytes)
     } else {
         std::fs::read(path)
     };
-    result.map_err(|error| {
-        eprintln!("error: cannot read `{}`: {error}", display_name(path));
+    result.map_err(|error| format!("cannot read `{}`: {error}", display_name(path)))
+}
+
+/// Reads a file (or standard input for `-`) as bytes; the error is already printed.
+pub fn read_input(path: &Path) -> Result<Vec<u8>, Outcome> {
+    read_bytes(path).map_err(|error| {
+        eprintln!("error: {error}");
         Outcome::InputError
     })
 }
