@@ -306,10 +306,10 @@ fn blocks(text: &str) -> Vec<Block> {
             }
             (Event::Start(_), None) => {
                 // Markup makes a paragraph more than the plain word `src`.
-                if let Some(Open::Leaf(index)) = open.last() {
-                    if let Kind::Paragraph(plain) = &mut blocks[*index].kind {
-                        *plain = None;
-                    }
+                if let Some(Open::Leaf(index)) = open.last()
+                    && let Kind::Paragraph(plain) = &mut blocks[*index].kind
+                {
+                    *plain = None;
                 }
                 open.push(Open::Inline);
             }
