@@ -3,7 +3,7 @@
 
 use std::io;
 
-use authflow::render::{Arrow, Diagram, TextStyle, render_text, render_text_to_string};
+use authflow::render::{Arrow, Diagram, Entry, TextStyle, render_text, render_text_to_string};
 use authflow::syntax::{SourceFile, parse};
 use divan::Bencher;
 use divan::counter::BytesCount;
@@ -31,14 +31,16 @@ impl Generated {
         let n = self.names.len();
         Diagram {
             participants: self.names.iter().map(String::as_str).collect(),
-            messages: self
+            entries: self
                 .labels
                 .iter()
                 .enumerate()
-                .map(|(i, label)| Arrow {
-                    from: i * 7 % n,
-                    to: (i * 13 + 1) % n,
-                    label,
+                .map(|(i, label)| {
+                    Entry::Arrow(Arrow {
+                        from: i * 7 % n,
+                        to: (i * 13 + 1) % n,
+                        label,
+                    })
                 })
                 .collect(),
         }

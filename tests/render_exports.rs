@@ -8,7 +8,7 @@ mod common;
 use common::authflow;
 
 use authflow::render::{
-    Arrow, Diagram, TextStyle, render_mermaid, render_svg, render_text_to_string,
+    Arrow, Diagram, Divider, Entry, TextStyle, render_mermaid, render_svg, render_text_to_string,
 };
 use authflow::syntax::{Flow, SourceFile, parse};
 use unicode_width::UnicodeWidthStr;
@@ -147,6 +147,12 @@ fn check_against_text(diagram: &Diagram) -> Vec<String> {
                 let y: f64 = rest[..rest.find('H').unwrap()].parse().unwrap();
                 let x = column(x.parse().unwrap());
                 assert_eq!(columns(row(y), x + 1, 2), "─┐");
+            }
+            "line" if node.attribute("stroke-dasharray").is_some() => {
+                // A divider's line runs through the row where the text draws `⋯ text ⋯`.
+                let y = number(node, "y1");
+                assert_eq!(y, number(node, "y2"));
+                assert!(row(y).contains('⋯'), "{:?}", row(y));
             }
             _ => {}
         }
@@ -287,17 +293,17 @@ fn mermaid_aliases_display_names_and_names_that_are_not_ids() {
 fn mermaid_keeps_keywords_out_of_ids_and_skips_lost_arrows() {
     let diagram = Diagram {
         participants: vec!["end", "Note", "p1"],
-        messages: vec![
-            Arrow {
+        entries: vec![
+            Entry::Arrow(Arrow {
                 from: 0,
                 to: 1,
                 label: "x",
-            },
-            Arrow {
+            }),
+            Entry::Arrow(Arrow {
                 from: 2,
                 to: 9,
                 label: "lost",
-            },
+            }),
         ],
     };
     let mut out = Vec::new();
@@ -310,6 +316,70 @@ fn mermaid_keeps_keywords_out_of_ids_and_skips_lost_arrows() {
     participant p1
     p1_->>p2: x
 "
+    );
+}
+
+/// The seed flow, with the code expiring before the client redeems it.
+fn seed_with_wait() -> Flow {
+    let seed = std::fs::read_to_string(SEED).unwrap();
+    let token_request = "be -> auth_server_be: \"request token\"";
+    assert!(seed.contains(token_request));
+    flow(&seed.replace(token_request, &format!("wait 11m\n{token_request}")))
+}
+
+const WIDE_WAIT: &str = "a -> b: \"code\"\nwait 1h30m\nb -> a: \"x\"\n";
+
+macro_rules! snapshot {
+    ($name:literal, $out:expr) => {
+        insta::with_settings!(
+            { snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true },
+            { insta::assert_snapshot!($name, $out) }
+        )
+    };
+}
+
+#[test]
+fn wait_svg_matches_the_text_diagram() {
+    let seed = seed_with_wait();
+    let diagram = Diagram::from_flow(&seed);
+    let labels = check_against_text(&diagram);
+    assert_eq!(labels.len(), 8 + 11 + 1);
+    assert!(labels.contains(&"11m later".to_string()));
+    snapshot!("render_wait_svg", svg(&diagram));
+
+    let wide = flow(WIDE_WAIT);
+    let diagram = Diagram::from_flow(&wide);
+    check_against_text(&diagram);
+    snapshot!("render_wait_wide_svg", svg(&diagram));
+}
+
+#[test]
+fn wait_mermaid_is_a_note_over_every_participant() {
+    snapshot!("render_wait_mermaid", mermaid(&seed_with_wait()));
+    assert_eq!(
+        mermaid(&flow("participant x\nwait 30s\nx -> x: \"think\"\n")),
+        "sequenceDiagram\n    participant x\n    Note over x: 30s later\n    x->>x: think\n"
+    );
+    let divider = Entry::Divider(Divider {
+        text: "later; maybe".to_string(),
+    });
+    let mut out = Vec::new();
+    let nobody = Diagram {
+        participants: vec![],
+        entries: vec![divider.clone()],
+    };
+    render_mermaid(&nobody, &[], &mut out).unwrap();
+    assert_eq!(String::from_utf8(out).unwrap(), "sequenceDiagram\n");
+    let mut out = Vec::new();
+    let two = Diagram {
+        participants: vec!["a-b", "c"],
+        entries: vec![divider],
+    };
+    render_mermaid(&two, &[], &mut out).unwrap();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "sequenceDiagram\n    participant p1 as a-b\n    participant c\n    \
+         Note over p1,c: later#59; maybe\n"
     );
 }
 

@@ -1,7 +1,9 @@
 //! The text renderer against the spec: the seed diagram byte for byte, and snapshots of the
 //! cases the seed does not exercise (each checked by hand against the layout rules).
 
-use authflow::render::{Arrow, Diagram, TextStyle, render_text, render_text_to_string};
+use authflow::render::{
+    Arrow, Diagram, Divider, Entry, TextStyle, render_text, render_text_to_string,
+};
 use authflow::syntax::{SourceFile, parse};
 use unicode_width::UnicodeWidthStr;
 
@@ -20,9 +22,9 @@ const ASCII: TextStyle = TextStyle {
 fn diagram<'a>(participants: &[&'a str], messages: &[(usize, usize, &'a str)]) -> Diagram<'a> {
     Diagram {
         participants: participants.to_vec(),
-        messages: messages
+        entries: messages
             .iter()
-            .map(|&(from, to, label)| Arrow { from, to, label })
+            .map(|&(from, to, label)| Entry::Arrow(Arrow { from, to, label }))
             .collect(),
     }
 }
@@ -52,6 +54,29 @@ fn seed() -> Diagram<'static> {
 /// as wide as the canvas, and the other styles only differing where they should.
 fn render(diagram: &Diagram) -> String {
     let out = render_text_to_string(diagram, TextStyle::default());
+    let width = canvas_width(&out);
+
+    let trimmed: String = out
+        .lines()
+        .map(|line| line.trim_end_matches(' ').to_owned() + "\n")
+        .collect();
+    assert_eq!(render_text_to_string(diagram, TRIM), trimmed);
+
+    let ascii = render_text_to_string(diagram, ASCII);
+    if canvas_width(&ascii) == width {
+        assert_eq!(ascii, ascii_chars(&out));
+    } else {
+        // Only a divider wider than the canvas widens it, and `... text ...` is 4 columns
+        // wider than `⋯ text ⋯`.
+        assert!(out.contains('⋯'));
+        assert!((width + 1..=width + 4).contains(&canvas_width(&ascii)));
+    }
+    out
+}
+
+/// Checks that every row of `out` is as wide as the canvas, with a blank column last, and
+/// returns that width.
+fn canvas_width(out: &str) -> usize {
     let widths: Vec<usize> = out.lines().map(UnicodeWidthStr::width).collect();
     assert!(
         widths.windows(2).all(|w| w[0] == w[1]),
@@ -61,31 +86,36 @@ fn render(diagram: &Diagram) -> String {
         out.lines().all(|line| line.ends_with(' ')),
         "no trailing blank column"
     );
-
-    let trimmed: String = out
-        .lines()
-        .map(|line| line.trim_end_matches(' ').to_owned() + "\n")
-        .collect();
-    assert_eq!(render_text_to_string(diagram, TRIM), trimmed);
-
-    let ascii = render_text_to_string(diagram, ASCII);
-    let unicode: String = ascii_chars(&out);
-    assert_eq!(ascii, unicode);
-    out
+    widths.first().copied().unwrap_or(0)
 }
 
-/// The default output with its drawing characters replaced by the ASCII style's.
+/// The default output with its drawing characters replaced by the ASCII style's. A
+/// divider's `⋯` becomes `...` over the two columns before the first one and after the
+/// last one, so the text between stays where it is.
 fn ascii_chars(out: &str) -> String {
-    out.chars()
-        .map(|c| match c {
-            '─' => '-',
-            '│' => '|',
-            '┌' | '┐' | '└' | '┘' => '+',
-            '▶' => '>',
-            '◀' => '<',
-            c => c,
-        })
-        .collect()
+    let mut ascii = String::new();
+    for line in out.lines() {
+        let mut cells: Vec<String> = line
+            .chars()
+            .map(|c| match c {
+                '─' => '-',
+                '│' => '|',
+                '┌' | '┐' | '└' | '┘' => '+',
+                '▶' => '>',
+                '◀' => '<',
+                c => c,
+            })
+            .map(String::from)
+            .collect();
+        if let Some(first) = cells.iter().position(|c| c == "⋯") {
+            let last = cells.iter().rposition(|c| c == "⋯").unwrap();
+            cells.splice(last..=last + 2, ["...".to_string()]);
+            cells.splice(first - 2..=first, ["...".to_string()]);
+        }
+        ascii.extend(cells);
+        ascii.push('\n');
+    }
+    ascii
 }
 
 macro_rules! snapshot {
@@ -124,13 +154,98 @@ fn declared_display_text_is_drawn_in_the_box() {
     let diagram = Diagram::from_flow(&flow);
     assert_eq!(diagram.participants, ["Authorization Server", "client"]);
     assert_eq!(
-        diagram.messages,
-        [Arrow {
+        diagram.entries,
+        [Entry::Arrow(Arrow {
             from: 1,
             to: 0,
             label: "hi"
-        }]
+        })]
     );
+}
+
+fn parse_flow(source: &str) -> authflow::syntax::Flow {
+    let file = SourceFile::new("test.flow", source);
+    parse(&file).unwrap_or_else(|errors| panic!("{errors:?}"))
+}
+
+/// The seed flow, with the code expiring before the client redeems it.
+fn seed_with_wait() -> String {
+    let seed = include_str!("../flows/authorization_code.flow");
+    let token_request = "be -> auth_server_be: \"request token\"";
+    assert!(seed.contains(token_request));
+    seed.replace(token_request, &format!("wait 11m\n{token_request}"))
+}
+
+#[test]
+fn wait_is_drawn_as_a_divider_in_flow_order() {
+    let flow = parse_flow("a -> b: \"code\"\nwait 1h30m\nwait 2s\nb -> a: \"x\"\n");
+    let divider = |text: &str| {
+        Entry::Divider(Divider {
+            text: text.to_string(),
+        })
+    };
+    assert_eq!(
+        Diagram::from_flow(&flow).entries,
+        [
+            Entry::Arrow(Arrow {
+                from: 0,
+                to: 1,
+                label: "code"
+            }),
+            divider("1h30m later"),
+            divider("2s later"),
+            Entry::Arrow(Arrow {
+                from: 1,
+                to: 0,
+                label: "x"
+            }),
+        ]
+    );
+}
+
+#[test]
+fn seed_with_a_wait() {
+    let flow = parse_flow(&seed_with_wait());
+    let out = render(&Diagram::from_flow(&flow));
+    // The wait adds its two rows and nothing else: without them it is the seed again.
+    let lines: Vec<&str> = out.lines().collect();
+    let at = lines
+        .iter()
+        .position(|line| line.contains("⋯ 11m later ⋯"))
+        .unwrap();
+    let without: String = [&lines[..at], &lines[at + 2..]]
+        .concat()
+        .iter()
+        .map(|line| format!("{line}\n"))
+        .collect();
+    assert_eq!(without, SEED);
+    snapshot!("render_wait", out);
+}
+
+#[test]
+fn wait_wider_than_the_canvas_widens_it() {
+    let flow = parse_flow("a -> b: \"code\"\nwait 1h30m\nb -> a: \"x\"\n");
+    let diagram = Diagram::from_flow(&flow);
+    snapshot!("render_wait_wide", render(&diagram));
+    snapshot!(
+        "render_wait_wide_ascii",
+        render_text_to_string(&diagram, ASCII)
+    );
+}
+
+#[test]
+fn wide_characters_in_a_divider_keep_their_columns() {
+    let mut d = diagram(
+        &["利用者", "b", "認可サーバー"],
+        &[(0, 2, "コード"), (2, 0, "期限切れ")],
+    );
+    d.entries.insert(
+        1,
+        Entry::Divider(Divider {
+            text: "コード 期限切れ".to_string(),
+        }),
+    );
+    snapshot!("render_wait_cjk", render(&d));
 }
 
 #[test]

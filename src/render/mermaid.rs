@@ -19,7 +19,7 @@
 use std::collections::HashSet;
 use std::io::{self, BufWriter, Write};
 
-use super::Diagram;
+use super::{Diagram, Entry};
 
 /// Words Mermaid's sequence lexer reads as keywords before it reads a participant.
 const KEYWORDS: &[&str] = &[
@@ -60,7 +60,8 @@ const KEYWORDS: &[&str] = &[
 ];
 
 /// Writes the diagram as a Mermaid `sequenceDiagram`: one `participant` line per column,
-/// left to right, then one `A->>B: label` line per message.
+/// left to right, then in flow order one `A->>B: label` line per message and one
+/// `Note over FIRST,LAST: text` line per divider, across every participant.
 ///
 /// `names[i]` is the name participant `i` goes by in the flow (`Flow::participant_order`),
 /// used as its Mermaid id where Mermaid allows; a participant without one (`names` is
@@ -82,11 +83,26 @@ pub fn render_mermaid(diagram: &Diagram, names: &[&str], out: &mut impl Write) -
             writeln!(out, "    participant {id} as {}", Escaped(text))?;
         }
     }
-    for arrow in &diagram.messages {
-        let (Some(from), Some(to)) = (ids.get(arrow.from), ids.get(arrow.to)) else {
-            continue;
-        };
-        writeln!(out, "    {from}->>{to}: {}", Escaped(arrow.label))?;
+    // What a divider's note spans. Without participants there is nothing to note over.
+    let across = match ids.as_slice() {
+        [] => None,
+        [only] => Some(only.clone()),
+        [first, .., last] => Some(format!("{first},{last}")),
+    };
+    for entry in &diagram.entries {
+        match entry {
+            Entry::Arrow(arrow) => {
+                let (Some(from), Some(to)) = (ids.get(arrow.from), ids.get(arrow.to)) else {
+                    continue;
+                };
+                writeln!(out, "    {from}->>{to}: {}", Escaped(arrow.label))?;
+            }
+            Entry::Divider(divider) => {
+                if let Some(across) = &across {
+                    writeln!(out, "    Note over {across}: {}", Escaped(&divider.text))?;
+                }
+            }
+        }
     }
     out.flush()
 }

@@ -16,14 +16,23 @@ pub use mermaid::render_mermaid;
 pub use svg::render_svg;
 pub use text::{render_text, render_text_to_string};
 
-use crate::syntax::Flow;
+use crate::syntax::{Flow, Statement};
 
-/// What a sequence diagram shows: participants left to right, then messages top to bottom.
+/// What a sequence diagram shows: participants left to right, then messages and time
+/// dividers top to bottom.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Diagram<'a> {
     /// The text drawn in each participant's box.
     pub participants: Vec<&'a str>,
-    pub messages: Vec<Arrow<'a>>,
+    /// What is drawn between the two rows of boxes, in flow order.
+    pub entries: Vec<Entry<'a>>,
+}
+
+/// One thing drawn across the lifelines.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Entry<'a> {
+    Arrow(Arrow<'a>),
+    Divider(Divider),
 }
 
 /// A message, by index into [`Diagram::participants`]; `from == to` is a self-message.
@@ -32,6 +41,12 @@ pub struct Arrow<'a> {
     pub from: usize,
     pub to: usize,
     pub label: &'a str,
+}
+
+/// A line across every lifeline saying that time passes (`wait 11m` is `11m later`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Divider {
+    pub text: String,
 }
 
 /// How the text diagram is drawn. The default is the spec's exact output.
@@ -46,7 +61,7 @@ pub struct TextStyle {
 
 impl<'a> Diagram<'a> {
     /// The diagram of a flow: its participants in drawing order, showing their declared
-    /// display text if any, and its messages in order.
+    /// display text if any, and its messages and waits in order.
     ///
     /// When a participant is declared more than once, the first declaration that gives a
     /// display text wins, as the first declaration is where readers look.
@@ -65,19 +80,23 @@ impl<'a> Diagram<'a> {
             .iter()
             .map(|name| display.get(name).copied().unwrap_or(name))
             .collect();
-        let messages = flow
-            .messages()
-            .filter_map(|message| {
-                Some(Arrow {
+        let entries = flow
+            .statements()
+            .filter_map(|statement| match statement {
+                Statement::Message(message) => Some(Entry::Arrow(Arrow {
                     from: *index.get(message.from.text.as_str())?,
                     to: *index.get(message.to.text.as_str())?,
                     label: &message.label.text,
-                })
+                })),
+                Statement::Wait(wait) => Some(Entry::Divider(Divider {
+                    text: format!("{} later", wait.written),
+                })),
+                Statement::Participant(_) => None,
             })
             .collect();
         Diagram {
             participants,
-            messages,
+            entries,
         }
     }
 }

@@ -14,9 +14,9 @@
 use std::fmt;
 use std::io::{self, BufWriter, Write};
 
-use super::Diagram;
-use super::text::{CHUNK, Layout, Measured};
+use super::text::{CHUNK, Layout, Measured, Step};
 use super::width;
+use super::{Diagram, TextStyle};
 
 /// Width of one column, in tenths of a pixel.
 const CELL_WIDTH: usize = 84;
@@ -27,6 +27,8 @@ const BASELINE: usize = 120;
 /// Arrow head length and half its height, in tenths of a pixel.
 const HEAD_LENGTH: usize = 80;
 const HEAD_HALF: usize = 40;
+/// Dash and gap lengths of a divider's line, in pixels: a cell and half a cell.
+const DASHES: &str = "8.4 4.2";
 
 const STYLE: &str = "<style>\
 rect{fill:#fff;stroke:#000}\
@@ -69,20 +71,25 @@ fn middle(row: usize) -> usize {
     top(row) + ROW_HEIGHT / 2
 }
 
-/// Rows a message takes in the text diagram, the blank row after it included.
-fn rows(arrow: &Measured) -> usize {
-    if arrow.from == arrow.to { 4 } else { 3 }
+/// Rows a message or divider takes in the text diagram, the blank row after it included.
+fn rows(step: &Step) -> usize {
+    match step {
+        Step::Arrow(arrow) if arrow.from == arrow.to => 4,
+        Step::Arrow(_) => 3,
+        Step::Divider { .. } => 2,
+    }
 }
 
 /// Writes the diagram as an SVG document. A diagram without participants is an empty
 /// picture, 0 by 0. Arrows naming a participant that does not exist are left out.
 pub fn render_svg(diagram: &Diagram, out: &mut impl Write) -> io::Result<()> {
-    let layout = Layout::new(diagram);
+    // The grid of the default text diagram.
+    let layout = Layout::new(diagram, TextStyle::default());
     let mut out = BufWriter::with_capacity(CHUNK, out);
     let height = if layout.width == 0 {
         0
     } else {
-        6 + layout.arrows.iter().map(rows).sum::<usize>()
+        6 + layout.steps.iter().map(rows).sum::<usize>()
     };
     let (w, h) = (Px(left(layout.width)), Px(top(height)));
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
@@ -99,13 +106,17 @@ pub fn render_svg(diagram: &Diagram, out: &mut impl Write) -> io::Result<()> {
             writeln!(out, r#"<line x1="{x}" y1="{y1}" x2="{x}" y2="{y2}"/>"#)?;
         }
         let mut row = 3;
-        for arrow in &layout.arrows {
-            if arrow.from == arrow.to {
-                draw_self_message(layout.lifelines[arrow.from], row, arrow, &mut out)?;
-            } else {
-                draw_message(&layout, row, arrow, &mut out)?;
+        for step in &layout.steps {
+            match step {
+                Step::Arrow(arrow) if arrow.from == arrow.to => {
+                    draw_self_message(layout.lifelines[arrow.from], row, arrow, &mut out)?;
+                }
+                Step::Arrow(arrow) => draw_message(&layout, row, arrow, &mut out)?,
+                &Step::Divider { text, width } => {
+                    draw_divider(&layout, row, text, width, &mut out)?;
+                }
             }
-            row += rows(arrow);
+            row += rows(step);
         }
         draw_boxes(&layout, height - 3, &mut out)?;
     }
@@ -122,13 +133,7 @@ fn draw_boxes(layout: &Layout, row: usize, out: &mut impl Write) -> io::Result<(
             out,
             r#"<rect x="{x}" y="{y}" width="{width}" height="{height}"/>"#
         )?;
-        let x = Px((centre(first) + centre(last)) / 2);
-        let y = Px(top(row + 1) + BASELINE);
-        writeln!(
-            out,
-            r#"<text class="mid" x="{x}" y="{y}">{}</text>"#,
-            Xml(name)
-        )?;
+        centred_text(first, last + 1, row + 1, name, out)?;
     }
     Ok(())
 }
@@ -149,20 +154,9 @@ fn draw_message(
         let end = start + arrow.width;
         let crossed = layout.lifelines.partition_point(|&x| x < start);
         if layout.lifelines.get(crossed).is_some_and(|&x| x < end) {
-            let (x, y) = (Px(left(start)), Px(top(row)));
-            let (width, height) = (Px(left(arrow.width)), Px(ROW_HEIGHT));
-            writeln!(
-                out,
-                r#"<rect class="under" x="{x}" y="{y}" width="{width}" height="{height}"/>"#
-            )?;
+            blank(start, end, row, out)?;
         }
-        let x = Px((left(start) + left(end)) / 2);
-        let y = Px(top(row) + BASELINE);
-        writeln!(
-            out,
-            r#"<text class="mid" x="{x}" y="{y}">{}</text>"#,
-            Xml(arrow.label)
-        )?;
+        centred_text(start, end, row, arrow.label, out)?;
     }
     let (from, to) = (
         centre(layout.lifelines[arrow.from]),
@@ -211,6 +205,66 @@ fn draw_self_message(
         writeln!(out, r#"<text x="{x}" y="{y}">{}</text>"#, Xml(arrow.label))?;
     }
     Ok(())
+}
+
+/// A divider in row `row`: a dashed line across the whole canvas, from the middle of its
+/// first column to the middle of its last, and the text centred on the cells the text
+/// diagram gives it, over a blank patch one cell wider on each side. The text is centred
+/// on the canvas, so the line's two halves are as long (to half a cell); each is drawn
+/// from its outer end in to the patch, so that both ends start with a whole dash.
+fn draw_divider(
+    layout: &Layout,
+    row: usize,
+    text: &str,
+    width: usize,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let (_, text_start) = layout.divider_columns(width);
+    let end = text_start + width;
+    let (outer_left, outer_right) = (centre(0), centre(layout.width - 1));
+    let y = middle(row);
+    if width == 0 {
+        return dashes(outer_left, outer_right, y, out);
+    }
+    dashes(outer_left, left(text_start - 1), y, out)?;
+    dashes(outer_right, left(end + 1), y, out)?;
+    blank(text_start - 1, end + 1, row, out)?;
+    centred_text(text_start, end, row, text, out)
+}
+
+/// A blank patch over columns `start..end` of row `row`, hiding the lines under it.
+fn blank(start: usize, end: usize, row: usize, out: &mut impl Write) -> io::Result<()> {
+    let (x, y) = (Px(left(start)), Px(top(row)));
+    let (width, height) = (Px(left(end - start)), Px(ROW_HEIGHT));
+    writeln!(
+        out,
+        r#"<rect class="under" x="{x}" y="{y}" width="{width}" height="{height}"/>"#
+    )
+}
+
+/// `text` centred on columns `start..end` of row `row`.
+fn centred_text(
+    start: usize,
+    end: usize,
+    row: usize,
+    text: &str,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let (x, y) = (Px((left(start) + left(end)) / 2), Px(top(row) + BASELINE));
+    writeln!(
+        out,
+        r#"<text class="mid" x="{x}" y="{y}">{}</text>"#,
+        Xml(text)
+    )
+}
+
+/// A dashed line on height `y`, its dashes counted from `from`.
+fn dashes(from: usize, to: usize, y: usize, out: &mut impl Write) -> io::Result<()> {
+    let (x1, x2, y) = (Px(from), Px(to), Px(y));
+    writeln!(
+        out,
+        r#"<line x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" stroke-dasharray="{DASHES}"/>"#
+    )
 }
 
 /// A filled arrow head with its point at `tip` and its base at `base`, on height `y`.

@@ -1,4 +1,6 @@
-//! The box diagram as text, by the rules of `spec/diagram-layout.md`.
+//! The box diagram as text, by the rules of `spec/diagram-layout.md`, plus one extension
+//! the spec allows: a `wait` is a divider, two rows with `⋯ 11m later ⋯` centred on the
+//! canvas (widened for it when it is wider) and a blank lifeline row.
 //!
 //! Rendering is two steps so that output of any length streams in constant memory per
 //! row: [`Layout`] fixes every column from the whole diagram first (lifelines depend on
@@ -9,7 +11,7 @@ use std::io::{self, Write};
 
 use super::row::Row;
 use super::width;
-use super::{Diagram, TextStyle};
+use super::{Diagram, Entry, TextStyle};
 
 /// Output is handed to the writer in chunks of about this size: large enough to keep
 /// write calls rare, small enough to stay in cache.
@@ -25,6 +27,8 @@ struct Glyphs {
     bottom_right: &'static str,
     right_head: &'static str,
     left_head: &'static str,
+    /// Drawn on both sides of a divider's text.
+    ellipsis: &'static str,
 }
 
 const UNICODE: Glyphs = Glyphs {
@@ -36,6 +40,7 @@ const UNICODE: Glyphs = Glyphs {
     bottom_right: "┘",
     right_head: "▶",
     left_head: "◀",
+    ellipsis: "⋯",
 };
 
 const ASCII: Glyphs = Glyphs {
@@ -47,6 +52,7 @@ const ASCII: Glyphs = Glyphs {
     bottom_right: "+",
     right_head: ">",
     left_head: "<",
+    ellipsis: "...",
 };
 
 /// An arrow with its label measured, endpoints known to be valid participants.
@@ -65,13 +71,25 @@ impl Measured<'_> {
     }
 }
 
-/// Every column of the diagram, fixed before the first row is drawn. The other renderers
-/// (`svg.rs`) draw on the same columns, so they read it too.
+/// What is drawn between the box rows, measured, in flow order.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Step<'a> {
+    Arrow(Measured<'a>),
+    /// A time divider: its text and the text's width.
+    Divider {
+        text: &'a str,
+        width: usize,
+    },
+}
+
+/// Every column of the diagram in one style, fixed before the first row is drawn. The
+/// other renderers (`svg.rs`) draw on the default style's columns, so they read it too.
 pub(crate) struct Layout<'a> {
+    glyphs: &'static Glyphs,
     names: Vec<&'a str>,
     box_widths: Vec<usize>,
     pub(crate) lifelines: Vec<usize>,
-    pub(crate) arrows: Vec<Measured<'a>>,
+    pub(crate) steps: Vec<Step<'a>>,
     /// Canvas width: every row is padded to it.
     pub(crate) width: usize,
 }
@@ -79,30 +97,53 @@ pub(crate) struct Layout<'a> {
 impl<'a> Layout<'a> {
     /// Arrows naming a participant that does not exist are left out: there is no column
     /// to draw them at, and a renderer must not fail on a hand-built [`Diagram`].
-    pub(crate) fn new(diagram: &Diagram<'a>) -> Layout<'a> {
+    ///
+    /// Only dividers depend on the style (ASCII ellipses are wider), and only when one is
+    /// wider than the canvas.
+    pub(crate) fn new(diagram: &'a Diagram<'a>, style: TextStyle) -> Layout<'a> {
+        let glyphs = if style.ascii { &ASCII } else { &UNICODE };
         let names = diagram.participants.clone();
         let box_widths: Vec<usize> = names.iter().map(|name| width::width(name) + 4).collect();
-        let arrows: Vec<Measured<'a>> = diagram
-            .messages
+        let steps: Vec<Step<'a>> = diagram
+            .entries
             .iter()
-            .filter(|arrow| arrow.from < names.len() && arrow.to < names.len())
-            .map(|arrow| Measured {
-                from: arrow.from,
-                to: arrow.to,
-                label: arrow.label,
-                width: width::width(arrow.label),
+            .filter_map(|entry| match entry {
+                Entry::Arrow(arrow) => {
+                    (arrow.from < names.len() && arrow.to < names.len()).then(|| {
+                        Step::Arrow(Measured {
+                            from: arrow.from,
+                            to: arrow.to,
+                            label: arrow.label,
+                            width: width::width(arrow.label),
+                        })
+                    })
+                }
+                Entry::Divider(divider) => Some(Step::Divider {
+                    text: &divider.text,
+                    width: width::width(&divider.text),
+                }),
             })
             .collect();
-        let gaps = gaps(&box_widths, &arrows);
+        let gaps = gaps(&box_widths, arrows(&steps));
         let lifelines = lifelines(&box_widths, &gaps);
-        let width = canvas_width(&box_widths, &lifelines, &arrows);
+        let margin = divider_margin(glyphs);
+        let width = canvas_width(&box_widths, &lifelines, &steps, margin);
         Layout {
+            glyphs,
             names,
             box_widths,
             lifelines,
-            arrows,
+            steps,
             width,
         }
+    }
+
+    /// Where the row of a divider whose text is `width` wide starts (its first ellipsis),
+    /// centred on the canvas, and where the text itself starts.
+    pub(crate) fn divider_columns(&self, width: usize) -> (usize, usize) {
+        let margin = divider_margin(self.glyphs);
+        let start = self.width.saturating_sub(width + 2 * margin) / 2;
+        (start, start + margin)
     }
 
     /// Each participant's box: its text and its leftmost and rightmost columns.
@@ -115,6 +156,19 @@ impl<'a> Layout<'a> {
     }
 }
 
+/// The arrows among the steps.
+fn arrows<'s, 'a>(steps: &'s [Step<'a>]) -> impl Iterator<Item = &'s Measured<'a>> + Clone {
+    steps.iter().filter_map(|step| match step {
+        Step::Arrow(arrow) => Some(arrow),
+        Step::Divider { .. } => None,
+    })
+}
+
+/// Columns a divider's row takes on each side of its text: an ellipsis and a space.
+fn divider_margin(glyphs: &Glyphs) -> usize {
+    width::width(glyphs.ellipsis) + 1
+}
+
 /// The blank columns between each lifeline and the next, by the spec's two rules: each
 /// gap first takes the smallest even width its boxes and its own messages need, then
 /// every message spanning several gaps, in flow order, widens the rightmost gap it spans
@@ -123,12 +177,15 @@ impl<'a> Layout<'a> {
 /// The second rule depends on the widths grown by earlier messages, so it keeps running
 /// sums in a Fenwick tree: O((messages + participants) · log participants) in all, where
 /// summing the spanned gaps directly would cost messages × participants.
-fn gaps(box_widths: &[usize], arrows: &[Measured]) -> Vec<usize> {
+fn gaps<'s, 'a: 's>(
+    box_widths: &[usize],
+    arrows: impl Iterator<Item = &'s Measured<'a>> + Clone,
+) -> Vec<usize> {
     let mut need: Vec<usize> = box_widths
         .windows(2)
         .map(|pair| (pair[0] - pair[0] / 2) + pair[1] / 2)
         .collect();
-    for arrow in arrows {
+    for arrow in arrows.clone() {
         let (lo, hi) = arrow.ends();
         let floor = match hi - lo {
             1 => arrow.width + 4,
@@ -179,22 +236,26 @@ fn lifelines(box_widths: &[usize], gaps: &[usize]) -> Vec<usize> {
 }
 
 /// The rightmost column any box or self-message draws, plus 2 (one trailing blank
-/// column); 0 when there is nothing to draw. A self-message reaches the end of its label,
+/// column); 0 when there is no box to draw. A self-message reaches the end of its label,
 /// `x + 3 + label width`: with an empty label that is the space after its `│`, which
-/// the spec draws too.
-fn canvas_width(box_widths: &[usize], lifelines: &[usize], arrows: &[Measured]) -> usize {
+/// the spec draws too. A divider's row (its text with `margin` columns on each side)
+/// keeps one blank column on both sides of it: it is centred on the canvas.
+fn canvas_width(box_widths: &[usize], lifelines: &[usize], steps: &[Step], margin: usize) -> usize {
     let boxes = box_widths
         .iter()
         .zip(lifelines)
         .map(|(width, x)| x - width / 2 + width - 1);
-    let loops = arrows
-        .iter()
+    let loops = arrows(steps)
         .filter(|arrow| arrow.from == arrow.to)
         .map(|arrow| lifelines[arrow.from] + 3 + arrow.width);
-    boxes
-        .chain(loops)
-        .max()
-        .map_or(0, |rightmost| rightmost + 2)
+    let Some(rightmost) = boxes.chain(loops).max() else {
+        return 0;
+    };
+    let dividers = steps.iter().filter_map(|step| match step {
+        Step::Divider { width, .. } => Some(width + 2 * margin + 2),
+        Step::Arrow(_) => None,
+    });
+    dividers.fold(rightmost + 2, usize::max)
 }
 
 /// Collects rows into chunks for the writer.
@@ -240,11 +301,11 @@ impl<W: Write> Sink<'_, W> {
 /// that a later write cuts through the middle of a wide character is drawn with spaces
 /// in place of the half left over, so columns never shift (see `row.rs`).
 pub fn render_text(diagram: &Diagram, style: TextStyle, out: &mut impl Write) -> io::Result<()> {
-    let layout = Layout::new(diagram);
+    let layout = Layout::new(diagram, style);
     if layout.width == 0 {
         return Ok(());
     }
-    let glyphs = if style.ascii { &ASCII } else { &UNICODE };
+    let glyphs = layout.glyphs;
     let mut row = Row::new(layout.width, &layout.lifelines, glyphs.vertical);
     let mut sink = Sink {
         buf: Vec::with_capacity(CHUNK + layout.width * 4),
@@ -252,14 +313,21 @@ pub fn render_text(diagram: &Diagram, style: TextStyle, out: &mut impl Write) ->
         trim: style.trim,
     };
     draw_boxes(&layout, glyphs, &mut row, &mut sink)?;
-    for arrow in &layout.arrows {
-        let (lo, hi) = arrow.ends();
-        let (lo, hi) = (layout.lifelines[lo], layout.lifelines[hi]);
-        if lo == hi {
-            draw_self_message(lo, arrow.label, glyphs, &mut row, &mut sink)?;
-        } else {
-            let right = arrow.from < arrow.to;
-            draw_message(lo, hi, right, arrow, glyphs, &mut row, &mut sink)?;
+    for step in &layout.steps {
+        match step {
+            Step::Arrow(arrow) => {
+                let (lo, hi) = arrow.ends();
+                let (lo, hi) = (layout.lifelines[lo], layout.lifelines[hi]);
+                if lo == hi {
+                    draw_self_message(lo, arrow.label, glyphs, &mut row, &mut sink)?;
+                } else {
+                    let right = arrow.from < arrow.to;
+                    draw_message(lo, hi, right, arrow, glyphs, &mut row, &mut sink)?;
+                }
+            }
+            &Step::Divider { text, width } => {
+                draw_divider(&layout, text, width, &mut row, &mut sink)?;
+            }
         }
         // Nothing drawn: the blank lifeline row that separates messages.
         sink.emit(&mut row)?;
@@ -331,6 +399,24 @@ fn draw_message<'t, W: Write>(
     sink.emit(row)
 }
 
+/// A divider: `⋯ text ⋯` centred on the canvas, over any lifeline it crosses.
+fn draw_divider<'t, W: Write>(
+    layout: &Layout<'t>,
+    text: &'t str,
+    width: usize,
+    row: &mut Row<'t>,
+    sink: &mut Sink<W>,
+) -> io::Result<()> {
+    let ellipsis = layout.glyphs.ellipsis;
+    let (start, text_start) = layout.divider_columns(width);
+    row.put_text(start, ellipsis);
+    row.put(text_start - 1, " ");
+    row.put_text(text_start, text);
+    row.put(text_start + width, " ");
+    row.put_text(text_start + width + 1, ellipsis);
+    sink.emit(row)
+}
+
 /// A self-message on lifeline `x`: `─┐`, `│ label`, `◀┘`.
 fn draw_self_message<'t, W: Write>(
     x: usize,
@@ -393,7 +479,7 @@ impl Fenwick {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::Arrow;
+    use crate::render::{Arrow, Divider};
 
     fn measured(from: usize, to: usize, label: &str) -> Measured<'_> {
         Measured {
@@ -402,6 +488,10 @@ mod tests {
             label,
             width: width::width(label),
         }
+    }
+
+    fn steps<'a>(arrows: &[Measured<'a>]) -> Vec<Step<'a>> {
+        arrows.iter().copied().map(Step::Arrow).collect()
     }
 
     /// The seed flow: fe, auth_server_be, auth_server_fe, be.
@@ -433,23 +523,23 @@ mod tests {
     #[test]
     fn worked_check_of_the_spec() {
         let (boxes, arrows) = seed();
-        let gaps = gaps(&boxes, &arrows);
+        let gaps = gaps(&boxes, arrows.iter());
         assert_eq!(gaps, [16, 22, 12]);
         let lifelines = lifelines(&boxes, &gaps);
         assert_eq!(lifelines, [3, 20, 43, 56]);
-        assert_eq!(canvas_width(&boxes, &lifelines, &arrows), 60);
+        assert_eq!(canvas_width(&boxes, &lifelines, &steps(&arrows), 2), 60);
     }
 
     #[test]
     fn gap_is_the_even_maximum_of_boxes_and_neighbour_labels() {
         // Boxes alone: 6 - 3 + 2 = 5, rounded up to 6.
-        assert_eq!(gaps(&[6, 5], &[]), [6]);
+        assert_eq!(gaps(&[6, 5], [].iter()), [6]);
         // A label between neighbours needs its width + 4, either direction.
-        assert_eq!(gaps(&[6, 6], &[measured(1, 0, "0123456789")]), [14]);
+        assert_eq!(gaps(&[6, 6], [measured(1, 0, "0123456789")].iter()), [14]);
         // A self-message needs its width + 5, on the gap to its right: 15 -> 16.
-        assert_eq!(gaps(&[6, 6], &[measured(0, 0, "0123456789")]), [16]);
+        assert_eq!(gaps(&[6, 6], [measured(0, 0, "0123456789")].iter()), [16]);
         // Wide characters count two columns: 3 × 2 + 4 = 10.
-        assert_eq!(gaps(&[6, 6], &[measured(0, 1, "認可者")]), [10]);
+        assert_eq!(gaps(&[6, 6], [measured(0, 1, "認可者")].iter()), [10]);
     }
 
     #[test]
@@ -458,28 +548,28 @@ mod tests {
         // and needs 25 + 4 = 29: short by 9, so the last gap grows by 10.
         let label = "x".repeat(25);
         let arrows = [measured(0, 3, &label)];
-        assert_eq!(gaps(&[6, 6, 6, 6], &arrows), [6, 6, 16]);
+        assert_eq!(gaps(&[6, 6, 6, 6], arrows.iter()), [6, 6, 16]);
         // A later message over the first two gaps only sees the widths so far.
         // (6 + 6 + 1 = 13 columns, short by 16).
         let arrows = [measured(0, 3, &label), measured(2, 0, &label)];
-        assert_eq!(gaps(&[6, 6, 6, 6], &arrows), [6, 22, 16]);
+        assert_eq!(gaps(&[6, 6, 6, 6], arrows.iter()), [6, 22, 16]);
         // An earlier growth can make a later one unnecessary (flow order matters).
         let arrows = [measured(0, 2, &label), measured(0, 3, &label)];
-        assert_eq!(gaps(&[6, 6, 6, 6], &arrows), [6, 22, 6]);
+        assert_eq!(gaps(&[6, 6, 6, 6], arrows.iter()), [6, 22, 6]);
     }
 
     #[test]
     fn self_message_on_the_last_participant_widens_the_canvas_only() {
         let boxes = [6, 6];
         let arrows = [measured(1, 1, "a long label")];
-        let gaps = gaps(&boxes, &arrows);
+        let gaps = gaps(&boxes, arrows.iter());
         assert_eq!(gaps, [6]);
         let lifelines = lifelines(&boxes, &gaps);
         assert_eq!(lifelines, [3, 10]);
         // Label from 10 + 4 to 10 + 3 + 12 = 25, plus 2.
-        assert_eq!(canvas_width(&boxes, &lifelines, &arrows), 27);
+        assert_eq!(canvas_width(&boxes, &lifelines, &steps(&arrows), 2), 27);
         let empty = [measured(1, 1, "")];
-        assert_eq!(canvas_width(&boxes, &lifelines, &empty), 15);
+        assert_eq!(canvas_width(&boxes, &lifelines, &steps(&empty), 2), 15);
     }
 
     #[test]
@@ -499,14 +589,54 @@ mod tests {
     fn arrows_to_missing_participants_are_left_out() {
         let diagram = Diagram {
             participants: vec!["a"],
-            messages: vec![Arrow {
+            entries: vec![Entry::Arrow(Arrow {
                 from: 0,
                 to: 7,
                 label: "lost",
-            }],
+            })],
         };
-        let layout = Layout::new(&diagram);
-        assert!(layout.arrows.is_empty());
+        let layout = Layout::new(&diagram, TextStyle::default());
+        assert!(layout.steps.is_empty());
         assert_eq!(layout.width, 6);
+    }
+
+    #[test]
+    fn divider_is_centred_and_widens_the_canvas_only_when_wider() {
+        let divider = |text: &str| {
+            Entry::Divider(Divider {
+                text: text.to_string(),
+            })
+        };
+        let diagram = Diagram {
+            participants: vec!["client", "server"],
+            entries: vec![divider("1s later")],
+        };
+        // Boxes end at column 20: the canvas is 22 wide, and `⋯ 1s later ⋯` (12) starts
+        // at (22 - 12) / 2.
+        let layout = Layout::new(&diagram, TextStyle::default());
+        assert_eq!(layout.width, 22);
+        assert_eq!(layout.divider_columns(8), (5, 7));
+        // `... 1s later ...` (16) starts two columns earlier: the text stays put.
+        let ascii = TextStyle {
+            ascii: true,
+            trim: false,
+        };
+        assert_eq!(Layout::new(&diagram, ascii).divider_columns(8), (3, 7));
+        // Wider than the canvas: one blank column on each side of `⋯ text ⋯`.
+        let wide = "w".repeat(30);
+        let diagram = Diagram {
+            participants: vec!["client", "server"],
+            entries: vec![divider(&wide)],
+        };
+        let layout = Layout::new(&diagram, TextStyle::default());
+        assert_eq!(layout.width, 30 + 4 + 2);
+        assert_eq!(layout.divider_columns(30), (1, 3));
+        assert_eq!(Layout::new(&diagram, ascii).width, 30 + 8 + 2);
+        // No box, no canvas, whatever the dividers.
+        let diagram = Diagram {
+            participants: vec![],
+            entries: vec![divider(&wide)],
+        };
+        assert_eq!(Layout::new(&diagram, TextStyle::default()).width, 0);
     }
 }
