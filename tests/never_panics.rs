@@ -86,6 +86,18 @@ fn whole_pipeline(bytes: &[u8]) {
         }
         Ok(flow) => {
             let diagram = Diagram::from_flow(&flow);
+            // Columns follow the flow's participant order, shown by their display text.
+            let shown: Vec<&str> = flow
+                .participant_order()
+                .into_iter()
+                .map(|name| {
+                    flow.participants()
+                        .filter(|p| p.name.text == name)
+                        .find_map(|p| p.display.as_ref().map(|d| d.text.as_str()))
+                        .unwrap_or(name)
+                })
+                .collect();
+            assert_eq!(diagram.participants, shown);
             for style in [
                 TextStyle::default(),
                 TextStyle {

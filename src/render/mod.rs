@@ -66,26 +66,32 @@ impl<'a> Diagram<'a> {
     /// When a participant is declared more than once, the first declaration that gives a
     /// display text wins, as the first declaration is where readers look.
     pub fn from_flow(flow: &'a Flow) -> Diagram<'a> {
-        let order = flow.participant_order();
-        let index: HashMap<&str, usize> = order.iter().enumerate().map(|(i, &n)| (n, i)).collect();
+        // One pass assigns columns in `Flow::participant_order`'s order (declared
+        // participants first, then first appearance, sender before receiver) and resolves
+        // each message's ends with the same lookup.
+        let mut names: Vec<&'a str> = Vec::new();
+        let mut index: HashMap<&'a str, usize> = HashMap::new();
+        let mut column = |name: &'a str| {
+            *index.entry(name).or_insert_with(|| {
+                names.push(name);
+                names.len() - 1
+            })
+        };
         let mut display: HashMap<&str, &str> = HashMap::new();
         for participant in flow.participants() {
+            column(participant.name.text.as_str());
             if let Some(label) = &participant.display {
                 display
                     .entry(participant.name.text.as_str())
                     .or_insert(label.text.as_str());
             }
         }
-        let participants = order
-            .iter()
-            .map(|name| display.get(name).copied().unwrap_or(name))
-            .collect();
         let entries = flow
             .statements()
             .filter_map(|statement| match statement {
                 Statement::Message(message) => Some(Entry::Arrow(Arrow {
-                    from: *index.get(message.from.text.as_str())?,
-                    to: *index.get(message.to.text.as_str())?,
+                    from: column(message.from.text.as_str()),
+                    to: column(message.to.text.as_str()),
                     label: &message.label.text,
                 })),
                 Statement::Wait(wait) => Some(Entry::Divider(Divider {
@@ -93,6 +99,10 @@ impl<'a> Diagram<'a> {
                 })),
                 Statement::Participant(_) => None,
             })
+            .collect();
+        let participants = names
+            .iter()
+            .map(|name| display.get(name).copied().unwrap_or(name))
             .collect();
         Diagram {
             participants,
