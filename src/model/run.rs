@@ -109,11 +109,17 @@ pub struct Callback {
     pub session_state: Option<(String, StepId)>,
 }
 
-/// A token request and the answer the flow shows for it.
+/// A token request (a code redemption, or another grant such as a refresh) and the
+/// answer the flow shows for it.
 #[derive(Clone, Debug)]
 pub struct Redemption {
     pub request: StepId,
     pub requester: String,
+    /// `authorization_code` for a code redemption; `refresh_token` and other grants carry
+    /// no code, and only the invariants about any token request judge them.
+    pub grant_type: Option<String>,
+    /// The refresh token presented, for a refresh.
+    pub refresh_token: Option<String>,
     /// The code as the AS knew it when the request arrived.
     pub code: Option<Code>,
     /// Earlier token requests for the same code.

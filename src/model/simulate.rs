@@ -11,7 +11,7 @@ use super::role::Role;
 use super::run::*;
 use super::step::{Expecting, Hint, StepKind, classify, error_word};
 use super::world::World;
-use crate::syntax::Message;
+use crate::syntax::{Message, Param};
 
 mod authorization_server;
 mod client;
@@ -65,6 +65,9 @@ pub(crate) struct Simulator {
     origins: HashMap<String, Origin>,
     last_code: HashMap<String, String>,
     last_token: HashMap<String, String>,
+    last_refresh: HashMap<String, String>,
+    /// The scope each refresh token was issued with, for the tokens it buys later.
+    refresh_scopes: HashMap<String, Vec<String>>,
     sessions: HashMap<String, Prepared>,
     counters: HashMap<&'static str, usize>,
     current_transaction: Option<usize>,
@@ -88,6 +91,18 @@ struct Sent<'a> {
     to_role: Role,
     label: &'a str,
     hint: Hint,
+    /// The parameters the author wrote on the message.
+    written: &'a [Param],
+}
+
+impl Sent<'_> {
+    /// What the author wrote for `key`: `Some(None)` for `none`.
+    fn written(&self, key: &str) -> Option<Option<&str>> {
+        self.written
+            .iter()
+            .find(|p| p.key.text == key)
+            .map(|p| p.value.text())
+    }
 }
 
 /// What the sender's model puts in a message, and the values it generates for it.
@@ -116,6 +131,8 @@ impl Simulator {
             origins: HashMap::new(),
             last_code: HashMap::new(),
             last_token: HashMap::new(),
+            last_refresh: HashMap::new(),
+            refresh_scopes: HashMap::new(),
             sessions: HashMap::new(),
             counters: HashMap::new(),
             current_transaction: None,
@@ -267,6 +284,7 @@ impl Simulator {
             to_role: bound.to_role,
             label: &message.label.text,
             hint: Hint::new(&message.label.text),
+            written: &message.params,
         };
 
         let mut out = Outgoing::default();
@@ -304,9 +322,7 @@ impl Simulator {
             StepKind::Login => self.login_defaults(sent, out),
             StepKind::AuthorizationResponse => self.authorization_response_defaults(sent, out),
             StepKind::Callback => self.callback_defaults(sent, out),
-            StepKind::TokenRequest => {
-                self.token_request_defaults(sent.from, sent.from_role, &mut out.params)
-            }
+            StepKind::TokenRequest => self.token_request_defaults(sent, &mut out.params),
             StepKind::TokenResponse => self.token_response_defaults(sent, out),
             StepKind::ApiRequest => self.api_request_defaults(sent, out),
             StepKind::Leak => self.leak_defaults(sent, out),
@@ -390,6 +406,10 @@ impl Simulator {
                     }
                     "access_token" => {
                         self.last_token
+                            .insert(sent.to.to_string(), carried.value.clone());
+                    }
+                    "refresh_token" => {
+                        self.last_refresh
                             .insert(sent.to.to_string(), carried.value.clone());
                     }
                     _ => {}

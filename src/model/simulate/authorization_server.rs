@@ -76,9 +76,23 @@ impl Simulator {
         out.params.set("token_type", Some("Bearer"));
         let scope = self
             .redemption_answered_to(sent.to)
-            .and_then(|r| self.redemptions[r].code.as_ref())
-            .map(|c| c.scope.join(" "));
+            .map(|r| self.granted_scope(r).join(" "));
         out.params.set("scope", scope.filter(|s| !s.is_empty()));
+    }
+
+    /// The scope the grant behind a token request stands for: its code's, or that of the
+    /// refresh token it presents.
+    fn granted_scope(&self, redemption: usize) -> Vec<String> {
+        let redemption = &self.redemptions[redemption];
+        match (&redemption.code, &redemption.refresh_token) {
+            (Some(code), _) => code.scope.clone(),
+            (None, Some(refresh)) => self
+                .refresh_scopes
+                .get(refresh)
+                .cloned()
+                .unwrap_or_default(),
+            (None, None) => Vec::new(),
+        }
     }
 
     /// The AS shows its login page (it goes on with the request) or an error page (it
@@ -223,8 +237,12 @@ impl Simulator {
         }
     }
 
+    /// A token request. Only the code grant redeems a code; any grant is answered by the
+    /// next token response to the requester.
     pub(super) fn token_request(&mut self, id: StepId, from: &str, params: &Params) {
-        let code_value = params.get("code");
+        let grant_type = params.get("grant_type").map(str::to_string);
+        let code_grant = matches!(grant_type.as_deref(), None | Some("authorization_code"));
+        let code_value = params.get("code").filter(|_| code_grant);
         let code = code_value
             .and_then(|v| self.codes.iter().find(|c| c.value == v))
             .cloned();
@@ -257,6 +275,11 @@ impl Simulator {
         self.redemptions.push(Redemption {
             request: id,
             requester: from.to_string(),
+            grant_type,
+            refresh_token: params
+                .get("refresh_token")
+                .filter(|_| !code_grant)
+                .map(str::to_string),
             code,
             earlier,
             callback,
@@ -303,23 +326,22 @@ impl Simulator {
                         .get("client_id")
                         .map(str::to_string)
                 });
+            // Without a scope parameter the grant's scope is granted (RFC 6749 §5.1).
+            let scope = params
+                .get("scope")
+                .map_or_else(|| self.granted_scope(r), |s| scope_list(Some(s)));
+            if let Some(refresh) = params.get("refresh_token") {
+                self.refresh_scopes
+                    .insert(refresh.to_string(), scope.clone());
+            }
+            let code = redemption.code.as_ref().map(|c| c.value.clone());
             self.tokens.push(Token {
                 value: token.clone(),
                 issued_at: id,
                 issued_time: self.clock,
                 client_id,
-                code: redemption.code.as_ref().map(|c| c.value.clone()),
-                // Without a scope parameter the grant is the code's (RFC 6749 §5.1).
-                scope: params.get("scope").map_or_else(
-                    || {
-                        redemption
-                            .code
-                            .as_ref()
-                            .map(|c| c.scope.clone())
-                            .unwrap_or_default()
-                    },
-                    |s| scope_list(Some(s)),
-                ),
+                code,
+                scope,
                 revoked_at: None,
             });
         }

@@ -163,23 +163,51 @@ impl Simulator {
         });
     }
 
-    pub(super) fn token_request_defaults(&self, from: &str, role: Role, params: &mut Params) {
+    /// The grant a token request uses: as written, else a refresh when the label says
+    /// so, else the authorization code grant this tool is about.
+    pub(super) fn grant_type(sent: &Sent) -> Option<String> {
+        match sent.written("grant_type") {
+            Some(written) => written.map(str::to_string),
+            None if sent.hint.any(&["refresh"]) => Some("refresh_token".to_string()),
+            None => Some("authorization_code".to_string()),
+        }
+    }
+
+    /// What a token request carries. For the code grant: the code the sender received
+    /// (the back end: through its latest callback), the redirect_uri and PKCE verifier
+    /// bound to that session; for a refresh: the sender's latest refresh token. The
+    /// client's back end authenticates with its secret either way.
+    pub(super) fn token_request_defaults(&self, sent: &Sent, params: &mut Params) {
         let client = &self.world.client;
-        let (code, session) = match role {
-            Role::Client => match self.last_callback.get(from).map(|&c| &self.callbacks[c]) {
+        let grant = Self::grant_type(sent);
+        let code_grant = grant.as_deref() == Some("authorization_code");
+        let (code, session) = match sent.from_role {
+            _ if !code_grant => (None, None),
+            Role::Client => match self
+                .last_callback
+                .get(sent.from)
+                .map(|&c| &self.callbacks[c])
+            {
                 Some(callback) => (callback.code.clone(), self.sessions.get(&callback.browser)),
-                None => (self.last_code.get(from).cloned(), None),
+                None => (self.last_code.get(sent.from).cloned(), None),
             },
-            _ => (self.last_code.get(from).cloned(), self.sessions.get(from)),
+            _ => (
+                self.last_code.get(sent.from).cloned(),
+                self.sessions.get(sent.from),
+            ),
         };
-        params.set("grant_type", Some("authorization_code"));
-        params.set("code", code);
-        let redirect_uri = session
-            .and_then(|s| s.redirect_uri.clone())
-            .or_else(|| client.redirect_uris.first().cloned());
-        params.set("redirect_uri", redirect_uri);
+        params.set("grant_type", grant.clone());
+        if code_grant {
+            params.set("code", code);
+            let redirect_uri = session
+                .and_then(|s| s.redirect_uri.clone())
+                .or_else(|| client.redirect_uris.first().cloned());
+            params.set("redirect_uri", redirect_uri);
+        } else if grant.as_deref() == Some("refresh_token") {
+            params.set("refresh_token", self.last_refresh.get(sent.from).cloned());
+        }
         params.set("client_id", Some(client.id.clone()));
-        if role == Role::Client {
+        if sent.from_role == Role::Client {
             params.set("client_secret", client.secret.clone());
         }
         params.set("code_verifier", session.and_then(|s| s.verifier.clone()));
