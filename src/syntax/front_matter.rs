@@ -68,6 +68,80 @@ pub enum PkcePolicy {
     Required,
 }
 
+/// Why a front matter block was rejected, and where in it (a byte offset).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FrontMatterError {
+    pub message: String,
+    pub offset: usize,
+}
+
+impl FrontMatter {
+    /// Reads the YAML between the `---` lines. Dotted keys are accepted as the shorthand
+    /// for nesting that the spec itself uses (`client.type: public` is
+    /// `client: { type: public }`).
+    pub fn from_yaml(yaml: &str) -> Result<FrontMatter, FrontMatterError> {
+        if yaml.trim().is_empty() {
+            return Ok(FrontMatter::default());
+        }
+        let error = match serde_yaml::from_str(yaml) {
+            Ok(front) => return Ok(front),
+            Err(error) => error,
+        };
+        if let Some((expanded, first_dotted)) = expand_dotted_keys(yaml) {
+            // The typed read of the expanded tree has no positions: point at the first
+            // dotted key, the only part of the text the expansion changed.
+            return serde_yaml::from_value(expanded).map_err(|error| FrontMatterError {
+                message: error.to_string(),
+                offset: yaml.find(&first_dotted).unwrap_or(0),
+            });
+        }
+        // serde_yaml appends "at line L column C" relative to the block; the offset says
+        // where, and callers turn it into file coordinates.
+        let message = error.to_string();
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_string();
+        Err(FrontMatterError {
+            message,
+            offset: error.location().map_or(0, |l| l.index()).min(yaml.len()),
+        })
+    }
+}
+
+/// Rewrites top-level `a.b: v` keys into nested mappings. `None` when there are none (or
+/// the text is not a YAML mapping at all); otherwise the tree and the first dotted key.
+fn expand_dotted_keys(yaml: &str) -> Option<(serde_yaml::Value, String)> {
+    use serde_yaml::{Mapping, Value};
+    let Ok(Value::Mapping(top)) = serde_yaml::from_str::<Value>(yaml) else {
+        return None;
+    };
+    let mut first_dotted = None;
+    let mut expanded = Mapping::new();
+    for (key, value) in top {
+        let Some(path) = key.as_str().filter(|k| k.contains('.')) else {
+            expanded.insert(key, value);
+            continue;
+        };
+        first_dotted.get_or_insert_with(|| path.to_string());
+        let mut parts: Vec<&str> = path.split('.').collect();
+        let leaf = parts.pop()?;
+        let mut node = &mut expanded;
+        for part in parts {
+            let entry = node
+                .entry(Value::String(part.to_string()))
+                .or_insert_with(|| Value::Mapping(Mapping::new()));
+            if !entry.is_mapping() {
+                *entry = Value::Mapping(Mapping::new());
+            }
+            node = entry.as_mapping_mut()?;
+        }
+        node.insert(Value::String(leaf.to_string()), value);
+    }
+    first_dotted.map(|first| (Value::Mapping(expanded), first))
+}
+
 /// Parses `90s`, `10m`, `1h30m`: one or more `<digits><unit>` groups, unit `s`, `m` or `h`.
 pub fn parse_duration(text: &str) -> Option<u64> {
     if text.is_empty() {
@@ -123,6 +197,27 @@ mod tests {
         assert_eq!(parse_duration("m"), None);
         assert_eq!(parse_duration("5d"), None);
         assert_eq!(parse_duration("99999999999999999999s"), None);
+    }
+
+    #[test]
+    fn dotted_keys_are_nesting() {
+        let front =
+            FrontMatter::from_yaml("client.type: public\nclient.pkce: true\nexpect: []\n").unwrap();
+        let client = front.client.unwrap();
+        assert_eq!(client.client_type, Some(ClientType::Public));
+        assert_eq!(client.pkce, Some(true));
+        let error = FrontMatter::from_yaml("title: x\nclient.type: publik\n").unwrap_err();
+        assert!(
+            error.message.contains("unknown variant `publik`"),
+            "{error:?}"
+        );
+        assert_eq!(error.offset, "title: x\n".len());
+        let error = FrontMatter::from_yaml("title: x\nclent: {}\n").unwrap_err();
+        assert!(
+            error.message.starts_with("unknown field `clent`"),
+            "{error:?}"
+        );
+        assert_eq!(error.offset, "title: x\n".len());
     }
 
     #[test]

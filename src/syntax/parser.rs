@@ -136,23 +136,12 @@ fn front_matter(
 }
 
 fn parse_yaml(yaml: &str, base: usize) -> Result<FrontMatter, Box<Diagnostic>> {
-    if yaml.trim().is_empty() {
-        return Ok(FrontMatter::default());
-    }
-    serde_yaml::from_str(yaml).map_err(|error| {
-        let at = error.location().map_or(0, |l| l.index()).min(yaml.len());
+    FrontMatter::from_yaml(yaml).map_err(|error| {
+        let at = error.offset.min(yaml.len());
         let len = yaml[at..].chars().next().map_or(0, char::len_utf8);
-        // serde_yaml appends "at line L column C" relative to the block; the caret and the
-        // `-->` line already say where, in file coordinates.
-        let message = error.to_string();
-        let message = message
-            .split(" at line ")
-            .next()
-            .unwrap_or(&message)
-            .to_string();
         Box::new(
             Diagnostic::error(
-                format!("invalid front matter: {message}"),
+                format!("invalid front matter: {}", error.message),
                 Span::new(base + at, base + at + len),
             )
             .with_label("here"),
