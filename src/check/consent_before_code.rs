@@ -23,10 +23,19 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
         if transaction.consent().is_some() || transaction.denied_at.is_some() {
             continue;
         }
-        let failed = transaction.logins.last();
-        let why = match failed {
-            Some(login) => format!("the last login attempt ({}) failed", run.line(login.step)),
-            None => "the user never logged in".to_string(),
+        let (why, related) = match (transaction.consent_page_at, transaction.logins.last()) {
+            (Some(page), _) if transaction.authenticated() => (
+                format!(
+                    "the user logged in but never approved the consent page ({})",
+                    run.line(page)
+                ),
+                Some((page, "consent asked here")),
+            ),
+            (_, Some(login)) => (
+                format!("the last login attempt ({}) failed", run.line(login.step)),
+                Some((login.step, "failed login here")),
+            ),
+            (_, None) => ("the user never logged in".to_string(), None),
         };
         let mut finding = Finding::new(
             response.step,
@@ -36,8 +45,8 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
             ),
         )
         .related(transaction.request, "authorization request here");
-        if let Some(login) = failed {
-            finding = finding.related(login.step, "failed login here");
+        if let Some((step, what)) = related {
+            finding = finding.related(step, what);
         }
         findings.push(finding);
     }

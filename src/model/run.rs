@@ -47,7 +47,10 @@ pub struct Transaction {
     pub state: Option<String>,
     pub code_challenge: Option<String>,
     pub code_challenge_method: Option<String>,
+    /// Credentials and consent the user submitted, in order.
     pub logins: Vec<LoginAttempt>,
+    /// Where the AS asked for consent on its own page, after the user logged in.
+    pub consent_page_at: Option<StepId>,
     pub denied_at: Option<StepId>,
     /// The first step in which the AS went on with the request (login page, response).
     pub continued_at: Option<StepId>,
@@ -57,13 +60,24 @@ pub struct Transaction {
 }
 
 impl Transaction {
-    /// The successful login that authenticated the user and recorded consent.
+    /// The submission that recorded the user's consent: the first authenticated one, or,
+    /// when the AS asked for consent on a page of its own, the first after that page.
     pub fn consent(&self) -> Option<&LoginAttempt> {
-        self.logins.iter().find(|l| l.authenticated)
+        self.logins
+            .iter()
+            .filter(|l| self.consent_page_at.is_none_or(|page| l.step > page))
+            .find(|l| l.authenticated)
+    }
+
+    /// Whether the user has logged in for this request.
+    pub fn authenticated(&self) -> bool {
+        self.logins.iter().any(|l| l.authenticated)
     }
 }
 
 #[derive(Clone, Debug)]
+/// A submission at the login or consent page. A consent given after logging in carries
+/// no credentials and is authenticated by the earlier login.
 pub struct LoginAttempt {
     pub step: StepId,
     pub username: Option<String>,

@@ -254,6 +254,12 @@ impl Simulator {
             api_response: self.api_call_answered(from, to).is_some(),
             has_token: self.last_token.contains_key(from),
             session_bound: self.sessions.contains_key(to),
+            consent_page: self.current_transaction.is_some_and(|t| {
+                let transaction = &self.transactions[t];
+                transaction.authenticated()
+                    && transaction.denied_at.is_none()
+                    && !self.responses.iter().any(|r| r.transaction == Some(t))
+            }),
         }
     }
 

@@ -103,6 +103,9 @@ pub struct Expecting {
     pub has_token: bool,
     /// The receiver's session already has an authorization request bound to it.
     pub session_bound: bool,
+    /// The sender (an AS) has a request whose user logged in and that it has not
+    /// answered yet: a page it shows now asks for consent.
+    pub consent_page: bool,
 }
 
 /// Words of the label that hint at a step; only consulted where roles leave a choice.
@@ -189,6 +192,14 @@ pub fn classify(
         }
         (R::AuthorizationServer, R::LoginPage) => LoginPage,
         (R::AuthorizationServer, _) if expecting.token_response => TokenResponse,
+        (R::AuthorizationServer, R::Browser | R::Attacker)
+            if expecting.consent_page
+                && hint.any(&["consent", "permission", "approve", "scope", "allow"])
+                && !hint.any(&["code"])
+                && !hint.error() =>
+        {
+            LoginPage
+        }
         (R::AuthorizationServer, R::Browser | R::Attacker) if expecting.login => {
             // A code handed out before the user logged in is still an authorization
             // response (which `consent_before_code` then judges), not a login page.

@@ -26,13 +26,19 @@ impl Simulator {
         let wrong =
             self.mistyped_password || sent.hint.any(&["wrong", "invalid", "incorrect", "typo"]);
         let params = &mut out.params;
-        params.set("username", user.as_ref().map(|u| u.name.clone()));
-        let password = if wrong {
-            Some("wrong-password".to_string())
-        } else {
-            user.map(|u| u.password)
-        };
-        params.set("password", password);
+        // Once logged in, the user only answers the consent page: no credentials again.
+        let logged_in = self
+            .current_transaction
+            .is_some_and(|t| self.transactions[t].authenticated());
+        if !logged_in {
+            params.set("username", user.as_ref().map(|u| u.name.clone()));
+            let password = if wrong {
+                Some("wrong-password".to_string())
+            } else {
+                user.map(|u| u.password)
+            };
+            params.set("password", password);
+        }
         let requested = self
             .current_transaction
             .map(|t| self.transactions[t].scope.join(" "));
@@ -101,8 +107,16 @@ impl Simulator {
         if let Some(t) = self.current_transaction {
             let transaction = &mut self.transactions[t];
             match sent.kind {
-                StepKind::LoginPage => transaction.continued_at.get_or_insert(sent.id),
-                _ => transaction.refused_at.get_or_insert(sent.id),
+                StepKind::LoginPage => {
+                    transaction.continued_at.get_or_insert(sent.id);
+                    // A page after the user logged in asks for consent separately.
+                    if transaction.authenticated() {
+                        transaction.consent_page_at = Some(sent.id);
+                    }
+                }
+                _ => {
+                    transaction.refused_at.get_or_insert(sent.id);
+                }
             };
         }
     }
@@ -136,9 +150,14 @@ impl Simulator {
         };
         let username = params.get("username").map(str::to_string);
         let password = params.get("password");
-        let authenticated = self.world.users.iter().any(|u| {
-            Some(u.name.as_str()) == username.as_deref() && Some(u.password.as_str()) == password
-        });
+        let authenticated = match (&username, password) {
+            // Consent on its own page rides on the earlier login.
+            (None, None) => self.transactions[t].authenticated(),
+            _ => self.world.users.iter().any(|u| {
+                Some(u.name.as_str()) == username.as_deref()
+                    && Some(u.password.as_str()) == password
+            }),
+        };
         self.transactions[t].logins.push(LoginAttempt {
             step: id,
             username,
