@@ -32,7 +32,7 @@ impl Simulator {
         let reuse = sent.kind == StepKind::AuthorizationRequest
             && self.sessions.get(session).is_some_and(|p| !p.sent);
         if !reuse {
-            let prepared = self.prepare(sent.id, &mut out.generated);
+            let prepared = self.prepare(sent, &mut out.generated);
             self.sessions.insert(session.to_string(), prepared);
         }
         let prepared = &self.sessions[session];
@@ -48,15 +48,20 @@ impl Simulator {
 
     /// The client prepares an authorization request: fresh state and, for PKCE clients,
     /// a verifier whose S256 challenge goes into the request.
-    fn prepare(&mut self, step: StepId, generated: &mut Vec<String>) -> Prepared {
+    /// The challenge follows the method the author wrote on the request (S256 unless it
+    /// says `plain`), so that a plain-PKCE client is modelled, not a broken S256 one.
+    fn prepare(&mut self, sent: &Sent, generated: &mut Vec<String>) -> Prepared {
         let client = self.world.client.clone();
         let state = self.fresh("state");
         generated.push(state.clone());
         let (verifier, challenge, method) = if client.uses_pkce {
             let verifier = self.fresh_verifier();
             generated.push(verifier.clone());
-            let challenge = s256(&verifier);
-            (Some(verifier), Some(challenge), Some("S256".to_string()))
+            let (challenge, method) = match sent.written("code_challenge_method") {
+                Some(Some("plain")) => (verifier.clone(), "plain"),
+                _ => (s256(&verifier), "S256"),
+            };
+            (Some(verifier), Some(challenge), Some(method.to_string()))
         } else {
             (None, None, None)
         };
@@ -68,7 +73,7 @@ impl Simulator {
             verifier,
             challenge,
             method,
-            bound_at: step,
+            bound_at: sent.id,
             sent: false,
         }
     }
