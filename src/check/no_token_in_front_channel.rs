@@ -2,8 +2,8 @@
 //! them (a token in the authorization response is the implicit grant).
 
 use super::{Finding, Invariant};
-use crate::model::Run;
 use crate::model::step::StepKind;
+use crate::model::{Origin, Run};
 use crate::syntax::Severity;
 
 pub const INVARIANT: Invariant = Invariant {
@@ -27,7 +27,11 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
             let Some(token) = step.params.get(key) else {
                 continue;
             };
-            let origin = run.provenance.origin(token).filter(|&at| at != id);
+            // Where the token was issued, when that was an earlier message.
+            let origin = match run.provenance.origin(token) {
+                Some(Origin::Step(at)) if at != id => Some(at),
+                _ => None,
+            };
             let issued = origin.map_or(String::new(), |at| format!(" (from {})", run.line(at)));
             let mut finding = Finding::new(
                 id,

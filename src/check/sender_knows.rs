@@ -16,7 +16,7 @@ pub const INVARIANT: Invariant = Invariant {
 fn check(run: &Run, findings: &mut Vec<Finding>) {
     for (id, step) in run.steps.iter().enumerate() {
         for (key, value) in &step.unknown_to_sender {
-            let origin = run.provenance.origin(value).map(Origin::Step);
+            let origin = run.provenance.origin(value);
             let mut finding = Finding::new(
                 id,
                 match origin {

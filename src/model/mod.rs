@@ -12,8 +12,8 @@ pub mod world;
 use std::collections::HashMap;
 
 pub use role::Role;
-pub use run::Run;
-pub use simulate::{Origin, s256};
+pub use run::{Origin, Run};
+pub use simulate::s256;
 pub use step::StepKind;
 pub use world::World;
 

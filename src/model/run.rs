@@ -247,6 +247,14 @@ impl Run {
     }
 }
 
+/// Where a value was first generated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// Part of the world's configuration (a client secret, a password).
+    Config,
+    Step(StepId),
+}
+
 /// Where every secret value came from: a graph whose nodes are messages and whose edge
 /// `a -> b` labelled `v` says that the sender of `b` carried `v` having learned it from `a`
 /// (or generated it in `a`). Explanations follow it back to the origin.
@@ -254,8 +262,8 @@ impl Run {
 pub struct Provenance {
     graph: DiGraph<StepId, String>,
     nodes: Vec<NodeIndex>,
-    /// The step in which each value was first generated.
-    generated: std::collections::HashMap<String, StepId>,
+    /// Where each value was first generated.
+    generated: std::collections::HashMap<String, Origin>,
 }
 
 impl Provenance {
@@ -264,8 +272,8 @@ impl Provenance {
         self.nodes.push(node);
     }
 
-    pub(crate) fn generated(&mut self, value: &str, step: StepId) {
-        self.generated.entry(value.to_string()).or_insert(step);
+    pub(crate) fn generated(&mut self, value: &str, origin: Origin) {
+        self.generated.entry(value.to_string()).or_insert(origin);
     }
 
     pub(crate) fn carried(&mut self, from: StepId, to: StepId, value: &str) {
@@ -275,8 +283,8 @@ impl Provenance {
         }
     }
 
-    /// The step in which `value` was generated.
-    pub fn origin(&self, value: &str) -> Option<StepId> {
+    /// Where `value` was generated; `None` for a value nobody has had.
+    pub fn origin(&self, value: &str) -> Option<Origin> {
         self.generated.get(value).copied()
     }
 

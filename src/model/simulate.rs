@@ -33,14 +33,6 @@ pub(crate) enum Event<'a> {
     Wait(u64),
 }
 
-/// Where a value was first generated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Origin {
-    /// Part of the world's configuration (a client secret, a password).
-    Config,
-    Step(StepId),
-}
-
 /// S256 as RFC 7636 §4.2 defines it: BASE64URL(SHA256(ASCII(code_verifier))), unpadded.
 pub fn s256(verifier: &str) -> String {
     use base64::Engine;
@@ -62,7 +54,6 @@ pub(crate) struct Simulator {
     provenance: Provenance,
     /// What each participant knows: value -> where it learned it (None: configuration).
     knowledge: HashMap<String, HashMap<String, Option<StepId>>>,
-    origins: HashMap<String, Origin>,
     last_code: HashMap<String, String>,
     last_token: HashMap<String, String>,
     last_refresh: HashMap<String, String>,
@@ -128,7 +119,6 @@ impl Simulator {
             api_calls: Vec::new(),
             provenance: Provenance::default(),
             knowledge: HashMap::new(),
-            origins: HashMap::new(),
             last_code: HashMap::new(),
             last_token: HashMap::new(),
             last_refresh: HashMap::new(),
@@ -174,7 +164,7 @@ impl Simulator {
         config.extend(other_secrets.iter().cloned());
         config.extend(passwords.iter().cloned());
         for value in config {
-            self.origins.insert(value, Origin::Config);
+            self.provenance.generated(&value, Origin::Config);
         }
         for (name, role) in participants {
             let known: Vec<String> = match role {
@@ -229,7 +219,7 @@ impl Simulator {
             let counter = self.counters.entry(prefix).or_insert(0);
             *counter += 1;
             let value = format!("{prefix}-{counter}");
-            if !self.origins.contains_key(&value) {
+            if self.provenance.origin(&value).is_none() {
                 return value;
             }
         }
@@ -355,17 +345,14 @@ impl Simulator {
             {
                 Some(Some(learned)) => self.provenance.carried(*learned, sent.id, &carried.value),
                 Some(None) => {}
-                None if self.origins.contains_key(&carried.value) => {
+                None if self.provenance.origin(&carried.value).is_some() => {
                     unknown.push((carried.key.clone(), carried.value.clone()));
                 }
                 None => out.generated.push(carried.value.clone()),
             }
         }
         for value in &out.generated {
-            self.origins
-                .entry(value.clone())
-                .or_insert(Origin::Step(sent.id));
-            self.provenance.generated(value, sent.id);
+            self.provenance.generated(value, Origin::Step(sent.id));
             self.learn(sent.from, value, sent.id);
         }
         unknown
