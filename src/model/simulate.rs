@@ -260,12 +260,13 @@ impl Simulator {
         let message = bound.message;
         let from = message.from.text.as_str();
         let to = message.to.text.as_str();
+        let hint = Hint::new(&message.label.text);
         let kind = bound.explicit_step.unwrap_or_else(|| {
             classify(
                 bound.from_role,
                 bound.to_role,
                 message.is_self(),
-                &message.label.text,
+                &hint,
                 self.expecting(from, to),
             )
         });
@@ -279,7 +280,7 @@ impl Simulator {
             from_role: bound.from_role,
             to_role: bound.to_role,
             label: &message.label.text,
-            hint: Hint::new(&message.label.text),
+            hint,
             written: &message.params,
         };
 

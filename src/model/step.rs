@@ -148,16 +148,15 @@ impl Hint {
 }
 
 /// Classifies one message.
-pub fn classify(
+pub(crate) fn classify(
     from: Role,
     to: Role,
     is_self: bool,
-    label: &str,
+    hint: &Hint,
     expecting: Expecting,
 ) -> StepKind {
     use Role as R;
     use StepKind::*;
-    let hint = Hint::new(label);
     if is_self {
         return match from {
             R::Browser if expecting.login => EnterCredentials,
