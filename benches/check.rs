@@ -1,9 +1,10 @@
 //! Parsing, executing and checking: the library cost of `authflow check`, which must stay
 //! linear in the flow's length.
 
+use authflow::SourceFile;
 use authflow::check::check_run;
 use authflow::model::execute;
-use authflow::syntax::{SourceFile, parse};
+use authflow::syntax::parse;
 
 fn main() {
     divan::main();

@@ -3,8 +3,9 @@
 
 use std::io;
 
+use authflow::SourceFile;
 use authflow::render::{Arrow, Diagram, Entry, TextStyle, render_text, render_text_to_string};
-use authflow::syntax::{SourceFile, parse};
+use authflow::syntax::parse;
 use divan::Bencher;
 use divan::counter::BytesCount;
 

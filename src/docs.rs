@@ -21,7 +21,8 @@ use std::ops::Range;
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag};
 
 use crate::render::{Diagram, TextStyle, render_text_to_string};
-use crate::syntax::{Diagnostic, SourceFile, Span, parse, render_diagnostics};
+use crate::syntax::parse;
+use crate::{Diagnostic, SourceFile, Span, render_diagnostics};
 
 /// The outcome of bringing a Markdown file's diagrams up to date.
 #[derive(Clone, Debug, PartialEq, Eq)]

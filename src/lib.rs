@@ -5,7 +5,12 @@
 //! run against the protocol invariants.
 
 pub mod check;
+pub mod diagnostic;
 pub mod docs;
 pub mod model;
 pub mod render;
+pub mod span;
 pub mod syntax;
+
+pub use diagnostic::{Diagnostic, Severity, render_diagnostics};
+pub use span::{SourceFile, Span};

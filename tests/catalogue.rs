@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 use authflow::check::{INVARIANTS, verdict};
 use authflow::model::execute;
-use authflow::syntax::{SourceFile, parse, render_diagnostics};
+use authflow::syntax::parse;
+use authflow::{SourceFile, render_diagnostics};
 
 fn flows() -> Vec<PathBuf> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use authflow::syntax::format::format_flow;
 use authflow::syntax::*;
+use authflow::{SourceFile, Span, render_diagnostics};
 
 fn parse_text(name: &str, text: &str) -> Flow {
     let file = SourceFile::new(name, text);

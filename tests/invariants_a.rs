@@ -5,7 +5,8 @@
 
 use authflow::check::{Violation, check_run, verdict};
 use authflow::model::execute;
-use authflow::syntax::{SourceFile, parse, render_diagnostics};
+use authflow::syntax::parse;
+use authflow::{SourceFile, render_diagnostics};
 
 /// The seed's first eight messages (lines 1-8 of a flow without front matter): the user
 /// logs in and the browser delivers code-1 to the client's callback.

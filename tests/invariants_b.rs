@@ -6,7 +6,8 @@
 
 use authflow::check::{Violation, check_run, verdict};
 use authflow::model::execute;
-use authflow::syntax::{Severity, SourceFile, parse, render_diagnostics};
+use authflow::syntax::parse;
+use authflow::{Severity, SourceFile, render_diagnostics};
 
 /// The seed's twelve messages with the token response drawn back to `be` and the API
 /// served by a separate `rs`, so that a conformant variant fires nothing.

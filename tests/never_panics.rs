@@ -5,7 +5,8 @@
 use authflow::check::check_run;
 use authflow::model::execute;
 use authflow::render::{Diagram, TextStyle, render_mermaid, render_svg, render_text_to_string};
-use authflow::syntax::{SourceFile, parse_bytes, render_diagnostics};
+use authflow::syntax::parse_bytes;
+use authflow::{SourceFile, render_diagnostics};
 use proptest::prelude::*;
 
 const TOKENS: &[&str] = &[

@@ -3,7 +3,8 @@
 
 use authflow::check::verdict;
 use authflow::model::execute;
-use authflow::syntax::{SourceFile, parse, render_diagnostics};
+use authflow::syntax::parse;
+use authflow::{SourceFile, render_diagnostics};
 
 #[test]
 fn the_language_example_checks_as_it_says() {

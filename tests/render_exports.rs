@@ -7,10 +7,11 @@ mod common;
 
 use common::authflow;
 
+use authflow::SourceFile;
 use authflow::render::{
     Arrow, Diagram, Divider, Entry, TextStyle, render_mermaid, render_svg, render_text_to_string,
 };
-use authflow::syntax::{Flow, SourceFile, parse};
+use authflow::syntax::{Flow, parse};
 use unicode_width::UnicodeWidthStr;
 
 const SEED: &str = "flows/authorization_code.flow";

@@ -1,10 +1,11 @@
 //! The text renderer against the spec: the seed diagram byte for byte, and snapshots of the
 //! cases the seed does not exercise (each checked by hand against the layout rules).
 
+use authflow::SourceFile;
 use authflow::render::{
     Arrow, Diagram, Divider, Entry, TextStyle, render_text, render_text_to_string,
 };
-use authflow::syntax::{SourceFile, parse};
+use authflow::syntax::parse;
 use unicode_width::UnicodeWidthStr;
 
 const SEED: &str = include_str!("fixtures/seed_diagram.txt");

@@ -1,7 +1,8 @@
 //! Every kind of malformed input gets a diagnostic with file:line:column, the offending
 //! line and a caret, and parsing never panics. The snapshots are the user-facing text.
 
-use authflow::syntax::{SourceFile, parse, parse_bytes, render_diagnostics};
+use authflow::syntax::{parse, parse_bytes};
+use authflow::{SourceFile, render_diagnostics};
 
 fn errors_of(text: &str) -> String {
     let file = SourceFile::new("bad.flow", text);

@@ -2,9 +2,9 @@
 //! holding a code could redeem it in the client's name.
 
 use super::{Finding, Invariant, judge_token_answer};
+use crate::Severity;
 use crate::model::Run;
-use crate::syntax::Severity;
-use crate::syntax::front_matter::ClientType;
+use crate::model::world::ClientType;
 
 pub const INVARIANT: Invariant = Invariant {
     id: "client_authenticated",

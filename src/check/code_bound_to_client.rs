@@ -3,9 +3,9 @@
 //! so tokens for it break the same rule (RFC 6749 §4.1.3: the AS verifies the code).
 
 use super::{Finding, Invariant, judge_token_answer};
+use crate::Severity;
 use crate::model::Run;
-use crate::syntax::Severity;
-use crate::syntax::front_matter::ClientType;
+use crate::model::world::ClientType;
 
 pub const INVARIANT: Invariant = Invariant {
     id: "code_bound_to_client",

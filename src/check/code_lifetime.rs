@@ -1,9 +1,9 @@
 //! Codes are short-lived so that a leaked one is soon worthless.
 
 use super::{Finding, Invariant, judge_token_answer};
+use crate::Severity;
 use crate::model::Run;
-use crate::syntax::Severity;
-use crate::syntax::front_matter::format_duration;
+use crate::model::world::format_duration;
 
 pub const INVARIANT: Invariant = Invariant {
     id: "code_lifetime",

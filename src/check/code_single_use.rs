@@ -2,8 +2,8 @@
 //! of the first should be revoked), or a leaked code is as good as a password.
 
 use super::{Finding, Invariant, judge_token_answer};
+use crate::Severity;
 use crate::model::Run;
-use crate::syntax::Severity;
 
 pub const INVARIANT: Invariant = Invariant {
     id: "code_single_use",

@@ -2,8 +2,8 @@
 //! in and agreed hands out access nobody granted.
 
 use super::{Finding, Invariant};
+use crate::Severity;
 use crate::model::Run;
-use crate::syntax::Severity;
 
 pub const INVARIANT: Invariant = Invariant {
     id: "consent_before_code",

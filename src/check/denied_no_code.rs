@@ -2,8 +2,8 @@
 //! exchange for tokens.
 
 use super::{Finding, Invariant};
+use crate::Severity;
 use crate::model::Run;
-use crate::syntax::Severity;
 
 pub const INVARIANT: Invariant = Invariant {
     id: "denied_no_code",

@@ -4,7 +4,8 @@
 
 use crate::model::Run;
 use crate::model::run::{StepId, TokenAnswer};
-use crate::syntax::{Diagnostic, Flow, Severity, Span};
+use crate::syntax::Flow;
+use crate::{Diagnostic, Severity, Span};
 
 mod client_authenticated;
 mod code_bound_to_client;

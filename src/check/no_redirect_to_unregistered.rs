@@ -2,8 +2,8 @@
 //! redirecting, even with an error, would make it an open redirector for attackers.
 
 use super::{Finding, Invariant};
+use crate::Severity;
 use crate::model::Run;
-use crate::syntax::Severity;
 
 pub const INVARIANT: Invariant = Invariant {
     id: "no_redirect_to_unregistered",

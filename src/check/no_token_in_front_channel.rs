@@ -2,9 +2,9 @@
 //! them (a token in the authorization response is the implicit grant).
 
 use super::{Finding, Invariant};
+use crate::Severity;
 use crate::model::step::StepKind;
 use crate::model::{Origin, Run};
-use crate::syntax::Severity;
 
 pub const INVARIANT: Invariant = Invariant {
     id: "no_token_in_front_channel",

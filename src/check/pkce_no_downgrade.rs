@@ -2,8 +2,8 @@
 //! lets an attacker strip PKCE from the victim's request and still look compliant.
 
 use super::{Finding, Invariant, judge_token_answer};
+use crate::Severity;
 use crate::model::Run;
-use crate::syntax::Severity;
 
 pub const INVARIANT: Invariant = Invariant {
     id: "pkce_no_downgrade",

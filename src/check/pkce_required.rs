@@ -3,10 +3,10 @@
 //! confidential clients current best practice still asks for it.
 
 use super::{Finding, Invariant};
+use crate::Severity;
 use crate::model::Run;
 use crate::model::role::Role;
-use crate::syntax::Severity;
-use crate::syntax::front_matter::{ClientType, PkcePolicy};
+use crate::model::world::{ClientType, PkcePolicy};
 
 pub const INVARIANT: Invariant = Invariant {
     id: "pkce_required",

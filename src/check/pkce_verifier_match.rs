@@ -2,8 +2,8 @@
 //! challenge; the AS recomputes S256 and compares, so a stolen or injected code is useless.
 
 use super::{Finding, Invariant, judge_token_answer};
+use crate::Severity;
 use crate::model::{Run, s256};
-use crate::syntax::Severity;
 
 pub const INVARIANT: Invariant = Invariant {
     id: "pkce_verifier_match",

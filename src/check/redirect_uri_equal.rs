@@ -2,8 +2,8 @@
 //! stolen through a manipulated redirect cannot be redeemed.
 
 use super::{Finding, Invariant, judge_token_answer};
+use crate::Severity;
 use crate::model::Run;
-use crate::syntax::Severity;
 
 pub const INVARIANT: Invariant = Invariant {
     id: "redirect_uri_equal",

@@ -3,8 +3,8 @@
 //! delivered where the client said they may go.
 
 use super::{Finding, Invariant};
+use crate::Severity;
 use crate::model::Run;
-use crate::syntax::Severity;
 
 pub const INVARIANT: Invariant = Invariant {
     id: "redirect_uri_registered",

@@ -1,8 +1,8 @@
 //! Only the code grant: the implicit grant puts tokens in the URL.
 
 use super::{Finding, Invariant};
+use crate::Severity;
 use crate::model::Run;
-use crate::syntax::Severity;
 
 pub const INVARIANT: Invariant = Invariant {
     id: "response_type_code",

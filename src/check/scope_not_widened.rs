@@ -2,8 +2,8 @@
 //! the tokens carry at most what the user consented to.
 
 use super::{Finding, Invariant};
+use crate::Severity;
 use crate::model::Run;
-use crate::syntax::Severity;
 
 pub const INVARIANT: Invariant = Invariant {
     id: "scope_not_widened",

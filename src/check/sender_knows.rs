@@ -2,8 +2,8 @@
 //! trace that breaks it describes something no real actor could do.
 
 use super::{Finding, Invariant};
+use crate::Severity;
 use crate::model::{Origin, Run};
-use crate::syntax::Severity;
 
 pub const INVARIANT: Invariant = Invariant {
     id: "sender_knows",

@@ -4,9 +4,9 @@
 //! client that sends no state but binds a PKCE verifier relies on PKCE instead.
 
 use super::{Finding, Invariant};
+use crate::Severity;
 use crate::model::Run;
 use crate::model::role::Role;
-use crate::syntax::Severity;
 
 pub const INVARIANT: Invariant = Invariant {
     id: "state_match",

@@ -2,8 +2,8 @@
 //! callback URL (Referer, history) be replayed into the session.
 
 use super::{Finding, Invariant};
+use crate::Severity;
 use crate::model::Run;
-use crate::syntax::Severity;
 
 pub const INVARIANT: Invariant = Invariant {
     id: "state_single_use",

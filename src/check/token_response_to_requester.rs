@@ -2,8 +2,8 @@
 //! anyone else means the tokens travel somewhere they should not (often the browser).
 
 use super::{Finding, Invariant};
+use crate::Severity;
 use crate::model::Run;
-use crate::syntax::Severity;
 
 pub const INVARIANT: Invariant = Invariant {
     id: "token_response_to_requester",

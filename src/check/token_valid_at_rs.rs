@@ -2,9 +2,9 @@
 //! revoked tokens (e.g. after a code replay was detected) are refused.
 
 use super::{Finding, Invariant};
+use crate::Severity;
 use crate::model::Run;
-use crate::syntax::Severity;
-use crate::syntax::front_matter::format_duration;
+use crate::model::world::format_duration;
 
 pub const INVARIANT: Invariant = Invariant {
     id: "token_valid_at_rs",

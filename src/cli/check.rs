@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use authflow::check::{Verdict, validate_expectation, verdict};
 use authflow::model::execute;
-use authflow::syntax::{Diagnostic, SourceFile, parse_bytes, render_diagnostics};
+use authflow::syntax::parse_bytes;
+use authflow::{Diagnostic, SourceFile, render_diagnostics};
 use serde::Serialize;
 
 use super::{Outcome, display_name, expand_flow_paths, read_bytes, stderr_color, write_stdout};

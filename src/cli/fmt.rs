@@ -3,8 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
+use authflow::SourceFile;
 use authflow::syntax::format::format_flow;
-use authflow::syntax::{SourceFile, parse};
+use authflow::syntax::parse;
 
 use super::{Outcome, display_name, expand_flow_paths, load_flow, write_stdout};
 

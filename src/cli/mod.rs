@@ -12,7 +12,8 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use authflow::syntax::{Flow, SourceFile, parse_bytes, render_diagnostics};
+use authflow::syntax::{Flow, parse_bytes};
+use authflow::{SourceFile, render_diagnostics};
 
 /// How a command ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use authflow::model::execute;
-use authflow::syntax::render_diagnostics;
+use authflow::render_diagnostics;
 
 use super::{Outcome, load_flow, stderr_color, write_stdout};
 

@@ -17,7 +17,8 @@ pub use simulate::s256;
 pub use step::StepKind;
 pub use world::World;
 
-use crate::syntax::{Diagnostic, Flow, SourceFile, Span, Statement};
+use crate::syntax::{Flow, Statement};
+use crate::{Diagnostic, SourceFile, Span};
 use simulate::{BoundMessage, Event, Simulator};
 
 /// Replays `flow`. Errors are input errors (unknown role, step kind or parameter, a

@@ -1,7 +1,8 @@
 //! The OAuth parameters a message carries: what the actor models fill in, with the
 //! author's `{ key: value }` overrides applied on top.
 
-use crate::syntax::{Param, Span};
+use crate::Span;
+use crate::syntax::Param;
 
 /// Parameter names a flow may set. Anything else is a typo the author wants to hear about.
 pub const KNOWN_KEYS: &[&str] = &[

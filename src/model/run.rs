@@ -10,7 +10,7 @@ use super::params::Params;
 use super::role::Role;
 use super::step::StepKind;
 use super::world::World;
-use crate::syntax::Span;
+use crate::Span;
 
 /// Index of a message in [`Run::steps`].
 pub type StepId = usize;

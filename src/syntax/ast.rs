@@ -2,7 +2,7 @@
 //! diagnostics (parse errors and invariant violations alike) can point at the source.
 
 use super::front_matter::FrontMatter;
-use super::span::Span;
+use crate::span::Span;
 
 /// A parsed flow file: optional front matter, then one entry per source line that carries
 /// something (blank runs and comments are kept so that `fmt` can reproduce them).

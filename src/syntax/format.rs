@@ -149,7 +149,8 @@ fn write_quoted(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::{SourceFile, parse};
+    use crate::SourceFile;
+    use crate::syntax::parse;
 
     fn fmt(text: &str) -> String {
         let file = SourceFile::new("t.flow", text);

@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::world::{ClientType, PkcePolicy};
+
 #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
@@ -45,27 +47,11 @@ pub struct ClientConfig {
     pub pkce: Option<bool>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ClientType {
-    Confidential,
-    Public,
-}
-
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct UserConfig {
     pub name: String,
     pub password: String,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PkcePolicy {
-    /// PKCE is accepted but not demanded (the client's type decides the severity).
-    Optional,
-    /// The authorization server refuses requests without an S256 challenge.
-    Required,
 }
 
 /// Why a front matter block was rejected, and where in it (a byte offset).
@@ -142,62 +128,9 @@ fn expand_dotted_keys(yaml: &str) -> Option<(serde_yaml::Value, String)> {
     first_dotted.map(|first| (Value::Mapping(expanded), first))
 }
 
-/// Parses `90s`, `10m`, `1h30m`: one or more `<digits><unit>` groups, unit `s`, `m` or `h`.
-pub fn parse_duration(text: &str) -> Option<u64> {
-    if text.is_empty() {
-        return None;
-    }
-    let mut total: u64 = 0;
-    let mut rest = text;
-    while !rest.is_empty() {
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 {
-            return None;
-        }
-        let amount: u64 = rest[..digits].parse().ok()?;
-        let unit = match rest.as_bytes().get(digits)? {
-            b's' => 1,
-            b'm' => 60,
-            b'h' => 3600,
-            _ => return None,
-        };
-        total = total.checked_add(amount.checked_mul(unit)?)?;
-        rest = &rest[digits + 1..];
-    }
-    Some(total)
-}
-
-/// The inverse of [`parse_duration`], for explanations: `2h`, `1h30m`, `11m`, `1m30s`.
-pub fn format_duration(total: u64) -> String {
-    let (h, m, s) = (total / 3600, total % 3600 / 60, total % 60);
-    let mut out = String::new();
-    for (amount, unit) in [(h, "h"), (m, "m"), (s, "s")] {
-        if amount > 0 {
-            out.push_str(&format!("{amount}{unit}"));
-        }
-    }
-    if out.is_empty() {
-        "0s".to_string()
-    } else {
-        out
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("90s"), Some(90));
-        assert_eq!(parse_duration("11m"), Some(660));
-        assert_eq!(parse_duration("1h30m"), Some(5400));
-        assert_eq!(parse_duration(""), None);
-        assert_eq!(parse_duration("10"), None);
-        assert_eq!(parse_duration("m"), None);
-        assert_eq!(parse_duration("5d"), None);
-        assert_eq!(parse_duration("99999999999999999999s"), None);
-    }
 
     #[test]
     fn dotted_keys_are_nesting() {
@@ -218,14 +151,5 @@ mod tests {
             "{error:?}"
         );
         assert_eq!(error.offset, "title: x\n".len());
-    }
-
-    #[test]
-    fn formatted_durations_parse_back() {
-        for seconds in [0, 59, 60, 90, 660, 3600, 5400, 86399] {
-            let text = format_duration(seconds);
-            assert_eq!(parse_duration(&text).unwrap_or(0), seconds, "{text}");
-        }
-        assert_eq!(format_duration(5400), "1h30m");
     }
 }

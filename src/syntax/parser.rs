@@ -14,9 +14,10 @@ use nom::error::{ErrorKind, ParseError};
 use nom::{IResult, Parser};
 
 use super::ast::*;
-use super::diagnostic::Diagnostic;
-use super::front_matter::{FrontMatter, parse_duration};
-use super::span::{SourceFile, Span};
+use super::front_matter::FrontMatter;
+use crate::diagnostic::{Diagnostic, is_bidi_control};
+use crate::model::world::parse_duration;
+use crate::span::{SourceFile, Span};
 
 /// Reads a flow file from raw bytes: invalid UTF-8 is reported (with its byte offset)
 /// instead of being replaced, because a silently altered label would be drawn wrong.
@@ -283,10 +284,6 @@ fn forbidden_character(line: &str, offset: usize) -> Option<Diagnostic> {
             "note: it would corrupt the terminal or hide text; remove it or write the text plainly",
         ),
     )
-}
-
-pub(crate) fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 fn is_name_char(c: char) -> bool {

@@ -7,7 +7,7 @@ use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, termcolor};
 use serde::Serialize;
 
-use super::span::{SourceFile, Span};
+use crate::span::{SourceFile, Span};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -130,7 +130,7 @@ fn printable(text: &str) -> String {
     let mut shown = String::with_capacity(text.len());
     while let Some(c) = chars.next() {
         let line_break = c == '\n' || (c == '\r' && chars.peek() == Some(&'\n'));
-        let harmful = c.is_control() || super::parser::is_bidi_control(c);
+        let harmful = c.is_control() || is_bidi_control(c);
         shown.push(match c.len_utf8() {
             _ if line_break || c == '\t' || !harmful => c,
             1 => '?',
@@ -139,4 +139,9 @@ fn printable(text: &str) -> String {
         });
     }
     shown
+}
+
+/// Characters that make text read differently from what it is ("Trojan Source").
+pub(crate) fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
