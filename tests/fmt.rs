@@ -35,11 +35,26 @@ fn meaning(flow: &Flow) -> (Option<FrontMatter>, Vec<String>) {
         text: w.text.clone(),
         span: zero,
     };
+    let params = |params: &[Param]| -> Vec<Param> {
+        params
+            .iter()
+            .map(|p| Param {
+                key: word(&p.key),
+                value: match &p.value {
+                    ParamValue::Quoted(l) => ParamValue::Quoted(label(l)),
+                    ParamValue::Bare(w) => ParamValue::Bare(word(w)),
+                    ParamValue::Absent(_) => ParamValue::Absent(zero),
+                },
+                span: zero,
+            })
+            .collect()
+    };
     let statement = |s: &Statement| match s {
         Statement::Participant(p) => Statement::Participant(Participant {
             name: name(&p.name),
             display: p.display.as_ref().map(label),
             role: p.role.as_ref().map(word),
+            params: params(&p.params),
             span: zero,
         }),
         Statement::Message(m) => Statement::Message(Message {
@@ -47,19 +62,8 @@ fn meaning(flow: &Flow) -> (Option<FrontMatter>, Vec<String>) {
             to: name(&m.to),
             label: label(&m.label),
             step: m.step.as_ref().map(word),
-            params: m
-                .params
-                .iter()
-                .map(|p| Param {
-                    key: word(&p.key),
-                    value: match &p.value {
-                        ParamValue::Quoted(l) => ParamValue::Quoted(label(l)),
-                        ParamValue::Bare(w) => ParamValue::Bare(word(w)),
-                        ParamValue::Absent(_) => ParamValue::Absent(zero),
-                    },
-                    span: zero,
-                })
-                .collect(),
+            via: m.via.as_ref().map(word),
+            params: params(&m.params),
             span: zero,
         }),
         Statement::Wait(w) => Statement::Wait(Wait {
@@ -177,11 +181,11 @@ const TRICKY: &[(&str, &str)] = &[
     ),
     (
         "params",
-        "fe->be:\"x\"{state:forged,code : none , redirect_uri:https://evil.example/cb,scope:\"a b\",}\nfe -> be: \"y\" {}\nfe -> be: \"z\" as callback{ code: none }\n",
+        "fe->be:\"x\"{state:forged,code : none , redirect_uri:https://evil.example/cb,scope:\"a b\",}\nfe -> be: \"y\" {}\nfe -> be: \"z\" as callback{ code: none }\nfe -> be: \"w\"  via   query {access_token: t}\n",
     ),
     (
         "participants and waits",
-        "participant   fe\nparticipant be   \"Back end\"\nparticipant \"x y\" as attacker\nwait   11m\nwait 1h30m  # long\n",
+        "participant   fe\nparticipant be   \"Back end\"\nparticipant \"x y\" as attacker\nwait   11m\nwait 1h30m  # long\nparticipant app as client{client_id:app-2 }\n",
     ),
     (
         "front matter",
@@ -273,6 +277,13 @@ fn generated_inputs_format_stably_and_faithfully() {
                     if rng.below(2) == 0 {
                         line.push_str(" as client");
                     }
+                    if rng.below(3) == 0 {
+                        line.push_str(&format!(
+                            "{}{{client_id:{}}}",
+                            rng.pick(SPACE),
+                            rng.pick(VALUES)
+                        ));
+                    }
                 }
                 3 => line.push_str(&format!("wait{}{}", rng.pick(&SPACE[1..]), "30s")),
                 _ => {
@@ -293,6 +304,9 @@ fn generated_inputs_format_stably_and_faithfully() {
                     ));
                     if rng.below(3) == 0 {
                         line.push_str(" as callback");
+                    }
+                    if rng.below(3) == 0 {
+                        line.push_str(" via fragment");
                     }
                     if rng.below(2) == 0 {
                         line.push_str(&format!("{}{{", s(&mut rng)));

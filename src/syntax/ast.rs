@@ -62,7 +62,7 @@ impl Statement {
     }
 }
 
-/// `participant NAME ["display name"] [as ROLE]`
+/// `participant NAME ["display name"] [as ROLE] [{ key: value, ... }]`
 #[derive(Clone, Debug, PartialEq)]
 pub struct Participant {
     pub name: Name,
@@ -70,6 +70,9 @@ pub struct Participant {
     pub display: Option<Label>,
     /// Role binding for the checker (`as client`, `as attacker`, ...).
     pub role: Option<Word>,
+    /// What the participant is bound to: `{ client_id: app-2 }` for a client,
+    /// `{ issuer: "https://as2.example" }` for an authorization server.
+    pub params: Vec<Param>,
     pub span: Span,
 }
 
@@ -81,7 +84,7 @@ pub struct Name {
     pub span: Span,
 }
 
-/// `FROM -> TO: "label" [as STEP] [{ key: value, ... }]`
+/// `FROM -> TO: "label" [as STEP] [via LOCATION] [{ key: value, ... }]`
 #[derive(Clone, Debug, PartialEq)]
 pub struct Message {
     pub from: Name,
@@ -89,6 +92,9 @@ pub struct Message {
     pub label: Label,
     /// Explicit protocol step kind, for labels the classifier cannot read.
     pub step: Option<Word>,
+    /// Where the message's values travel (`query`, `fragment`, `header`, `body`), when
+    /// the author says; otherwise the step decides.
+    pub via: Option<Word>,
     pub params: Vec<Param>,
     pub span: Span,
 }

@@ -4,8 +4,9 @@
 //! spacing. The rules:
 //!
 //! - one statement per line, no indentation, single spaces between tokens:
-//!   `from -> to: "label" as step { key: value, key2: "v" }`,
-//!   `participant name "display" as role`, `wait 11m` (the duration as written);
+//!   `from -> to: "label" as step via query { key: value, key2: "v" }`,
+//!   `participant name "display" as role { key: value }`, `wait 11m` (the duration as
+//!   written);
 //! - names are bare whenever the parser reads them back as the same name, quoted otherwise;
 //!   labels and quoted values are re-escaped (`\"`, `\\`); bare values stay bare, quoted
 //!   ones quoted, `none` stays `none`; an empty `{ }` is dropped, as it means nothing;
@@ -60,6 +61,27 @@ pub fn format_flow(flow: &Flow) -> String {
     out
 }
 
+/// ` { key: value, ... }`, or nothing for an empty list.
+fn write_params(out: &mut String, params: &[Param]) {
+    if params.is_empty() {
+        return;
+    }
+    out.push_str(" { ");
+    for (i, param) in params.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(&param.key.text);
+        out.push_str(": ");
+        match &param.value {
+            ParamValue::Quoted(label) => write_quoted(out, &label.text),
+            ParamValue::Bare(word) => out.push_str(&word.text),
+            ParamValue::Absent(_) => out.push_str("none"),
+        }
+    }
+    out.push_str(" }");
+}
+
 fn flush_blank(out: &mut String, blank_pending: &mut bool) {
     if std::mem::take(blank_pending) {
         out.push('\n');
@@ -84,6 +106,7 @@ fn write_statement(out: &mut String, statement: &Statement) {
                 out.push_str(" as ");
                 out.push_str(&role.text);
             }
+            write_params(out, &participant.params);
         }
         Statement::Message(message) => {
             write_name(out, &message.from);
@@ -95,22 +118,11 @@ fn write_statement(out: &mut String, statement: &Statement) {
                 out.push_str(" as ");
                 out.push_str(&step.text);
             }
-            if !message.params.is_empty() {
-                out.push_str(" { ");
-                for (i, param) in message.params.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    out.push_str(&param.key.text);
-                    out.push_str(": ");
-                    match &param.value {
-                        ParamValue::Quoted(label) => write_quoted(out, &label.text),
-                        ParamValue::Bare(word) => out.push_str(&word.text),
-                        ParamValue::Absent(_) => out.push_str("none"),
-                    }
-                }
-                out.push_str(" }");
+            if let Some(via) = &message.via {
+                out.push_str(" via ");
+                out.push_str(&via.text);
             }
+            write_params(out, &message.params);
         }
         Statement::Wait(wait) => {
             let _ = write!(out, "wait {}", wait.written);

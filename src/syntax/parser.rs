@@ -475,15 +475,26 @@ fn word<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Word> {
     ))
 }
 
-/// `as WORD`, when present.
-fn as_clause<'a>(
+/// `{ key: value, ... }` after optional spaces, when present.
+fn optional_params<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Vec<Param>> {
+    let (after_ws, _) = space0(input)?;
+    if after_ws.starts_with('{') {
+        params(ctx, after_ws)
+    } else {
+        Ok((input, Vec::new()))
+    }
+}
+
+/// `KEYWORD WORD` (`as client`, `via fragment`), when present.
+fn keyword_clause<'a>(
     ctx: &LineCtx<'a>,
     input: &'a str,
+    keyword: &'static str,
     what: &'static str,
 ) -> PResult<'a, Option<Word>> {
     let (after_ws, _) = space0(input)?;
     let Some(rest) = after_ws
-        .strip_prefix("as")
+        .strip_prefix(keyword)
         .filter(|r| !r.starts_with(is_name_char))
     else {
         return Ok((input, None));
@@ -506,13 +517,14 @@ fn message<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Message> {
         quoted(ctx, i, "label")
     })
     .parse(rest)?;
-    let (rest, step) = as_clause(ctx, rest, "a step kind after `as`")?;
-    let (after_ws, _) = space0(rest)?;
-    let (rest, params) = if after_ws.starts_with('{') {
-        params(ctx, after_ws)?
-    } else {
-        (rest, Vec::new())
-    };
+    let (rest, step) = keyword_clause(ctx, rest, "as", "a step kind after `as`")?;
+    let (rest, via) = keyword_clause(
+        ctx,
+        rest,
+        "via",
+        "where the values travel after `via`: query, fragment, header or body",
+    )?;
+    let (rest, params) = optional_params(ctx, rest)?;
     let span = ctx.span(input, rest);
     Ok((
         rest,
@@ -521,6 +533,7 @@ fn message<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Message> {
             to,
             label,
             step,
+            via,
             params,
             span,
         },
@@ -617,13 +630,15 @@ fn participant<'a>(
     } else {
         (rest, None)
     };
-    let (rest, role) = as_clause(ctx, rest, "a role after `as`")?;
+    let (rest, role) = keyword_clause(ctx, rest, "as", "a role after `as`")?;
+    let (rest, params) = optional_params(ctx, rest)?;
     Ok((
         rest,
         Participant {
             name,
             display,
             role,
+            params,
             span: ctx.span(input, rest),
         },
     ))
