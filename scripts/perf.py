@@ -1,12 +1,37 @@
 #!/usr/bin/env python3
 """Whole-process timings and peak memory of the release binary.
 
-Prints, for each workload, the median and minimum wall time over repeated runs and the
-peak resident set size, next to `cat` printing the same output (the floor any renderer
-is compared against). Usage: cargo build --release && python3 scripts/perf.py [RUNS]
+Sections (all by default; choose with --section, repeatable):
+
+  render  for each workload, the median and minimum wall time over repeated runs and the
+          peak resident set size of `authflow render`, next to `cat` printing the same
+          output (the floor any renderer is compared against).
+  check   `authflow check` on flows/ and on a 10k-message flow; then the linearity
+          comparison: `authflow check FILE` and `authflow render FILE` on the "repeated
+          honest logins" flow of 10,000 and 100,000 messages, run interleaved, with
+          medians, the check/render ratio, the scaling factor time(100k)/time(10k), and
+          PASS/FAIL against "check faster than render at 100k" and "check scaling <= 12x".
+
+The "repeated honest logins" flow is defined once, in benches/check.rs
+(REPEATED_LOGINS_FRONT_MATTER and REPEATED_LOGIN, read from there by this script), so the
+divan benches `check_repeated_logins` / `render_repeated_logins` time the same text:
+a PKCE client with `expect: []`, then the seed's authorization code flow with the token
+response going back to `be`, plus one API call, 12 messages per login, repeated
+N // 12 times (truncated at a whole login: 10,000 -> 9,996 messages, 100,000 -> 99,996).
+
+Usage:
+  cargo build --release
+  python3 scripts/perf.py [RUNS]             # everything, RUNS runs per workload (30)
+  python3 scripts/perf.py --quick            # everything, few runs
+  python3 scripts/perf.py --quick --section check
+  python3 scripts/perf.py --emit-flow 100000 > /tmp/logins.flow   # just write the flow
+
+Exit status: 0, or 1 if a PASS/FAIL line says FAIL (2 on usage or setup errors).
 """
 
+import argparse
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -15,7 +40,18 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "target", "release", "authflow")
-RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+BENCH = os.path.join(ROOT, "benches", "check.rs")
+SECTIONS = ("render", "check")
+
+# The issue's bar for `check` being linear.
+LINEAR_SIZES = (10_000, 100_000)
+MAX_SCALING = 12.0
+
+
+def die(message):
+    """Usage or setup error: exit 2, like the binary."""
+    print(message, file=sys.stderr)
+    sys.exit(2)
 
 
 def generated_flow(messages, participants):
@@ -25,6 +61,36 @@ def generated_flow(messages, participants):
         a, b = (i * 7) % participants, (i * 13 + 1) % participants
         lines.append(f'p{a} -> p{b}: "msg {i}"')
     return "\n".join(lines) + "\n"
+
+
+def long_conformant_flow(messages):
+    """The seed's login, then API calls until the flow has `messages` messages."""
+    with open(os.path.join(ROOT, "flows", "authorization_code.flow")) as f:
+        head = f.read().splitlines()
+    body = []
+    while len(head) + len(body) < messages:
+        body += ['fe -> be: "api call"', 'be -> fe: "response"']
+    return "\n".join(head + body[: messages - len(head)]) + "\n"
+
+
+def bench_constant(source, name):
+    """The raw string `const NAME: &str = r#"..."#;` of benches/check.rs."""
+    match = re.search(r"const " + name + r': &str = r#"(.*?)"#;', source, re.DOTALL)
+    if not match:
+        die(f"{BENCH}: cannot find the raw string constant {name}")
+    return match.group(1)
+
+
+def repeated_logins(messages):
+    """The "repeated honest logins" flow of at most `messages` messages (whole logins),
+    exactly as benches/check.rs builds it. Returns (text, message count)."""
+    with open(BENCH) as f:
+        source = f.read()
+    front = bench_constant(source, "REPEATED_LOGINS_FRONT_MATTER")
+    login = bench_constant(source, "REPEATED_LOGIN")
+    per_login = sum(1 for line in login.splitlines() if " -> " in line)
+    logins = max(1, messages // per_login)
+    return front + login * logins, logins * per_login
 
 
 def measure(argv, runs):
@@ -40,7 +106,7 @@ def measure(argv, runs):
             code = subprocess.call(argv, stdout=sink, stderr=subprocess.DEVNULL)
             times.append(time.perf_counter() - start)
             if code not in (0, 1):
-                sys.exit(f"{' '.join(argv)} exited {code}")
+                die(f"{' '.join(argv)} exited {code}")
         peak = 0
         if os.path.exists("/usr/bin/time"):
             timed = subprocess.run(["/usr/bin/time", "-f", "%M", *argv], stdout=sink, stderr=subprocess.PIPE, text=True)
@@ -54,43 +120,122 @@ def row(name, argv, runs):
     return median
 
 
-def main():
-    if not os.path.exists(BIN):
-        sys.exit("build first: cargo build --release")
-    with tempfile.TemporaryDirectory() as tmp:
-        seed = os.path.join(ROOT, "flows", "authorization_code.flow")
-        workloads = [("seed", seed, RUNS)]
-        for messages, participants in [(1000, 20), (10000, 50)]:
-            path = os.path.join(tmp, f"gen_{messages}.flow")
-            with open(path, "w") as f:
-                f.write(generated_flow(messages, participants))
-            workloads.append((f"{messages} msgs / {participants} participants", path, RUNS if messages < 10000 else max(5, RUNS // 3)))
-        print(f"runs per workload: up to {RUNS}\n")
-        for name, path, runs in workloads:
-            out = os.path.join(tmp, "out.txt")
-            with open(out, "wb") as f:
-                subprocess.run([BIN, "render", path], stdout=f, check=True)
-            size = os.path.getsize(out)
-            print(f"render {name}: output {size / 1e6:.2f} MB")
-            ours = row("  authflow render", [BIN, "render", path], runs)
-            floor = row("  cat (same output)", ["cat", out], runs)
-            print(f"  ratio to cat: {ours / floor:.1f}x\n")
-        print("check")
-        row("  authflow check flows/", [BIN, "check", os.path.join(ROOT, "flows")], RUNS)
-        path = os.path.join(tmp, "check_10k.flow")
+def render_section(tmp, runs):
+    seed = os.path.join(ROOT, "flows", "authorization_code.flow")
+    workloads = [("seed", seed, runs)]
+    for messages, participants in [(1000, 20), (10000, 50)]:
+        path = os.path.join(tmp, f"gen_{messages}.flow")
         with open(path, "w") as f:
-            f.write(long_conformant_flow(10000))
-        row("  authflow check 10k-message flow", [BIN, "check", path], max(5, RUNS // 3))
+            f.write(generated_flow(messages, participants))
+        workloads.append((f"{messages} msgs / {participants} participants", path, runs if messages < 10000 else max(5, runs // 3)))
+    print("== render ==")
+    for name, path, n in workloads:
+        out = os.path.join(tmp, "out.txt")
+        with open(out, "wb") as f:
+            subprocess.run([BIN, "render", path], stdout=f, check=True)
+        size = os.path.getsize(out)
+        print(f"render {name}: output {size / 1e6:.2f} MB")
+        ours = row("  authflow render", [BIN, "render", path], n)
+        floor = row("  cat (same output)", ["cat", out], n)
+        print(f"  ratio to cat: {ours / floor:.1f}x\n")
+    return True
 
 
-def long_conformant_flow(messages):
-    """The seed's login, then API calls until the flow has `messages` messages."""
-    head = open(os.path.join(ROOT, "flows", "authorization_code.flow")).read().splitlines()
-    body = []
-    while len(head) + len(body) < messages:
-        body += ['fe -> be: "api call"', 'be -> fe: "response"']
-    return "\n".join(head + body[: messages - len(head)]) + "\n"
+def check_section(tmp, runs):
+    print("== check ==")
+    row("  authflow check flows/", [BIN, "check", os.path.join(ROOT, "flows")], runs)
+    path = os.path.join(tmp, "check_10k.flow")
+    with open(path, "w") as f:
+        f.write(long_conformant_flow(10000))
+    row("  authflow check 10k-message flow", [BIN, "check", path], max(5, runs // 3))
+    print()
+    return linear_section(tmp, max(3, runs // 2))
+
+
+def timed(argv, sink):
+    """Wall seconds of one run of `argv`, which must exit 0 (for `check` of an honest flow
+    with `expect: []`, exit 0 means nothing fired)."""
+    start = time.perf_counter()
+    code = subprocess.call(argv, stdout=sink, stderr=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - start
+    if code != 0:
+        die(f"{' '.join(argv)} exited {code}: the repeated-logins flow must pass with no findings")
+    return elapsed
+
+
+def linear_section(tmp, rounds):
+    """Check and render of the repeated-logins flow at 10k and 100k messages, interleaved:
+    every round runs all four commands, in an order that reverses every other round, so
+    drift and noise on the machine hit check and render (and both sizes) alike."""
+    jobs = []  # (command, size, argv)
+    counts = {}
+    for size in LINEAR_SIZES:
+        text, counts[size] = repeated_logins(size)
+        path = os.path.join(tmp, f"repeated_logins_{size}.flow")
+        with open(path, "w") as f:
+            f.write(text)
+        for command in ("check", "render"):
+            jobs.append((command, size, [BIN, command, path]))
+    times = {(command, size): [] for command, size, _ in jobs}
+    with open(os.devnull, "wb") as sink:
+        for _, _, argv in jobs:  # warm-up: page cache, and fail early if check finds anything
+            timed(argv, sink)
+        for i in range(rounds):
+            for command, size, argv in jobs if i % 2 == 0 else reversed(jobs):
+                times[(command, size)].append(timed(argv, sink))
+
+    med = {key: statistics.median(values) for key, values in times.items()}
+    print(f"check vs render: repeated honest logins, {rounds} interleaved rounds")
+    for command, size, _ in jobs:
+        values = times[(command, size)]
+        label = f"  authflow {command} {size // 1000}k ({counts[size]} msgs)"
+        print(f"{label:<38} median {med[(command, size)] * 1000:9.2f} ms   min {min(values) * 1000:9.2f} ms")
+    small, big = LINEAR_SIZES
+    for size in LINEAR_SIZES:
+        label = f"  check/render at {size // 1000}k"
+        print(f"{label:<38} {med[('check', size)] / med[('render', size)]:9.2f}x")
+    scaling = med[("check", big)] / med[("check", small)]
+    for command in ("check", "render"):
+        label = f"  {command} {big // 1000}k/{small // 1000}k"
+        print(f"{label:<38} {med[(command, big)] / med[(command, small)]:9.2f}x")
+    check_big, render_big = med[("check", big)], med[("render", big)]
+    verdicts = [
+        (
+            check_big < render_big,
+            f"check faster than render at {big // 1000}k ({check_big * 1000:.2f} ms vs {render_big * 1000:.2f} ms)",
+        ),
+        (scaling <= MAX_SCALING, f"check scaling {big // 1000}k/{small // 1000}k <= {MAX_SCALING:g}x ({scaling:.2f}x)"),
+    ]
+    for ok, claim in verdicts:
+        print(f"{'PASS' if ok else 'FAIL'}  {claim}")
+    print()
+    return all(ok for ok, _ in verdicts)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("runs", nargs="?", type=int, help="runs per workload (default 30, or 6 with --quick)")
+    parser.add_argument("--quick", action="store_true", help="fewer runs, for a rough figure")
+    parser.add_argument("--section", action="append", choices=SECTIONS, help="run only this section (repeatable); default all")
+    parser.add_argument("--emit-flow", type=int, metavar="N", help="print the repeated-logins flow of N messages and exit")
+    args = parser.parse_args()
+    if args.emit_flow is not None:
+        sys.stdout.write(repeated_logins(args.emit_flow)[0])
+        return 0
+    runs = args.runs if args.runs is not None else (6 if args.quick else 30)
+    if runs < 1:
+        parser.error("RUNS must be at least 1")
+    sections = [s for s in SECTIONS if s in (args.section or SECTIONS)]
+    if not os.path.exists(BIN):
+        print("build first: cargo build --release", file=sys.stderr)
+        return 2
+    print(f"runs per workload: up to {runs}; sections: {', '.join(sections)}\n")
+    passed = True
+    with tempfile.TemporaryDirectory() as tmp:
+        for section in sections:
+            passed &= {"render": render_section, "check": check_section}[section](tmp, runs)
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
