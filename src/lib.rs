@@ -10,6 +10,7 @@ pub mod docs;
 pub mod model;
 pub mod render;
 pub mod span;
+pub mod suggest;
 pub mod syntax;
 
 pub use diagnostic::{Diagnostic, Severity, render_diagnostics};

@@ -18,6 +18,7 @@ Examples:
   authflow check --format json --deny warnings a.flow    machine-readable, strict
   authflow trace flows/authorization_code.flow           what each message was read as and carried
   authflow invariants                                    the rules, with their RFC references
+  authflow invariants --explain state_match              one rule: why it exists, an example
   authflow fmt --check flows/                            verify canonical formatting
   authflow docs --check README.md                        verify diagrams in Markdown are fresh
 
@@ -73,6 +74,9 @@ enum Command {
         /// Human output: show diagnostics only for files that fail
         #[arg(short, long)]
         quiet: bool,
+        /// Also run the preview invariants (rules not yet stable), in every file
+        #[arg(long)]
+        preview: bool,
     },
     /// Show the replay: the protocol step each message was read as and what it carried
     Trace {
@@ -81,7 +85,11 @@ enum Command {
         file: PathBuf,
     },
     /// List the invariants `check` enforces, with their RFC references
-    Invariants,
+    Invariants {
+        /// Print one invariant in full: its rationale and an example that violates it
+        #[arg(long, value_name = "ID")]
+        explain: Option<String>,
+    },
     /// Rewrite flow files in canonical form
     Fmt {
         /// Flow files, or directories searched recursively for `*.flow`
@@ -148,9 +156,10 @@ fn main() -> ExitCode {
             deny,
             color,
             quiet,
-        } => cli::check::run(&paths, format, deny.is_some(), color, quiet),
+            preview,
+        } => cli::check::run(&paths, format, deny.is_some(), color, quiet, preview),
         Command::Trace { file } => cli::trace::run(&file),
-        Command::Invariants => cli::invariants::run(),
+        Command::Invariants { explain } => cli::invariants::run(explain.as_deref()),
         Command::Fmt { paths, check } => cli::fmt::run(&paths, check),
         Command::Docs { files, check } => cli::docs::run(&files, check),
     };

@@ -2,6 +2,7 @@
 
 mod common;
 
+use authflow::check::{INVARIANTS, Status};
 use common::authflow;
 
 use predicates::prelude::*;
@@ -216,9 +217,89 @@ fn unknown_expectation_ids_are_input_errors() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "`state_mtach` is not an invariant id",
+            "`state_mtach` is not an invariant id; did you mean `state_match`?",
         ))
         .stderr(predicate::str::contains("<stdin>:2:10"));
+}
+
+#[test]
+fn did_you_mean_in_expect_and_front_matter() {
+    let mut report = String::new();
+    for input in [
+        "---\ntitle: a typo\nexpect: [pkce_requried, code_singel_use]\n---\nfe -> be: \"x\"\n",
+        "---\nclent: { pkce: true }\n---\nfe -> be: \"x\"\n",
+        "---\nclient.typ: public\n---\nfe -> be: \"x\"\n",
+        "---\nclient: { type: publik }\n---\nfe -> be: \"x\"\n",
+    ] {
+        let output = authflow()
+            .args(["check", "-"])
+            .write_stdin(input)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{input}");
+        report.push_str(&String::from_utf8(output.stderr).unwrap());
+        report.push('\n');
+    }
+    insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
+        insta::assert_snapshot!("cli__did_you_mean", report);
+    });
+}
+
+#[test]
+fn preview_is_accepted_on_the_command_line_and_in_front_matter() {
+    // No invariant is in preview yet: enabling preview changes nothing on the seed.
+    let plain = authflow().args(["check", SEED]).output().unwrap();
+    let flag = authflow()
+        .args(["check", "--preview", SEED])
+        .output()
+        .unwrap();
+    assert_eq!(flag.status.code(), plain.status.code());
+    assert_eq!(flag.stdout, plain.stdout);
+    let source = std::fs::read_to_string(SEED).unwrap();
+    assert!(
+        !source.starts_with("---"),
+        "the seed has no front matter to extend"
+    );
+    let opted_in = format!("---\npreview: true\n---\n{source}");
+    authflow()
+        .args(["check", "-"])
+        .write_stdin(opted_in)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "conformant (0 error(s), 2 warning(s))",
+        ));
+    authflow()
+        .args(["check", "-"])
+        .write_stdin("---\npreview: yes please\n---\nfe -> be: \"x\"\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid front matter"));
+}
+
+/// Preview invariants (none is yet; this covers them once one is) need preview before
+/// `expect:` may name them.
+#[test]
+fn expecting_a_preview_invariant_needs_preview() {
+    for invariant in INVARIANTS.iter().filter(|i| i.status == Status::Preview) {
+        let id = invariant.id;
+        let flow = format!("---\nexpect: [{id}]\n---\nfe -> be: \"x\"\n");
+        authflow()
+            .args(["check", "-"])
+            .write_stdin(flow.clone())
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "`{id}` is a preview invariant; enable it with `preview: true` or `--preview`"
+            )));
+        let output = authflow()
+            .args(["check", "--preview", "-"])
+            .write_stdin(flow)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(!stderr.contains("preview invariant"), "{stderr}");
+    }
 }
 
 #[test]
@@ -290,11 +371,91 @@ fn invariants_lists_all_twenty_with_references() {
     let output = authflow().arg("invariants").output().unwrap();
     let text = String::from_utf8(output.stdout).unwrap();
     assert_eq!(
-        text.matches(" (error)").count() + text.matches(" (warning)").count(),
-        20
+        text.matches(" (error, ").count() + text.matches(" (warning, ").count(),
+        INVARIANTS.len()
     );
-    assert!(text.contains("pkce_verifier_match (error)\n    when a code_challenge was sent"));
+    assert!(INVARIANTS.len() >= 20);
+    assert!(
+        text.contains("pkce_verifier_match (error, stable)\n    when a code_challenge was sent")
+    );
     assert!(text.contains("RFC 7636 §4.6"));
+    for invariant in INVARIANTS {
+        let status = invariant.status.as_str();
+        assert!(
+            text.contains(&format!("{} (", invariant.id)),
+            "{}",
+            invariant.id
+        );
+        assert!(text.contains(&format!(", {status})\n")), "{}", invariant.id);
+    }
+}
+
+#[test]
+fn invariants_explain_prints_one_invariant_in_full() {
+    let output = authflow()
+        .args(["invariants", "--explain", "code_single_use"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
+        insta::assert_snapshot!("cli__invariants_explain", text);
+    });
+    // Every invariant explains itself with each of its parts.
+    for invariant in INVARIANTS {
+        let output = authflow()
+            .args(["invariants", "--explain", invariant.id])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", invariant.id);
+        let text = String::from_utf8(output.stdout).unwrap();
+        let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        for part in [
+            invariant.id,
+            invariant.status.as_str(),
+            invariant.severity.as_str(),
+            invariant.reference,
+        ] {
+            assert!(
+                text.contains(part),
+                "{}: no `{part}` in\n{text}",
+                invariant.id
+            );
+        }
+        // Prose is wrapped; the example is printed line for line.
+        for prose in [invariant.statement, invariant.rationale] {
+            assert!(
+                words(&text).contains(&words(prose)),
+                "{}\n{text}",
+                invariant.id
+            );
+        }
+        for line in invariant.example.trim_matches('\n').lines() {
+            assert!(
+                text.contains(&format!("    {line}\n")),
+                "{}: {line}",
+                invariant.id
+            );
+        }
+        assert!(text.lines().all(|l| !l.ends_with(' ')), "{}", invariant.id);
+    }
+}
+
+#[test]
+fn invariants_explain_unknown_id_is_an_input_error_with_a_suggestion() {
+    authflow()
+        .args(["invariants", "--explain", "state_mtach"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr("error: `state_mtach` is not an invariant id; did you mean `state_match`?\n");
+    authflow()
+        .args(["invariants", "--explain", "zzz"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "`zzz` is not an invariant id; `authflow invariants` lists them",
+        ));
 }
 
 #[test]

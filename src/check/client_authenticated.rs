@@ -4,6 +4,7 @@
 use super::{Finding, Invariant, judge_token_answer};
 use crate::Severity;
 use crate::model::Run;
+use crate::model::vocab::Key;
 use crate::model::world::ClientType;
 
 pub const INVARIANT: Invariant = Invariant {
@@ -11,6 +12,16 @@ pub const INVARIANT: Invariant = Invariant {
     severity: Severity::Error,
     reference: "RFC 6749 §2.3, §4.1.3",
     statement: "a confidential client authenticates at the token endpoint",
+    rationale: "A confidential client has credentials, and RFC 6749 §4.1.3 requires the AS to \
+        authenticate it at the token endpoint (§2.3 says how). That is what makes a leaked \
+        code useless on its own: without it anyone holding the code can redeem it in the \
+        client's name. A token request with no secret or the wrong one must get \
+        `invalid_client`.",
+    example: r##"
+be -> auth_server_be: "request token" { client_secret: none }
+auth_server_be -> be: "access token"   # the AS never checked who was asking
+"##,
+    status: super::Status::Stable,
     check,
 };
 
@@ -20,7 +31,7 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
             continue;
         };
         let params = &run.step(redemption.request).params;
-        let Some(client_id) = params.get("client_id") else {
+        let Some(client_id) = params.get(Key::ClientId) else {
             continue;
         };
         let Some(client) = run.world.registration(client_id) else {
@@ -29,7 +40,7 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
         if client.client_type != ClientType::Confidential {
             continue;
         }
-        let sent = params.get("client_secret");
+        let sent = params.get(Key::ClientSecret);
         if sent.is_some() && sent == client.secret.as_deref() {
             continue;
         }

@@ -10,6 +10,19 @@ pub const INVARIANT: Invariant = Invariant {
     severity: Severity::Error,
     reference: "RFC 6749 §4.1.2",
     statement: "a code older than its lifetime (default 10 min) is rejected",
+    rationale: "RFC 6749 §4.1.2 requires a code to expire shortly after it is issued and recommends \
+        a lifetime of at most 10 minutes. The short lifetime bounds the window in which a \
+        leaked code (from logs, history or a Referer header) can still be redeemed. The \
+        front matter's `code_lifetime` sets the limit; a late redemption must get \
+        `invalid_grant`.",
+    example: r##"
+auth_server_be -> fe: "code"
+fe -> be: ""
+wait 11m
+be -> auth_server_be: "request token"
+auth_server_be -> be: "access token"   # code-1 is 11m old; it lives 10m
+"##,
+    status: super::Status::Stable,
     check,
 };
 

@@ -10,6 +10,15 @@ pub const INVARIANT: Invariant = Invariant {
     severity: Severity::Error,
     reference: "RFC 6749 §4.1.2.1",
     statement: "if the user denies, the response carries error=access_denied and no code",
+    rationale: "When the user refuses, RFC 6749 §4.1.2.1 has the AS redirect back with \
+        `error=access_denied`. A response that still carries a code gives the client, or \
+        anyone who sees the redirect, something to exchange for the access the user refused. \
+        Another error code hides the user's decision from the client.",
+    example: r##"
+auth_server_fe -> auth_server_be: "deny"
+auth_server_be -> fe: "code" { code: code-1, error: none }   # a code despite the denial
+"##,
+    status: super::Status::Stable,
     check,
 };
 

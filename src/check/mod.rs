@@ -20,6 +20,7 @@ mod pkce_required;
 mod pkce_verifier_match;
 mod redirect_uri_equal;
 mod redirect_uri_registered;
+mod refresh_token_valid;
 mod response_type_code;
 mod scope_not_widened;
 mod sender_knows;
@@ -28,7 +29,11 @@ mod state_single_use;
 mod token_response_to_requester;
 mod token_valid_at_rs;
 
-/// A protocol rule the checker enforces.
+#[cfg(test)]
+mod tests;
+
+/// A protocol rule the checker enforces. Everything but `check` is documentation that
+/// `authflow invariants --explain ID` prints; a new invariant fills every field.
 pub struct Invariant {
     /// Stable identifier, used in `expect:` and in every output format.
     pub id: &'static str,
@@ -38,7 +43,62 @@ pub struct Invariant {
     pub reference: &'static str,
     /// The rule in one sentence.
     pub statement: &'static str,
+    /// Why the rule exists: the attack or failure it stops, in two to five sentences that
+    /// cite the RFC. Plain text; `--explain` wraps it.
+    pub rationale: &'static str,
+    /// A few lines of flow text that violate the rule, with a `#` comment on the line
+    /// where it fires. Printed as written, but for leading and trailing newlines (so the
+    /// literal can start on a line of its own).
+    pub example: &'static str,
+    /// Whether the rule runs by default or only in preview.
+    pub status: Status,
+    /// Records a finding for every place where `run` breaks the rule.
     pub check: fn(&Run, &mut Vec<Finding>),
+}
+
+/// Whether an invariant runs by default. As with ruff's preview rules, a new invariant
+/// can start in preview, so that its findings and wording are tried on real flows before
+/// it can fail anyone's `check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Runs on every check.
+    Stable,
+    /// Runs only with `check --preview` or `preview: true` in the flow's front matter;
+    /// `expect:` may name it only then.
+    Preview,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Stable => "stable",
+            Status::Preview => "preview",
+        }
+    }
+}
+
+/// What a check runs beyond the stable invariants. `Default` is what `check` does without
+/// flags: stable invariants only.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CheckOptions {
+    /// Run the preview invariants too (`check --preview`).
+    pub preview: bool,
+}
+
+impl CheckOptions {
+    /// Whether `invariant` runs under these options.
+    pub fn enables(&self, invariant: &Invariant) -> bool {
+        invariant.status == Status::Stable || self.preview
+    }
+
+    /// These options as they apply to `flow`: its front matter can turn preview on
+    /// (`preview: true`) but not off, so `--preview` covers a whole directory.
+    pub fn for_flow(self, flow: &Flow) -> CheckOptions {
+        let front = flow.front_matter.as_ref().and_then(|f| f.value.preview);
+        CheckOptions {
+            preview: self.preview || front == Some(true),
+        }
+    }
 }
 
 /// One place where a run departs from what a correct actor would do.
@@ -127,6 +187,7 @@ pub const INVARIANTS: &[&Invariant] = &[
     &state_single_use::INVARIANT,
     &no_redirect_to_unregistered::INVARIANT,
     &no_token_in_front_channel::INVARIANT,
+    &refresh_token_valid::INVARIANT,
 ];
 
 pub fn invariant(id: &str) -> Option<&'static Invariant> {
@@ -159,10 +220,17 @@ impl Violation {
     }
 }
 
-/// Runs every invariant over `run`, in source order.
+/// Runs every stable invariant over `run`; the violations come in source order.
 pub fn check_run(run: &Run) -> Vec<Violation> {
+    check_run_with(run, &CheckOptions::default())
+}
+
+/// Runs the invariants `options` enable over `run`; the violations come in source order.
+/// A run does not know its flow's front matter: callers that want `preview: true` honoured
+/// pass `options.for_flow(flow)` (as [`verdict_with`] does).
+pub fn check_run_with(run: &Run, options: &CheckOptions) -> Vec<Violation> {
     let mut violations = Vec::new();
-    for invariant in INVARIANTS {
+    for invariant in INVARIANTS.iter().filter(|i| options.enables(i)) {
         let mut findings = Vec::new();
         (invariant.check)(run, &mut findings);
         for finding in findings {
@@ -215,10 +283,22 @@ impl Verdict {
     }
 }
 
-/// Judges a run: with an expectation the file passes when exactly the expected ids fire;
-/// without one it passes when no error fires (no warning either, with `deny_warnings`).
+/// Judges a run with the stable invariants (and the preview ones if the flow's front
+/// matter says `preview: true`): with an expectation the file passes when exactly the
+/// expected ids fire; without one it passes when no error fires (no warning either, with
+/// `deny_warnings`).
 pub fn verdict(flow: &Flow, run: &Run, deny_warnings: bool) -> Verdict {
-    let violations = check_run(run);
+    verdict_with(flow, run, deny_warnings, &CheckOptions::default())
+}
+
+/// [`verdict`] with the invariants `options` enable, or the flow's front matter does.
+pub fn verdict_with(
+    flow: &Flow,
+    run: &Run,
+    deny_warnings: bool,
+    options: &CheckOptions,
+) -> Verdict {
+    let violations = check_run_with(run, &options.for_flow(flow));
     let expected = flow
         .front_matter
         .as_ref()
@@ -259,24 +339,66 @@ pub fn verdict(flow: &Flow, run: &Run, deny_warnings: bool) -> Verdict {
     }
 }
 
-/// Checks that every id in `expect:` names an invariant, pointing into the front matter.
+/// Checks that every id in `expect:` names an invariant that runs for this file (a
+/// preview invariant needs `preview: true` in the front matter), pointing into the front
+/// matter.
 pub fn validate_expectation(flow: &Flow) -> Vec<Diagnostic> {
+    validate_expectation_with(flow, &CheckOptions::default())
+}
+
+/// [`validate_expectation`] under `options`: with `preview`, `expect:` may name preview
+/// invariants in every file.
+pub fn validate_expectation_with(flow: &Flow, options: &CheckOptions) -> Vec<Diagnostic> {
+    expectation_problems(flow, INVARIANTS, options)
+}
+
+fn expectation_problems(
+    flow: &Flow,
+    invariants: &[&Invariant],
+    options: &CheckOptions,
+) -> Vec<Diagnostic> {
     let Some(front) = &flow.front_matter else {
         return Vec::new();
     };
     let Some(expected) = &front.value.expect else {
         return Vec::new();
     };
-    expected
-        .iter()
-        .filter(|id| invariant(id).is_none())
-        .map(|id| {
-            let at = front.yaml.find(id.as_str()).unwrap_or(0);
-            let span = Span::new(front.span.start + at, front.span.start + at + id.len());
-            let ids: Vec<&str> = INVARIANTS.iter().map(|i| i.id).collect();
-            Diagnostic::error(format!("`{id}` is not an invariant id"), span)
-                .with_label("unknown invariant")
-                .with_note(format!("note: invariant ids are {}", ids.join(", ")))
-        })
-        .collect()
+    let options = options.for_flow(flow);
+    // Look for the id after the `expect` key first, so a title that mentions it is skipped.
+    let after = front.yaml.find("expect").unwrap_or(0);
+    let span_of = |id: &str| {
+        let at = front.yaml[after..]
+            .find(id)
+            .map(|i| after + i)
+            .or_else(|| front.yaml.find(id))
+            .unwrap_or(0);
+        Span::new(front.span.start + at, front.span.start + at + id.len())
+    };
+    let ids: Vec<&str> = invariants.iter().map(|i| i.id).collect();
+    let mut problems = Vec::new();
+    for id in expected {
+        let span = span_of(id);
+        let problem = match invariants.iter().find(|i| i.id == id.as_str()) {
+            Some(invariant) if options.enables(invariant) => continue,
+            Some(_) => Diagnostic::error(
+                format!("`{id}` is a preview invariant; {PREVIEW_HINT}"),
+                span,
+            )
+            .with_label("not run without preview"),
+            None => match crate::suggest::hint(id, ids.iter().copied()) {
+                Some(hint) => {
+                    Diagnostic::error(format!("`{id}` is not an invariant id; {hint}"), span)
+                }
+                // Without a suggestion, the list of ids is the next best help.
+                None => Diagnostic::error(format!("`{id}` is not an invariant id"), span)
+                    .with_note(format!("note: invariant ids are {}", ids.join(", "))),
+            }
+            .with_label("unknown invariant"),
+        };
+        problems.push(problem);
+    }
+    problems
 }
+
+/// How to turn preview on, for messages about preview invariants.
+const PREVIEW_HINT: &str = "enable it with `preview: true` or `--preview`";

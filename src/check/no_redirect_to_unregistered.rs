@@ -10,6 +10,15 @@ pub const INVARIANT: Invariant = Invariant {
     severity: Severity::Error,
     reference: "RFC 6749 §3.1.2.4, §4.1.2.1",
     statement: "an authorization request with an unknown client_id or unregistered redirect_uri gets an error page, never a redirect",
+    rationale: "If the client_id is unknown or the redirect_uri not registered, RFC 6749 §3.1.2.4 \
+        and §4.1.2.1 have the AS tell the user and forbid it to redirect to the invalid URI. \
+        Redirecting, even with nothing but an error, makes the AS an open redirector that \
+        lends its trusted origin to phishing pages (§10.15). The answer is an error page.",
+    example: r##"
+fe -> auth_server_be: "redirect" { redirect_uri: "https://evil.example/cb" }
+auth_server_be -> fe: "redirect to https://evil.example/cb with error=invalid_request"   # an error page was due
+"##,
+    status: super::Status::Stable,
     check,
 };
 

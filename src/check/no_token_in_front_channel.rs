@@ -4,6 +4,7 @@
 use super::{Finding, Invariant};
 use crate::Severity;
 use crate::model::step::StepKind;
+use crate::model::vocab::{Key, Location};
 use crate::model::{Origin, Run};
 
 pub const INVARIANT: Invariant = Invariant {
@@ -11,22 +12,34 @@ pub const INVARIANT: Invariant = Invariant {
     severity: Severity::Error,
     reference: "RFC 9700 §2.1.2, §4.3.2",
     statement: "no access token travels in a URL or a redirect",
+    rationale: "Whatever travels in a URL or a redirect passes through the browser, where history, \
+        server logs, Referer headers and scripts can read it (RFC 9700 §4.3.2). RFC 9700 \
+        §2.1.2 therefore rules out returning access tokens in the authorization response. \
+        Tokens belong in the back channel: the token response and the Authorization header.",
+    example: r##"
+auth_server_be -> fe: "code" { access_token: "token-1" }   # a token in the redirect
+fe -> be: ""   # and in the callback URL the browser follows
+"##,
+    status: super::Status::Stable,
     check,
 };
 
 fn check(run: &Run, findings: &mut Vec<Finding>) {
     for (id, step) in run.steps.iter().enumerate() {
-        let how = match step.kind {
-            StepKind::AuthorizationRedirect | StepKind::AuthorizationResponse => {
-                "a redirect through the browser"
-            }
-            StepKind::AuthorizationRequest | StepKind::Callback => "a URL the browser requests",
-            _ => continue,
-        };
-        for key in ["access_token", "refresh_token"] {
-            let Some(token) = step.params.get(key) else {
+        // What an attacker is handed is a leak, judged by where it came from.
+        if step.kind == StepKind::Leak {
+            continue;
+        }
+        for key in [Key::AccessToken, Key::RefreshToken] {
+            let Some(carried) = step.params.carried(key) else {
                 continue;
             };
+            let how = match carried.location {
+                Location::Query => "in the query string of a URL",
+                Location::Fragment => "in the fragment of a URL",
+                _ => continue,
+            };
+            let token = &carried.value;
             // Where the token was issued, when that was an earlier message.
             let origin = match run.provenance.origin(token) {
                 Some(Origin::Step(at)) if at != id => Some(at),
@@ -36,8 +49,11 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
             let mut finding = Finding::new(
                 id,
                 format!(
-                    "{key} `{token}`{issued} travels in the front channel: the {} from `{}` to `{}` is {how}; tokens belong in the token response and the Authorization header",
-                    step.kind.name().replace('_', " "),
+                    "{key} `{token}`{issued} travels {how}: {} from `{}` to `{}` puts it where history, logs and Referer headers keep it; tokens belong in the token response and the Authorization header",
+                    step.kind
+                        .with_article()
+                        .replacen("an ", "the ", 1)
+                        .replacen("a ", "the ", 1),
                     step.from,
                     step.to
                 ),

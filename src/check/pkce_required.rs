@@ -13,6 +13,19 @@ pub const INVARIANT: Invariant = Invariant {
     severity: Severity::Error,
     reference: "RFC 9700 §2.1.1",
     statement: "the authorization request carries an S256 code_challenge (error for public clients, warning otherwise)",
+    rationale: "RFC 9700 §2.1.1 requires public clients to use PKCE and recommends it for \
+        confidential ones, with the S256 method: it is the defence against authorization \
+        code interception and injection. A public client has no secret, so without PKCE a \
+        stolen code is all an attacker needs, which makes a missing challenge an error. For \
+        a confidential client it is a warning, unless the AS requires PKCE (`pkce: \
+        required`) and goes on anyway.",
+    example: r##"
+---
+client: { type: public }
+---
+fe -> auth_server_be: "redirect"   # a public client without code_challenge
+"##,
+    status: super::Status::Stable,
     check,
 };
 

@@ -3,6 +3,7 @@
 
 use super::{Finding, Invariant, judge_token_answer};
 use crate::Severity;
+use crate::model::vocab::Key;
 use crate::model::{Run, s256};
 
 pub const INVARIANT: Invariant = Invariant {
@@ -10,6 +11,16 @@ pub const INVARIANT: Invariant = Invariant {
     severity: Severity::Error,
     reference: "RFC 7636 §4.6",
     statement: "when a code_challenge was sent, the token request's code_verifier must match it",
+    rationale: "With PKCE the client sends the S256 hash of a secret verifier in the authorization \
+        request, and RFC 7636 §4.6 has the AS hash the token request's code_verifier and \
+        compare. That comparison makes an intercepted or injected code useless: only the \
+        client session that created the challenge knows the verifier. An AS that skips it \
+        accepts a stolen code from anyone (authorization code injection, RFC 9700 §4.5).",
+    example: r##"
+be -> auth_server_be: "request token" { code_verifier: "not-the-verifier-of-this-session-0123456789ab" }
+auth_server_be -> be: "access token"   # the verifier does not hash to code-1's challenge
+"##,
+    status: super::Status::Stable,
     check,
 };
 
@@ -18,7 +29,7 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
         let Some(challenge) = &code.code_challenge else {
             continue;
         };
-        let verifier = run.step(redemption.request).params.get("code_verifier");
+        let verifier = run.step(redemption.request).params.get(Key::CodeVerifier);
         let plain = code.code_challenge_method.as_deref() == Some("plain");
         let request = run.transactions[code.transaction].request;
         let problem = match verifier {

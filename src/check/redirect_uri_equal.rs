@@ -4,12 +4,25 @@
 use super::{Finding, Invariant, judge_token_answer};
 use crate::Severity;
 use crate::model::Run;
+use crate::model::vocab::Key;
 
 pub const INVARIANT: Invariant = Invariant {
     id: "redirect_uri_equal",
     severity: Severity::Error,
     reference: "RFC 6749 §4.1.3",
     statement: "the token request's redirect_uri is identical to the authorization request's",
+    rationale: "When the authorization request named a redirect_uri, RFC 6749 §4.1.3 requires the \
+        token request to repeat it and the AS to compare the two. This binds the code to the \
+        place it was delivered: a code an attacker had sent to a redirect URI of its \
+        choosing cannot then be redeemed as though it had reached the legitimate client. A \
+        mismatch must get `invalid_grant`.",
+    example: r##"
+fe -> auth_server_be: "redirect"   # redirect_uri https://client.example/callback
+# login, code and callback as usual
+be -> auth_server_be: "request token" { redirect_uri: "https://evil.example/cb" }
+auth_server_be -> be: "access token"   # issued although the redirect_uri differs
+"##,
+    status: super::Status::Stable,
     check,
 };
 
@@ -18,7 +31,7 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
         let Some(authorized) = &code.redirect_uri else {
             continue;
         };
-        let sent = run.step(redemption.request).params.get("redirect_uri");
+        let sent = run.step(redemption.request).params.get(Key::RedirectUri);
         if sent == Some(authorized.as_str()) {
             continue;
         }

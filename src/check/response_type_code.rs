@@ -9,6 +9,17 @@ pub const INVARIANT: Invariant = Invariant {
     severity: Severity::Error,
     reference: "RFC 9700 §2.1.2",
     statement: "the flow uses response_type=code (no implicit grant)",
+    rationale: "The implicit grant (`response_type=token`) returns the access token in the redirect, \
+        where it leaks through history, Referer headers and injected scripts and cannot be \
+        bound to the client. RFC 9700 §2.1.2 says clients should not use it, nor any \
+        response type that issues tokens in the authorization response, and use the code \
+        grant instead. An AS that goes on with such a request, instead of answering \
+        `unsupported_response_type`, keeps the hole open.",
+    example: r##"
+fe -> auth_server_be: "redirect" { response_type: token }
+auth_server_be -> auth_server_fe: "redirect"   # the AS goes on with the implicit grant
+"##,
+    status: super::Status::Stable,
     check,
 };
 

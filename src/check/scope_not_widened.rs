@@ -4,12 +4,23 @@
 use super::{Finding, Invariant};
 use crate::Severity;
 use crate::model::Run;
+use crate::model::params::scope_list;
+use crate::model::vocab::Key;
 
 pub const INVARIANT: Invariant = Invariant {
     id: "scope_not_widened",
     severity: Severity::Error,
     reference: "RFC 6749 §3.3",
     statement: "granted scope ⊆ consented scope ⊆ requested scope",
+    rationale: "RFC 6749 §3.3 lets the AS grant less than the requested scope, never more. The user \
+        consents to at most what the client asked for, and the tokens carry at most what the \
+        user consented to; otherwise a client, or an attacker tampering with the consent, \
+        obtains access the user never saw.",
+    example: r##"
+fe -> auth_server_be: "redirect"   # the client asks for scope profile
+auth_server_fe -> auth_server_be: "login, permission" { scope: "profile email" }   # consent to more
+"##,
+    status: super::Status::Stable,
     check,
 };
 
@@ -62,5 +73,56 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
             }
             findings.push(finding.related(code.issued_at, "code issued here"));
         }
+    }
+    refresh_grants(run, findings);
+}
+
+/// RFC 6749 §6: a refresh may ask for the scope originally granted or less, and the
+/// tokens it buys carry no more.
+fn refresh_grants(run: &Run, findings: &mut Vec<Finding>) {
+    for redemption in run.redemptions.iter().filter(|r| !r.is_code_grant()) {
+        let (Some(answer), Some(refresh)) = (
+            &redemption.response,
+            redemption
+                .refresh_token
+                .as_deref()
+                .and_then(|v| run.refresh_token(v)),
+        ) else {
+            continue;
+        };
+        if !answer.issued() {
+            continue;
+        }
+        let requested = scope_list(run.step(redemption.request).params.get(Key::Scope));
+        let (widened, at, what) = if !extra(&requested, &refresh.scope).is_empty() {
+            (
+                extra(&requested, &refresh.scope),
+                redemption.request,
+                "the refresh grant asks for",
+            )
+        } else {
+            (
+                extra(&answer.scope, &refresh.scope),
+                answer.step,
+                "the token response grants",
+            )
+        };
+        if widened.is_empty() {
+            continue;
+        }
+        findings.push(
+            Finding::new(
+                answer.step,
+                format!(
+                    "{what} `{}` beyond the `{}` originally granted with refresh token `{}` ({}), and the AS issues tokens; a correct AS answers `invalid_scope`",
+                    widened.join(" "),
+                    refresh.scope.join(" "),
+                    refresh.value,
+                    run.line(refresh.issued_at)
+                ),
+            )
+            .related(at, "wider scope here")
+            .related(refresh.issued_at, "refresh token issued here"),
+        );
     }
 }

@@ -7,12 +7,27 @@ use super::{Finding, Invariant};
 use crate::Severity;
 use crate::model::Run;
 use crate::model::role::Role;
+use crate::model::vocab::Key;
 
 pub const INVARIANT: Invariant = Invariant {
     id: "state_match",
     severity: Severity::Error,
     reference: "RFC 6749 §10.12; RFC 9700 §4.7",
     statement: "the client accepts an authorization response only if its state equals the state bound to this user's session",
+    rationale: "Without a check of `state` the client's callback accepts any authorization response, \
+        so an attacker can make the victim's browser deliver a code of the attacker's \
+        choosing: the victim is logged in to the attacker's account, or the attacker's code \
+        is spliced into the victim's session (cross-site request forgery, RFC 6749 §10.12). \
+        The client must bind a one-time state value to the user agent's session and compare \
+        it before redeeming the code. RFC 9700 §4.7.1 lets a client that uses PKCE rely on \
+        it instead, so a client that sends no state but binds a code_verifier is not \
+        flagged.",
+    example: r##"
+auth_server_be -> fe: "code" { state: "forged" }
+fe -> be: ""
+be -> auth_server_be: "request token"   # the client redeems a code whose state it never issued
+"##,
+    status: super::Status::Stable,
     check,
 };
 
@@ -56,7 +71,7 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
                 if run
                     .step(redemption.request)
                     .params
-                    .get("code_verifier")
+                    .get(Key::CodeVerifier)
                     .is_some() =>
             {
                 continue;

@@ -10,6 +10,16 @@ pub const INVARIANT: Invariant = Invariant {
     severity: Severity::Warning,
     reference: "RFC 6749 §5.1; RFC 9700 §2.1",
     statement: "the token response goes back to whoever made the token request",
+    rationale: "The token response is the HTTP response to the client's back-channel token request \
+        (RFC 6749 §5.1), so only the requester can receive it. A trace that draws it to \
+        someone else, usually the browser, shows tokens travelling where scripts, extensions \
+        and history can reach them, which current best practice (RFC 9700) works to avoid. \
+        It is a warning because it is often only a drawing shortcut, as in the seed flow.",
+    example: r##"
+be -> auth_server_be: "request token"
+auth_server_be -> fe: "access token"   # the back end asked; the browser gets the tokens
+"##,
+    status: super::Status::Stable,
     check,
 };
 

@@ -4,6 +4,8 @@
 use super::{Finding, Invariant};
 use crate::Severity;
 use crate::model::Run;
+use crate::model::step::StepKind;
+use crate::model::vocab::Key;
 use crate::model::world::format_duration;
 
 pub const INVARIANT: Invariant = Invariant {
@@ -11,6 +13,19 @@ pub const INVARIANT: Invariant = Invariant {
     severity: Severity::Error,
     reference: "RFC 6750 §3.1; RFC 9700 §2.3",
     statement: "the API accepts only a token the AS issued, unexpired, unrevoked, with the scope the resource needs",
+    rationale: "A resource server must validate the bearer token of every request and refuse one \
+        that is unknown, expired, revoked or lacks the scope the resource needs (RFC 6750 \
+        §3.1: `invalid_token`, `insufficient_scope`). Short lifetimes and revocation, such \
+        as the AS revoking tokens after it detects a code replay, protect nothing unless the \
+        API honours them. RFC 9700 §2.3 asks for access tokens restricted to the resources \
+        and privileges they were issued for.",
+    example: r##"
+auth_server_be -> be: "access token"
+wait 2h
+be -> rs: "access token"
+rs -> be: "response"   # token-1 expired an hour ago
+"##,
+    status: super::Status::Stable,
     check,
 };
 
@@ -23,6 +38,8 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
             continue;
         }
         let mut finding = match call.token.as_deref() {
+            // A caller that could not form the request is `sender_knows`'s finding.
+            None if run.step(call.request).lacks(Key::AccessToken) => continue,
             None => Finding::new(
                 answer.step,
                 format!(
@@ -40,16 +57,29 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
                 ),
                 Some(token) => {
                     if let Some(revoked) = token.revoked_at.filter(|&r| r < answer.step) {
-                        let code = token.code.as_deref().unwrap_or("?");
+                        let (why, what) = if run.step(revoked).kind == StepKind::Revocation {
+                            (
+                                format!("was revoked (RFC 7009) at {}", run.line(revoked)),
+                                format!("`{value}` revoked here"),
+                            )
+                        } else {
+                            let code = token.code.as_deref().unwrap_or("?");
+                            (
+                                format!(
+                                    "the AS revoked when its code `{code}` was redeemed again at {}",
+                                    run.line(revoked)
+                                ),
+                                format!("`{code}` redeemed again here: `{value}` revoked"),
+                            )
+                        };
                         Finding::new(
                             answer.step,
                             format!(
-                                "`{}` serves the resource for `{value}`, which the AS revoked when its code `{code}` was redeemed again at {}",
-                                call.api,
-                                run.line(revoked)
+                                "`{}` serves the resource for `{value}`, which {why}",
+                                call.api
                             ),
                         )
-                        .related(revoked, format!("`{code}` redeemed again here: `{value}` revoked"))
+                        .related(revoked, what)
                     } else if answer.time.saturating_sub(token.issued_time)
                         > run.world.token_lifetime
                     {

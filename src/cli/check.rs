@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use authflow::check::{Verdict, validate_expectation, verdict};
+use authflow::check::{CheckOptions, Verdict, validate_expectation_with, verdict_with};
 use authflow::model::execute;
 use authflow::syntax::parse_bytes;
 use authflow::{Diagnostic, SourceFile, render_diagnostics};
@@ -50,14 +50,16 @@ pub fn run(
     deny_warnings: bool,
     color: Color,
     quiet: bool,
+    preview: bool,
 ) -> Outcome {
+    let options = CheckOptions { preview };
     let files = match expand_flow_paths(paths) {
         Ok(files) => files,
         Err(outcome) => return outcome,
     };
     let entries: Vec<Entry> = files
         .iter()
-        .map(|path| check_file(path, deny_warnings))
+        .map(|path| check_file(path, deny_warnings, &options))
         .collect();
     let worst = entries
         .iter()
@@ -83,7 +85,7 @@ pub fn run(
 
 /// Checks one file. Input errors are printed to standard error as diagnostics whatever
 /// the format, and kept as data for the machine-readable reports.
-fn check_file(path: &Path, deny_warnings: bool) -> Entry {
+fn check_file(path: &Path, deny_warnings: bool, options: &CheckOptions) -> Entry {
     let name = display_name(path);
     let bytes = match read_bytes(path) {
         Ok(bytes) => bytes,
@@ -101,10 +103,14 @@ fn check_file(path: &Path, deny_warnings: bool) -> Entry {
     let problems = match flow {
         Err(diagnostics) => diagnostics,
         Ok(flow) => {
-            let mut problems = validate_expectation(&flow);
+            let mut problems = validate_expectation_with(&flow, options);
             match execute(&flow, &file) {
                 Ok(run) if problems.is_empty() => {
-                    let verdict = verdict(&flow, &run, deny_warnings);
+                    let verdict = verdict_with(&flow, &run, deny_warnings, options);
+                    // The process ends soon after: handing a long flow's millions of small
+                    // allocations back one by one costs more than checking it did.
+                    std::mem::forget(run);
+                    std::mem::forget(flow);
                     return Entry::Checked(Checked { file, verdict });
                 }
                 Ok(_) => {}

@@ -38,16 +38,48 @@ pub fn run(path: &Path) -> Outcome {
             step.from,
             step.to
         );
+        let _ = writeln!(
+            out,
+            "{:>40}read as {}: {}",
+            "",
+            step.kind.prose(),
+            step.reading.reason
+        );
+        if !step.reading.ambiguous_with.is_empty() {
+            let others: Vec<&str> = step
+                .reading
+                .ambiguous_with
+                .iter()
+                .map(|k| k.name())
+                .collect();
+            let _ = writeln!(
+                out,
+                "{:>40}? could also be {}: say `as KIND` to settle it",
+                "",
+                others.join(" or ")
+            );
+        }
         for carried in step.params.iter() {
             let overridden = if carried.written_at.is_some() {
                 "  (written in the flow)"
             } else {
                 ""
             };
+            let place = match carried.location {
+                authflow::model::vocab::Location::Body => String::new(),
+                other => format!("  [{other}]"),
+            };
             let _ = writeln!(
                 out,
-                "{:>40}{} = {}{overridden}",
+                "{:>40}{} = {}{place}{overridden}",
                 "", carried.key, carried.value
+            );
+        }
+        for missing in &step.missing {
+            let _ = writeln!(
+                out,
+                "{:>40}! `{}` has no {}: {}",
+                "", step.from, missing.key, missing.why
             );
         }
         for (key, value) in &step.unknown_to_sender {

@@ -1,46 +1,54 @@
-//! Executing a flow: roles are bound, the world is built from the front matter, and the
-//! messages are replayed against models of the actors (see `simulate`), producing a
-//! [`Run`] for the checker to judge.
+//! Executing a flow: participants are cast as actors (`actor.rs`), the world is built
+//! from the front matter (`world.rs`), and the replay (`replay.rs`) routes every message
+//! from its sender's actor to its receiver's, reading each one from evidence
+//! (`reading.rs`), and records a [`Run`] for the checker to judge.
+//!
+//! Architecture invariant: nothing here judges. Actors own their state and do what a
+//! correct actor does with a message; the replay only routes and records facts.
 
+pub mod actor;
 pub mod params;
+pub mod reading;
+mod replay;
 pub mod role;
 pub mod run;
-mod simulate;
 pub mod step;
+pub mod vocab;
+pub mod words;
 pub mod world;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
+pub use replay::s256;
 pub use role::Role;
 pub use run::{Origin, Run};
-pub use simulate::s256;
 pub use step::StepKind;
 pub use world::World;
 
-use crate::syntax::{Flow, Statement};
-use crate::{Diagnostic, SourceFile, Span};
-use simulate::{BoundMessage, Event, Simulator};
+use crate::diagnostic::Diagnostic;
+use crate::span::{SourceFile, Span};
+use crate::suggest::hint;
+use crate::syntax::{Flow, Param, Participant, Statement, Word};
+use params::Override;
+use replay::{Bound, Cast, Event, Replay};
+use vocab::{Key, Location};
 
-/// Replays `flow`. Errors are input errors (unknown role, step kind or parameter, a
-/// participant without a role, invalid front matter values), reported like parse errors.
+/// Replays `flow`. Errors are input errors (unknown role, step kind, location or
+/// parameter, a participant without a role, a binding to no registration, invalid front
+/// matter values), reported like parse errors.
 pub fn execute(flow: &Flow, source: &SourceFile) -> Result<Run, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
-    let front_span = flow
-        .front_matter
-        .as_ref()
-        .map_or(Span::default(), |f| f.span);
     let world = match World::from_front_matter(flow.front_matter.as_ref().map(|f| &f.value)) {
         Ok(world) => Some(world),
         Err((key, problem)) => {
-            let span = flow
-                .front_matter
-                .as_ref()
+            let front = flow.front_matter.as_ref();
+            let span = front
                 .and_then(|f| {
                     f.yaml
                         .find(&format!("{key}:"))
                         .map(|at| Span::new(f.span.start + at, f.span.start + at + key.len()))
                 })
-                .unwrap_or(front_span);
+                .unwrap_or(front.map_or(Span::default(), |f| f.span));
             diagnostics.push(
                 Diagnostic::error(format!("invalid `{key}` in front matter: {problem}"), span)
                     .with_label("here"),
@@ -48,54 +56,43 @@ pub fn execute(flow: &Flow, source: &SourceFile) -> Result<Run, Vec<Diagnostic>>
             None
         }
     };
-
-    let roles = bind_roles(flow, &mut diagnostics);
+    let cast = match &world {
+        Some(world) => cast(flow, world, &mut diagnostics),
+        None => Vec::new(),
+    };
     let mut events = Vec::new();
     for statement in flow.statements() {
         match statement {
             Statement::Message(message) => {
-                let explicit_step = message.step.as_ref().and_then(|word| {
-                    let kind = StepKind::from_keyword(&word.text);
-                    if kind.is_none() {
-                        let known: Vec<&str> = step::STEP_NAMES.iter().map(|(n, _)| *n).collect();
-                        diagnostics.push(
-                            Diagnostic::error(
-                                format!("unknown step kind `{}`", word.text),
-                                word.span,
-                            )
-                            .with_label("not a step kind")
-                            .with_note(format!("note: step kinds are {}", known.join(", "))),
-                        );
-                    }
-                    kind
+                let explicit = message.step.as_ref().and_then(|word| {
+                    keyword(
+                        word,
+                        "step kind",
+                        step::STEP_NAMES.iter().map(|(n, _)| *n),
+                        StepKind::from_keyword,
+                        &mut diagnostics,
+                    )
                 });
-                for param in &message.params {
-                    if !params::KNOWN_KEYS.contains(&param.key.text.as_str()) {
-                        diagnostics.push(
-                            Diagnostic::error(
-                                format!("unknown parameter `{}`", param.key.text),
-                                param.key.span,
-                            )
-                            .with_label("not an OAuth parameter authflow knows")
-                            .with_note(format!(
-                                "note: parameters are {}",
-                                params::KNOWN_KEYS.join(", ")
-                            )),
-                        );
-                    }
-                }
-                let (Some(&from_role), Some(&to_role)) =
-                    (roles.get(&message.from.text), roles.get(&message.to.text))
-                else {
-                    continue;
-                };
-                let line = source.line_col(message.span.start).0;
-                events.push(Event::Message(BoundMessage {
-                    message,
-                    line,
-                    from_role,
-                    to_role,
-                    explicit_step,
+                let via = message.via.as_ref().and_then(|word| {
+                    keyword(
+                        word,
+                        "location",
+                        Location::words(),
+                        Location::from_word,
+                        &mut diagnostics,
+                    )
+                });
+                let overrides = overrides(&message.params, &mut diagnostics);
+                events.push(Event::Message(Bound {
+                    from: &message.from.text,
+                    to: &message.to.text,
+                    label: &message.label.text,
+                    line: source.line_col(message.span.start).0,
+                    span: message.span,
+                    label_span: message.label.span,
+                    explicit,
+                    via,
+                    overrides,
                 }));
             }
             Statement::Wait(wait) => events.push(Event::Wait(wait.seconds)),
@@ -103,61 +100,209 @@ pub fn execute(flow: &Flow, source: &SourceFile) -> Result<Run, Vec<Diagnostic>>
         }
     }
     match world {
-        Some(world) if diagnostics.is_empty() => Ok(Simulator::new(world, roles).replay(&events)),
+        Some(world) if diagnostics.is_empty() => Ok(Replay::new(&world, &cast).replay(&events)),
         _ => Err(diagnostics),
     }
 }
 
-/// Binds each participant to a role: `participant X as ROLE` first, then the default
-/// names. A participant with neither is an error at its first appearance.
-fn bind_roles(flow: &Flow, diagnostics: &mut Vec<Diagnostic>) -> HashMap<String, Role> {
-    let mut roles = HashMap::new();
-    let mut unbound = std::collections::HashSet::new();
+/// A word from a closed list, or an error with a suggestion.
+fn keyword<T>(
+    word: &Word,
+    what: &str,
+    names: impl Iterator<Item = &'static str> + Clone,
+    parse: impl Fn(&str) -> Option<T>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    let value = parse(&word.text);
+    if value.is_none() {
+        let known: Vec<&str> = names.clone().collect();
+        let mut diagnostic =
+            Diagnostic::error(format!("unknown {what} `{}`", word.text), word.span)
+                .with_label(format!("not a {what}"));
+        if let Some(hint) = hint(&word.text, names) {
+            diagnostic = diagnostic.with_note(format!("help: {hint}"));
+        }
+        diagnostics.push(diagnostic.with_note(format!("note: {what}s are {}", known.join(", "))));
+    }
+    value
+}
+
+/// The author's `{ key: value }` overrides with typed keys.
+fn overrides(params: &[Param], diagnostics: &mut Vec<Diagnostic>) -> Vec<Override> {
+    params
+        .iter()
+        .filter_map(|param| {
+            let key = keyword(
+                &param.key,
+                "parameter",
+                Key::words(),
+                Key::from_word,
+                diagnostics,
+            )?;
+            Some(Override {
+                key,
+                value: param.value.text().map(str::to_string),
+                span: param.value.span(),
+            })
+        })
+        .collect()
+}
+
+/// Casts every participant: its role (`as ROLE`, else a default name or a role's own
+/// name), and what it is bound to — a client's registration (declared `{ client_id: X }`,
+/// else the first client_id it sends, else the first registration), an authorization
+/// server's issuer, the authorization server a login page belongs to (the first it talks
+/// with). A participant without a role is an error at its first appearance.
+fn cast(flow: &Flow, world: &World, diagnostics: &mut Vec<Diagnostic>) -> Vec<Cast> {
+    let mut members: Vec<Cast> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut unbound = HashSet::new();
+    let mut declared: HashMap<&str, &Participant> = HashMap::new();
     for participant in flow.participants() {
+        let name = participant.name.text.as_str();
         let role = match &participant.role {
-            Some(word) => match Role::from_keyword(&word.text) {
-                Some(role) => role,
-                None => {
-                    let known: Vec<&str> = role::ROLE_NAMES.iter().map(|(n, _)| *n).collect();
-                    diagnostics.push(
-                        Diagnostic::error(format!("unknown role `{}`", word.text), word.span)
-                            .with_label("not a role")
-                            .with_note(format!("note: roles are {}", known.join(", "))),
-                    );
-                    unbound.insert(participant.name.text.as_str());
-                    continue;
+            Some(word) => {
+                let role = keyword(
+                    word,
+                    "role",
+                    role::ROLE_NAMES.iter().map(|(n, _)| *n),
+                    Role::from_keyword,
+                    diagnostics,
+                );
+                match role {
+                    Some(role) => role,
+                    None => {
+                        unbound.insert(name);
+                        continue;
+                    }
                 }
-            },
-            None => match Role::default_for(&participant.name.text) {
+            }
+            None => match Role::default_for(name) {
                 Some(role) => role,
                 None => continue,
             },
         };
-        roles.insert(participant.name.text.clone(), role);
+        declared.insert(name, participant);
+        index.insert(name, members.len());
+        members.push(Cast {
+            name: name.to_string(),
+            role,
+            registration: None,
+            issuer: None,
+            server: None,
+        });
     }
     for message in flow.messages() {
         for name in [&message.from, &message.to] {
-            if roles.contains_key(&name.text) || unbound.contains(name.text.as_str()) {
+            let text = name.text.as_str();
+            if index.contains_key(text) || unbound.contains(text) {
                 continue;
             }
-            match Role::default_for(&name.text) {
+            match Role::default_for(text) {
                 Some(role) => {
-                    roles.insert(name.text.clone(), role);
+                    index.insert(text, members.len());
+                    members.push(Cast {
+                        name: text.to_string(),
+                        role,
+                        registration: None,
+                        issuer: None,
+                        server: None,
+                    });
                 }
                 None => {
+                    let quoted = if name.quoted {
+                        format!("\"{text}\"")
+                    } else {
+                        text.to_string()
+                    };
                     diagnostics.push(
-                        Diagnostic::error(format!("participant `{}` has no role", name.text), name.span)
+                        Diagnostic::error(format!("participant `{text}` has no role"), name.span)
                             .with_label("cannot tell what this participant does in the protocol")
                             .with_note(format!(
-                                "help: declare it, e.g. `participant {} as client`; the default names are fe, be, auth_server_fe, auth_server_be, rs and attacker",
-                                if name.quoted { format!("\"{}\"", name.text) } else { name.text.clone() }
+                                "help: declare it, e.g. `participant {quoted} as client`; the default names are fe, be, auth_server_fe, auth_server_be, rs and attacker, and a participant may be named after its role (browser, client, authorization_server, ...)"
                             )),
                     );
                     // One error per participant is enough.
-                    roles.insert(name.text.clone(), Role::Browser);
+                    unbound.insert(text);
                 }
             }
         }
     }
-    roles
+    // What declarations bind.
+    for member in &mut members {
+        let Some(participant) = declared.get(member.name.as_str()) else {
+            continue;
+        };
+        for param in &participant.params {
+            let value = param.value.text().unwrap_or("");
+            match (member.role, param.key.text.as_str()) {
+                (Role::Client, "client_id") => {
+                    match world.registrations.iter().position(|c| c.id == value) {
+                        Some(r) => member.registration = Some(r),
+                        None => {
+                            let mut diagnostic = Diagnostic::error(
+                                format!("no registered client has client_id `{value}`"),
+                                param.value.span(),
+                            )
+                            .with_label("not a registration");
+                            if let Some(h) =
+                                hint(value, world.registrations.iter().map(|c| c.id.as_str()))
+                            {
+                                diagnostic = diagnostic.with_note(format!("help: {h}"));
+                            }
+                            diagnostics.push(diagnostic.with_note(
+                            "note: registrations come from the front matter's `client` and `clients`",
+                        ));
+                        }
+                    }
+                }
+                (Role::AuthorizationServer, "issuer") => member.issuer = Some(value.to_string()),
+                (role, key) => {
+                    let allowed = match role {
+                        Role::Client => "`client_id`",
+                        Role::AuthorizationServer => "`issuer`",
+                        _ => "nothing",
+                    };
+                    diagnostics.push(
+                        Diagnostic::error(
+                            format!("a {role} participant cannot be bound by `{key}`"),
+                            param.key.span,
+                        )
+                        .with_label("not a binding for this role")
+                        .with_note(format!("note: a {role} participant takes {allowed}")),
+                    );
+                }
+            }
+        }
+    }
+    // Undeclared bindings, from the first evidence in the flow.
+    for message in flow.messages() {
+        let (Some(&from), Some(&to)) = (
+            index.get(message.from.text.as_str()),
+            index.get(message.to.text.as_str()),
+        ) else {
+            continue;
+        };
+        if members[from].role == Role::Client && members[from].registration.is_none() {
+            let written = message
+                .params
+                .iter()
+                .find(|p| p.key.text == "client_id")
+                .and_then(|p| p.value.text());
+            if let Some(r) =
+                written.and_then(|id| world.registrations.iter().position(|c| c.id == id))
+            {
+                members[from].registration = Some(r);
+            }
+        }
+        for (page, other) in [(from, to), (to, from)] {
+            if members[page].role == Role::LoginPage
+                && members[page].server.is_none()
+                && members[other].role == Role::AuthorizationServer
+            {
+                members[page].server = Some(members[other].name.clone());
+            }
+        }
+    }
+    members
 }

@@ -1,64 +1,41 @@
-//! The OAuth parameters a message carries: what the actor models fill in, with the
-//! author's `{ key: value }` overrides applied on top.
+//! The parameters a message carries: what the sender's model fills in, with the author's
+//! `{ key: value }` overrides applied on top.
 
-use crate::Span;
-use crate::syntax::Param;
+use super::vocab::{Key, Location};
+use crate::span::Span;
 
-/// Parameter names a flow may set. Anything else is a typo the author wants to hear about.
-pub const KNOWN_KEYS: &[&str] = &[
-    "response_type",
-    "client_id",
-    "redirect_uri",
-    "scope",
-    "state",
-    "code_challenge",
-    "code_challenge_method",
-    "code",
-    "grant_type",
-    "code_verifier",
-    "client_secret",
-    "access_token",
-    "refresh_token",
-    "token_type",
-    "error",
-    "iss",
-    "username",
-    "password",
-];
-
-/// Parameters whose values are secrets or one-time values: the sender must have
-/// generated or received them (`sender_knows`). The rest are public protocol data.
-pub const SECRET_KEYS: &[&str] = &[
-    "state",
-    "code",
-    "code_verifier",
-    "client_secret",
-    "access_token",
-    "refresh_token",
-    "password",
-];
-
+/// One parameter as it travelled.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Carried {
-    pub key: String,
+    pub key: Key,
     pub value: String,
     /// Where the author wrote this value, when it is an override.
     pub written_at: Option<Span>,
+    /// Where it travelled: in the URL, a header or the body.
+    pub location: Location,
 }
 
 /// An ordered set of parameters, each key at most once.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Params(Vec<Carried>);
 
+/// An author's override, resolved to a typed key (`None` value: `none`, left out).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Override {
+    pub key: Key,
+    pub value: Option<String>,
+    pub span: Span,
+}
+
 impl Params {
-    pub fn get(&self, key: &str) -> Option<&str> {
+    pub fn get(&self, key: Key) -> Option<&str> {
         self.0
             .iter()
             .find(|c| c.key == key)
             .map(|c| c.value.as_str())
     }
 
-    pub fn carried(&self, key: &str) -> Option<&Carried> {
+    pub fn carried(&self, key: Key) -> Option<&Carried> {
         self.0.iter().find(|c| c.key == key)
     }
 
@@ -66,27 +43,40 @@ impl Params {
         self.0.iter()
     }
 
-    /// Sets a default the model would send; `None` leaves the key out.
-    pub fn set(&mut self, key: &str, value: Option<impl Into<String>>) {
+    /// Says where each parameter travelled.
+    pub fn place(&mut self, mut location: impl FnMut(Key) -> Location) {
+        for carried in &mut self.0 {
+            carried.location = location(carried.key);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Sets what the model would send; `None` leaves the key out.
+    pub fn set(&mut self, key: Key, value: Option<impl Into<String>>) {
         self.0.retain(|c| c.key != key);
         if let Some(value) = value {
             self.0.push(Carried {
-                key: key.to_string(),
+                key,
                 value: value.into(),
                 written_at: None,
+                location: Location::Body,
             });
         }
     }
 
     /// Applies the author's overrides: a value replaces the default, `none` removes it.
-    pub fn apply(&mut self, overrides: &[Param]) {
-        for param in overrides {
-            self.0.retain(|c| c.key != param.key.text);
-            if let Some(value) = param.value.text() {
+    pub fn apply(&mut self, overrides: &[Override]) {
+        for o in overrides {
+            self.0.retain(|c| c.key != o.key);
+            if let Some(value) = &o.value {
                 self.0.push(Carried {
-                    key: param.key.text.clone(),
-                    value: value.to_string(),
-                    written_at: Some(param.value.span()),
+                    key: o.key,
+                    value: value.clone(),
+                    written_at: Some(o.span),
+                    location: Location::Body,
                 });
             }
         }
@@ -103,4 +93,9 @@ pub fn scope_list(scope: Option<&str>) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Whether every scope value of `narrower` is in `wider`.
+pub fn scope_within(narrower: &[String], wider: &[String]) -> bool {
+    narrower.iter().all(|s| wider.contains(s))
 }

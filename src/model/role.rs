@@ -36,7 +36,8 @@ pub const ROLE_NAMES: &[(&str, Role)] = &[
 ];
 
 impl Role {
-    /// The role a participant has without a declaration, if its name is a known one.
+    /// The role a participant has without a declaration: the seed's names, and a role's
+    /// own name (`participant browser`).
     pub fn default_for(name: &str) -> Option<Role> {
         Some(match name {
             "fe" => Role::Browser,
@@ -45,7 +46,7 @@ impl Role {
             "auth_server_be" => Role::AuthorizationServer,
             "rs" => Role::ResourceServer,
             "attacker" => Role::Attacker,
-            _ => return None,
+            _ => return Role::from_keyword(name),
         })
     }
 

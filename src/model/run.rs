@@ -1,7 +1,10 @@
 //! What a replay produces: one record per message, and the protocol objects the actors
-//! created along the way (authorization transactions, codes, tokens, callbacks,
-//! redemptions, API calls). Invariants judge these records; the records themselves hold
-//! facts only, no verdicts.
+//! created along the way (authorization transactions, codes, tokens, refresh tokens,
+//! callbacks, redemptions, revocations, API calls). Invariants judge these records; the
+//! records hold facts only, no verdicts. Every lookup an invariant needs is indexed, so
+//! checking stays linear in the length of the flow.
+
+use rustc_hash::FxHashMap as HashMap;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -9,11 +12,36 @@ use petgraph::visit::EdgeRef;
 use super::params::Params;
 use super::role::Role;
 use super::step::StepKind;
+use super::vocab::{GrantType, Key, Location};
 use super::world::World;
-use crate::Span;
+use crate::span::Span;
 
 /// Index of a message in [`Run::steps`].
 pub type StepId = usize;
+/// Index in [`Run::transactions`].
+pub type TransactionId = usize;
+
+/// How the model read a message, and why: `trace` shows it, explanations rely on it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reading {
+    pub kind: StepKind,
+    /// The evidence that decided, as a clause: "`grant_type` written", "the browser holds
+    /// a redirect to the client", "label says `refresh`".
+    pub reason: String,
+    /// Other readings the evidence left open, when the label had to break a tie it could
+    /// not break: the author should say `as KIND`.
+    pub ambiguous_with: Vec<StepKind>,
+}
+
+/// A value a step needs that its sender never had: the message is still that step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Missing {
+    pub key: Key,
+    /// Why the sender lacks it, as a clause: "no authorization response reached it".
+    pub why: String,
+    /// Where the value exists, if anywhere: the message that issued it.
+    pub exists_at: Option<StepId>,
+}
 
 #[derive(Clone, Debug)]
 pub struct Step {
@@ -27,17 +55,36 @@ pub struct Step {
     pub from_role: Role,
     pub to_role: Role,
     pub kind: StepKind,
+    pub reading: Reading,
     pub params: Params,
+    /// Where the author said the values travel (`via`), if they did.
+    pub via: Option<Location>,
     /// Seconds since the flow started.
     pub time: u64,
     /// Secret values the sender carried without having generated or received them.
-    pub unknown_to_sender: Vec<(String, String)>,
+    pub unknown_to_sender: Vec<(Key, String)>,
+    /// Values the step needs that the sender could not supply.
+    pub missing: Vec<Missing>,
 }
 
-/// One authorization request and what became of it at the authorization server.
+impl Step {
+    /// Where `key` travelled in this message, if it carried it.
+    pub fn location(&self, key: Key) -> Option<Location> {
+        self.params.carried(key).map(|c| c.location)
+    }
+
+    /// Whether the sender could not supply `key`.
+    pub fn lacks(&self, key: Key) -> bool {
+        self.missing.iter().any(|m| m.key == key)
+    }
+}
+
+/// One authorization request and what became of it at its authorization server.
 #[derive(Clone, Debug, Default)]
 pub struct Transaction {
     pub request: StepId,
+    /// The authorization server participant the request went to.
+    pub server: String,
     /// The session (browser or attacker participant) the request was made in.
     pub browser: String,
     pub response_type: Option<String>,
@@ -49,6 +96,12 @@ pub struct Transaction {
     pub code_challenge_method: Option<String>,
     /// Credentials and consent the user submitted, in order.
     pub logins: Vec<LoginAttempt>,
+    /// The browser's login session at the AS when the request arrived: the user is
+    /// authenticated already (SSO), since the login at that step.
+    pub session_login: Option<StepId>,
+    /// Consent the login session remembers for this client and scope: the attempt that
+    /// gave it, in an earlier transaction.
+    pub remembered_consent: Option<LoginAttempt>,
     /// Where the AS asked for consent on its own page, after the user logged in.
     pub consent_page_at: Option<StepId>,
     pub denied_at: Option<StepId>,
@@ -57,27 +110,35 @@ pub struct Transaction {
     /// The step in which the AS refused the request (error page or error response)
     /// before going on with it.
     pub refused_at: Option<StepId>,
+    /// Whether an authorization response answered it.
+    pub answered: bool,
 }
 
 impl Transaction {
-    /// The submission that recorded the user's consent: the first authenticated one, or,
-    /// when the AS asked for consent on a page of its own, the first after that page.
+    /// The consent this request stands on: the first authenticated submission (after the
+    /// consent page, when the AS showed one), or else consent the login session remembers.
     pub fn consent(&self) -> Option<&LoginAttempt> {
         self.logins
             .iter()
             .filter(|l| self.consent_page_at.is_none_or(|page| l.step > page))
             .find(|l| l.authenticated)
+            .or(self.remembered_consent.as_ref())
     }
 
-    /// Whether the user has logged in for this request.
+    /// The consent given before `step`: what a code issued at `step` may stand on.
+    pub fn consent_before(&self, step: StepId) -> Option<&LoginAttempt> {
+        self.consent().filter(|c| c.step < step)
+    }
+
+    /// Whether the user has logged in for this request, or was logged in already.
     pub fn authenticated(&self) -> bool {
-        self.logins.iter().any(|l| l.authenticated)
+        self.session_login.is_some() || self.logins.iter().any(|l| l.authenticated)
     }
 }
 
-#[derive(Clone, Debug)]
 /// A submission at the login or consent page. A consent given after logging in carries
 /// no credentials and is authenticated by the earlier login.
+#[derive(Clone, Debug)]
 pub struct LoginAttempt {
     pub step: StepId,
     pub username: Option<String>,
@@ -90,7 +151,8 @@ pub struct LoginAttempt {
 #[derive(Clone, Debug)]
 pub struct AuthorizationResponse {
     pub step: StepId,
-    pub transaction: Option<usize>,
+    pub server: String,
+    pub transaction: Option<TransactionId>,
     pub code: Option<String>,
     pub error: Option<String>,
     pub state: Option<String>,
@@ -100,7 +162,9 @@ pub struct AuthorizationResponse {
 #[derive(Clone, Debug)]
 pub struct Code {
     pub value: String,
-    pub transaction: usize,
+    /// The authorization server that issued it.
+    pub server: String,
+    pub transaction: TransactionId,
     pub issued_at: StepId,
     pub issued_time: u64,
     pub client_id: Option<String>,
@@ -123,32 +187,40 @@ pub struct Callback {
     pub session_state: Option<(String, StepId)>,
 }
 
-/// A token request (a code redemption, or another grant such as a refresh) and the
-/// answer the flow shows for it.
+/// A token request (a code redemption or a refresh) and the answer the flow shows.
 #[derive(Clone, Debug)]
 pub struct Redemption {
     pub request: StepId,
     pub requester: String,
-    /// `authorization_code` for a code redemption; `refresh_token` and other grants carry
-    /// no code, and only the invariants about any token request judge them.
+    /// The authorization server participant it went to.
+    pub server: String,
+    /// The grant, as the request names it (`None`: no `grant_type` parameter).
     pub grant_type: Option<String>,
+    /// The grant as the model reads it.
+    pub grant: GrantType,
     /// The refresh token presented, for a refresh.
     pub refresh_token: Option<String>,
-    /// The code as the AS knew it when the request arrived.
+    /// The code as the AS knew it when the request arrived (`None`: unknown to this AS).
     pub code: Option<Code>,
-    /// Earlier token requests for the same code.
+    /// Earlier token requests for the same code at the same AS.
     pub earlier: Vec<StepId>,
     /// The callback through which the requester obtained the code, if any.
     pub callback: Option<usize>,
     pub response: Option<TokenAnswer>,
 }
 
+impl Redemption {
+    pub fn is_code_grant(&self) -> bool {
+        self.grant == GrantType::AuthorizationCode
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct TokenAnswer {
     pub step: StepId,
     pub receiver: String,
-    /// Tokens issued; empty when the AS refused.
     pub access_token: Option<String>,
+    pub refresh_token: Option<String>,
     pub error: Option<String>,
     pub scope: Vec<String>,
     /// Seconds the code had existed when the answer was given.
@@ -164,13 +236,39 @@ impl TokenAnswer {
 #[derive(Clone, Debug)]
 pub struct Token {
     pub value: String,
+    pub server: String,
     pub issued_at: StepId,
     pub issued_time: u64,
     pub client_id: Option<String>,
     pub code: Option<String>,
+    /// The refresh token of the same grant, if one was issued with it or bought it.
+    pub refresh_token: Option<String>,
     /// The scope the token grants.
     pub scope: Vec<String>,
     pub revoked_at: Option<StepId>,
+}
+
+/// A refresh token: what a later refresh grant is judged against.
+#[derive(Clone, Debug)]
+pub struct RefreshToken {
+    pub value: String,
+    pub server: String,
+    pub issued_at: StepId,
+    pub client_id: Option<String>,
+    /// The scope the resource owner granted (RFC 6749 §6).
+    pub scope: Vec<String>,
+    pub revoked_at: Option<StepId>,
+}
+
+/// A revocation request (RFC 7009) and its answer.
+#[derive(Clone, Debug)]
+pub struct Revocation {
+    pub request: StepId,
+    pub requester: String,
+    pub server: String,
+    pub token: Option<String>,
+    pub client_id: Option<String>,
+    pub answered_at: Option<StepId>,
 }
 
 /// A call to the API and its answer.
@@ -204,8 +302,19 @@ pub struct Run {
     pub callbacks: Vec<Callback>,
     pub redemptions: Vec<Redemption>,
     pub tokens: Vec<Token>,
+    pub refresh_tokens: Vec<RefreshToken>,
+    pub revocations: Vec<Revocation>,
     pub api_calls: Vec<ApiCall>,
     pub provenance: Provenance,
+    pub(crate) index: Index,
+}
+
+/// Value → record lookups, kept by the replay as records are made.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Index {
+    pub codes: HashMap<String, usize>,
+    pub tokens: HashMap<String, usize>,
+    pub refresh_tokens: HashMap<String, usize>,
 }
 
 impl Run {
@@ -230,20 +339,28 @@ impl Run {
         format!("line {}", self.steps[id].line)
     }
 
-    /// Token requests for a code the AS issued, with the answer the flow shows: what
-    /// every token-endpoint invariant judges.
+    /// Code redemptions of a code the AS issued, with the answer the flow shows: what
+    /// every token-endpoint invariant about codes judges.
     pub fn answered_redemptions(&self) -> impl Iterator<Item = (&Redemption, &Code, &TokenAnswer)> {
         self.redemptions
             .iter()
+            .filter(|r| r.is_code_grant())
             .filter_map(|r| Some((r, r.code.as_ref()?, r.response.as_ref()?)))
     }
 
     pub fn code(&self, value: &str) -> Option<&Code> {
-        self.codes.iter().find(|c| c.value == value)
+        self.index.codes.get(value).map(|&i| &self.codes[i])
     }
 
     pub fn token(&self, value: &str) -> Option<&Token> {
-        self.tokens.iter().find(|t| t.value == value)
+        self.index.tokens.get(value).map(|&i| &self.tokens[i])
+    }
+
+    pub fn refresh_token(&self, value: &str) -> Option<&RefreshToken> {
+        self.index
+            .refresh_tokens
+            .get(value)
+            .map(|&i| &self.refresh_tokens[i])
     }
 }
 
@@ -263,7 +380,7 @@ pub struct Provenance {
     graph: DiGraph<StepId, String>,
     nodes: Vec<NodeIndex>,
     /// Where each value was first generated.
-    generated: std::collections::HashMap<String, Origin>,
+    generated: HashMap<String, Origin>,
 }
 
 impl Provenance {
@@ -273,7 +390,9 @@ impl Provenance {
     }
 
     pub(crate) fn generated(&mut self, value: &str, origin: Origin) {
-        self.generated.entry(value.to_string()).or_insert(origin);
+        if !self.generated.contains_key(value) {
+            self.generated.insert(value.to_string(), origin);
+        }
     }
 
     pub(crate) fn carried(&mut self, from: StepId, to: StepId, value: &str) {

@@ -32,6 +32,10 @@ pub struct World {
     pub pkce: PkcePolicy,
     pub code_lifetime: u64,
     pub token_lifetime: u64,
+    /// Whether an AS's login session remembers the user's consent to a client and scope,
+    /// so that a later request of the same browser needs no new consent (on by default,
+    /// as at real servers).
+    pub remember_consent: bool,
 }
 
 pub const DEFAULT_CLIENT_ID: &str = "client-1";
@@ -82,6 +86,7 @@ impl World {
             pkce: front.pkce.unwrap_or(PkcePolicy::Optional),
             code_lifetime: lifetime("code_lifetime", &front.code_lifetime, 600)?,
             token_lifetime: lifetime("token_lifetime", &front.token_lifetime, 3600)?,
+            remember_consent: front.remember_consent.unwrap_or(true),
         })
     }
 

@@ -29,8 +29,13 @@ pub struct FrontMatter {
     pub code_lifetime: Option<String>,
     /// How long an access token stays valid (`1h`, ...).
     pub token_lifetime: Option<String>,
+    /// Whether the AS's login session remembers consent (default true).
+    pub remember_consent: Option<bool>,
     /// The invariant ids that must fire for `check` to pass this file.
     pub expect: Option<Vec<String>>,
+    /// Also run the preview invariants on this file (as `check --preview` does for every
+    /// file), so a flow can show, and `expect:`, a rule that is not stable yet.
+    pub preview: Option<bool>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
@@ -77,7 +82,7 @@ impl FrontMatter {
             // The typed read of the expanded tree has no positions: point at the first
             // dotted key, the only part of the text the expansion changed.
             return serde_yaml::from_value(expanded).map_err(|error| FrontMatterError {
-                message: error.to_string(),
+                message: with_suggestion(error.to_string()),
                 offset: yaml.find(&first_dotted).unwrap_or(0),
             });
         }
@@ -90,9 +95,30 @@ impl FrontMatter {
             .unwrap_or(&message)
             .to_string();
         Err(FrontMatterError {
-            message,
+            message: with_suggestion(message),
             offset: error.location().map_or(0, |l| l.index()).min(yaml.len()),
         })
+    }
+}
+
+/// Ends serde's "unknown field `clent`, expected one of `title`, ..." (or "unknown
+/// variant") with "; did you mean `client`?". serde's error carries the names only in its
+/// text, so they are read back from there: every backticked word after the first is a
+/// name serde would have accepted.
+fn with_suggestion(message: String) -> String {
+    let Some(at) = message
+        .find("unknown field `")
+        .or_else(|| message.find("unknown variant `"))
+    else {
+        return message;
+    };
+    let mut quoted = message[at..].split('`').skip(1).step_by(2);
+    let Some(word) = quoted.next() else {
+        return message;
+    };
+    match crate::suggest::hint(word, quoted) {
+        Some(hint) => format!("{message}; {hint}"),
+        None => message,
     }
 }
 
@@ -151,5 +177,45 @@ mod tests {
             "{error:?}"
         );
         assert_eq!(error.offset, "title: x\n".len());
+    }
+
+    #[test]
+    fn unknown_keys_and_values_suggest_the_closest_name() {
+        let error = FrontMatter::from_yaml("title: x\nclent: {}\n").unwrap_err();
+        assert!(
+            error
+                .message
+                .starts_with("unknown field `clent`, expected one of `title`"),
+            "{error:?}"
+        );
+        assert!(
+            error.message.ends_with("; did you mean `client`?"),
+            "{error:?}"
+        );
+        assert_eq!(error.offset, "title: x\n".len());
+        // Nested keys and dotted keys alike.
+        let error = FrontMatter::from_yaml("client:\n  typ: public\n").unwrap_err();
+        assert!(error.message.ends_with("did you mean `type`?"), "{error:?}");
+        let error = FrontMatter::from_yaml("client.typ: public\n").unwrap_err();
+        assert!(error.message.ends_with("did you mean `type`?"), "{error:?}");
+        let error = FrontMatter::from_yaml("client: { type: publik }\n").unwrap_err();
+        assert!(
+            error.message.ends_with("did you mean `public`?"),
+            "{error:?}"
+        );
+        // Nothing close: serde's list is all there is.
+        let error = FrontMatter::from_yaml("zzz: 1\n").unwrap_err();
+        assert!(!error.message.contains("did you mean"), "{error:?}");
+        assert!(error.message.contains("`preview`"), "{error:?}");
+    }
+
+    #[test]
+    fn preview_is_an_optional_bool() {
+        assert_eq!(FrontMatter::from_yaml("title: x\n").unwrap().preview, None);
+        assert_eq!(
+            FrontMatter::from_yaml("preview: true\n").unwrap().preview,
+            Some(true)
+        );
+        assert!(FrontMatter::from_yaml("preview: maybe\n").is_err());
     }
 }

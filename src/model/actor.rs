@@ -1,0 +1,186 @@
+//! The actors: one per participant, each owning its typed state. The replay routes a
+//! message from its sender's actor to its receiver's and records what happened; what an
+//! actor knows, holds and keeps lives here, in the actor.
+//!
+//! A client application is one actor per registration even when a flow draws it as two
+//! participants (`fe`, the browser running its front end, and `be`, its back end): the
+//! sessions in which it binds `state` and the PKCE verifier to a browser are the
+//! application's, so its back end finds what its front end bound.
+
+use std::collections::VecDeque;
+
+use rustc_hash::FxHashMap as HashMap;
+
+use super::params::Params;
+use super::role::Role;
+use super::run::{LoginAttempt, StepId, TransactionId};
+
+/// Index of an actor in the replay.
+pub(crate) type ActorId = usize;
+
+/// One participant of the flow.
+pub(crate) struct Actor {
+    pub name: String,
+    pub role: Role,
+    /// Every secret value it has, and the message it learned it from (`None`: it was
+    /// configured with it).
+    pub knows: HashMap<String, Option<StepId>>,
+    /// The protocol values it would use next.
+    pub holds: Holdings,
+    /// API calls made to it that it has not answered, oldest first.
+    pub serving: VecDeque<usize>,
+    pub kind: ActorKind,
+}
+
+/// What an actor would use next: its latest code, token, refresh token.
+#[derive(Default)]
+pub(crate) struct Holdings {
+    /// The latest code it received.
+    pub code: Option<String>,
+    /// Whether it has already sent that code to the token endpoint.
+    pub code_spent: bool,
+    pub token: Option<String>,
+    pub refresh: Option<String>,
+    /// The latest callback it received (a client).
+    pub callback: Option<usize>,
+}
+
+pub(crate) enum ActorKind {
+    UserAgent(UserAgent),
+    /// A participant of a client application: `app` indexes the replay's applications.
+    Client {
+        app: usize,
+    },
+    /// The login and consent page of `server` (an authorization server actor).
+    LoginPage {
+        server: Option<ActorId>,
+        mistyped: bool,
+    },
+    AuthorizationServer(Box<AuthorizationServer>),
+    ResourceServer,
+}
+
+/// A browser, or an attacker's.
+#[derive(Default)]
+pub(crate) struct UserAgent {
+    pub attacker: bool,
+    /// A redirect to a client's callback it was handed and has not followed yet.
+    pub held: Option<Params>,
+    /// The last callback URL it followed (its history, a bookmark).
+    pub followed: Option<Params>,
+    /// The client application whose front end it runs now: the one that last sent it to
+    /// the AS, else the flow's first client.
+    pub front_end: Option<usize>,
+    /// The user mistyped the password: the next login fails.
+    pub mistyped: bool,
+}
+
+/// A client application (one registration) and its session store.
+pub(crate) struct ClientApp {
+    /// Index in the world's registrations.
+    pub registration: usize,
+    /// The authorization request bound to each browser's session.
+    pub sessions: HashMap<String, Prepared>,
+    /// The participants that are this application.
+    pub participants: Vec<ActorId>,
+}
+
+/// The authorization request a client bound to one browser session.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Prepared {
+    pub client_id: Option<String>,
+    pub redirect_uri: Option<String>,
+    pub scope: Option<String>,
+    pub state: Option<String>,
+    pub verifier: Option<String>,
+    pub challenge: Option<String>,
+    pub method: Option<String>,
+    /// The step that bound this request to the session.
+    pub bound_at: StepId,
+    /// Whether the browser has already taken it to the authorization endpoint.
+    pub sent: bool,
+}
+
+/// An authorization server: its own issuer, transactions, login sessions, codes and
+/// tokens. Codes and tokens it issued are its own: another AS does not know them.
+#[derive(Default)]
+pub(crate) struct AuthorizationServer {
+    pub issuer: String,
+    /// The open transaction of each browser, latest first.
+    pub pending: HashMap<String, TransactionId>,
+    /// The transaction its login page shows.
+    pub page: Option<TransactionId>,
+    /// The latest transaction opened.
+    pub latest: Option<TransactionId>,
+    /// The login session of each browser: who is logged in, and what they consented to.
+    pub sessions: HashMap<String, LoginSession>,
+    /// Codes it issued: value → index in the run's codes.
+    pub codes: HashMap<String, usize>,
+    /// Token requests for each code, in order.
+    pub redemptions_of: HashMap<String, Vec<StepId>>,
+    /// Token requests not answered yet, oldest first.
+    pub token_requests: VecDeque<usize>,
+    /// Revocation requests not answered yet, oldest first.
+    pub revocations: VecDeque<usize>,
+}
+
+/// A browser's login session at an authorization server (RFC 6749 leaves how the AS
+/// authenticates the user to it; real servers keep a session cookie).
+#[derive(Clone, Debug)]
+pub(crate) struct LoginSession {
+    /// The login that opened it.
+    pub since: StepId,
+    /// Consents given in it: client_id and the consent.
+    pub consents: Vec<(Option<String>, LoginAttempt)>,
+}
+
+impl Actor {
+    pub fn user_agent(&self) -> Option<&UserAgent> {
+        match &self.kind {
+            ActorKind::UserAgent(ua) => Some(ua),
+            _ => None,
+        }
+    }
+
+    pub fn user_agent_mut(&mut self) -> Option<&mut UserAgent> {
+        match &mut self.kind {
+            ActorKind::UserAgent(ua) => Some(ua),
+            _ => None,
+        }
+    }
+
+    pub fn server(&self) -> Option<&AuthorizationServer> {
+        match &self.kind {
+            ActorKind::AuthorizationServer(server) => Some(server),
+            _ => None,
+        }
+    }
+
+    pub fn server_mut(&mut self) -> Option<&mut AuthorizationServer> {
+        match &mut self.kind {
+            ActorKind::AuthorizationServer(server) => Some(server),
+            _ => None,
+        }
+    }
+
+    /// The client application this participant is part of.
+    pub fn app(&self) -> Option<usize> {
+        match &self.kind {
+            ActorKind::Client { app } => Some(*app),
+            ActorKind::UserAgent(ua) => ua.front_end,
+            _ => None,
+        }
+    }
+
+    /// Records that it has `value` since `step` (`None`: configuration). The latest
+    /// receipt wins: when a value is passed on, the message it most recently arrived
+    /// with is the one that explains it.
+    pub fn learn(&mut self, value: &str, step: Option<StepId>) {
+        match self.knows.get_mut(value) {
+            Some(slot) => *slot = step.or(*slot),
+            None => {
+                self.knows.insert(value.to_string(), step);
+            }
+        }
+    }
+}

@@ -1,0 +1,550 @@
+//! The replay: routes each message from its sender's actor to its receiver's and records
+//! what happened. Per message: read it (`reading.rs`), let the sender's actor form it as a
+//! correct actor would (`forms.rs`), apply the author's overrides, check causality, record
+//! the step, let the actors act on it (`effects.rs`), let the receiver learn what it
+//! carried. Nothing here judges; every lookup is a hash or a short queue, so a replay is
+//! linear in the flow's length.
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
+use sha2::{Digest, Sha256};
+
+use super::actor::*;
+use super::params::{Override, Params};
+use super::reading::{self, Situation};
+use super::role::Role;
+use super::run::*;
+use super::step::StepKind;
+use super::vocab::{GrantType, Key, Location};
+use super::words::{Cue, Words};
+use super::world::World;
+use crate::span::Span;
+
+mod effects;
+mod forms;
+
+/// S256 as RFC 7636 §4.2 defines it: BASE64URL(SHA256(ASCII(code_verifier))), unpadded.
+pub fn s256(verifier: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+}
+
+/// A participant as the flow declares it, resolved by `model::execute`.
+pub(crate) struct Cast {
+    pub name: String,
+    pub role: Role,
+    /// The registration a client participant stands for (index in the world's).
+    pub registration: Option<usize>,
+    /// The issuer an authorization server participant declares.
+    pub issuer: Option<String>,
+    /// The authorization server a login page belongs to (a name in the cast).
+    pub server: Option<String>,
+}
+
+/// A message with everything resolved that does not depend on the replay.
+pub(crate) struct Bound<'a> {
+    pub from: &'a str,
+    pub to: &'a str,
+    pub label: &'a str,
+    pub line: usize,
+    pub span: Span,
+    pub label_span: Span,
+    pub explicit: Option<StepKind>,
+    pub via: Option<Location>,
+    pub overrides: Vec<Override>,
+}
+
+pub(crate) enum Event<'a> {
+    Message(Bound<'a>),
+    Wait(u64),
+}
+
+/// The message being replayed, as the actors see it.
+pub(crate) struct Sent<'a> {
+    pub id: StepId,
+    pub kind: StepKind,
+    pub grant: GrantType,
+    pub from: ActorId,
+    pub to: ActorId,
+    pub words: &'a Words,
+    pub label: &'a str,
+    pub overrides: &'a [Override],
+}
+
+impl Sent<'_> {
+    /// What the author wrote for `key`: `Some(None)` for `none`.
+    pub fn written(&self, key: Key) -> Option<Option<&str>> {
+        self.overrides
+            .iter()
+            .find(|o| o.key == key)
+            .map(|o| o.value.as_deref())
+    }
+}
+
+/// What the sender's actor puts in a message.
+#[derive(Default)]
+pub(crate) struct Outgoing {
+    pub params: Params,
+    /// Values it generates for this message.
+    pub generated: Vec<String>,
+    /// Values the step needs that it does not have.
+    pub missing: Vec<Missing>,
+}
+
+pub(crate) struct Replay<'w> {
+    pub world: &'w World,
+    pub actors: Vec<Actor>,
+    pub by_name: HashMap<String, ActorId>,
+    pub apps: Vec<ClientApp>,
+    pub run: Run,
+    pub clock: u64,
+    counters: HashMap<&'static str, usize>,
+    /// Fresh values handed out, so that no two collide even when one was dropped.
+    used: HashSet<String>,
+}
+
+impl<'w> Replay<'w> {
+    pub(crate) fn new(world: &'w World, cast: &[Cast]) -> Replay<'w> {
+        let mut replay = Replay {
+            world,
+            actors: Vec::with_capacity(cast.len()),
+            by_name: HashMap::default(),
+            apps: Vec::new(),
+            run: Run {
+                world: world.clone(),
+                steps: Vec::new(),
+                transactions: Vec::new(),
+                authorization_responses: Vec::new(),
+                codes: Vec::new(),
+                callbacks: Vec::new(),
+                redemptions: Vec::new(),
+                tokens: Vec::new(),
+                refresh_tokens: Vec::new(),
+                revocations: Vec::new(),
+                api_calls: Vec::new(),
+                provenance: Provenance::default(),
+                index: Index::default(),
+            },
+            clock: 0,
+            counters: HashMap::default(),
+            used: HashSet::default(),
+        };
+        let mut servers = 0;
+        for member in cast {
+            let id = replay.actors.len();
+            let kind = match member.role {
+                Role::Browser | Role::Attacker => ActorKind::UserAgent(UserAgent {
+                    attacker: member.role == Role::Attacker,
+                    ..UserAgent::default()
+                }),
+                Role::Client => ActorKind::Client {
+                    app: replay.app_for(member.registration.unwrap_or(0), Some(id)),
+                },
+                Role::LoginPage => ActorKind::LoginPage {
+                    server: None,
+                    mistyped: false,
+                },
+                Role::AuthorizationServer => {
+                    servers += 1;
+                    ActorKind::AuthorizationServer(Box::new(AuthorizationServer {
+                        issuer: member.issuer.clone().unwrap_or_else(|| {
+                            if servers == 1 {
+                                "https://as.example".to_string()
+                            } else {
+                                format!("https://as{servers}.example")
+                            }
+                        }),
+                        ..AuthorizationServer::default()
+                    }))
+                }
+                Role::ResourceServer => ActorKind::ResourceServer,
+            };
+            replay.by_name.insert(member.name.clone(), id);
+            replay.actors.push(Actor {
+                name: member.name.clone(),
+                role: member.role,
+                knows: HashMap::default(),
+                holds: Holdings::default(),
+                serving: Default::default(),
+                kind,
+            });
+        }
+        // Login pages belong to the AS they talk to, else the first one.
+        let first_server = replay
+            .actors
+            .iter()
+            .position(|a| a.role == Role::AuthorizationServer);
+        for member in cast.iter().filter(|m| m.role == Role::LoginPage) {
+            let server = member
+                .server
+                .as_ref()
+                .and_then(|s| replay.by_name.get(s).copied())
+                .or(first_server);
+            let id = replay.by_name[&member.name];
+            if let ActorKind::LoginPage { server: slot, .. } = &mut replay.actors[id].kind {
+                *slot = server;
+            }
+        }
+        // A browser runs the front end of the flow's first client until a client sends
+        // it to the AS.
+        let first_app = replay
+            .actors
+            .iter()
+            .find_map(|a| match a.kind {
+                ActorKind::Client { app } => Some(app),
+                _ => None,
+            })
+            .unwrap_or_else(|| replay.app_for(0, None));
+        for actor in &mut replay.actors {
+            if let ActorKind::UserAgent(ua) = &mut actor.kind {
+                ua.front_end = Some(first_app);
+            }
+        }
+        replay.configure_secrets();
+        replay
+    }
+
+    /// The application of `registration`, created on first use.
+    fn app_for(&mut self, registration: usize, participant: Option<ActorId>) -> usize {
+        let app = match self
+            .apps
+            .iter()
+            .position(|a| a.registration == registration)
+        {
+            Some(app) => app,
+            None => {
+                self.apps.push(ClientApp {
+                    registration,
+                    sessions: HashMap::default(),
+                    participants: Vec::new(),
+                });
+                self.apps.len() - 1
+            }
+        };
+        if let Some(p) = participant {
+            self.apps[app].participants.push(p);
+        }
+        app
+    }
+
+    /// Configuration secrets: each client participant knows its registration's secret; the
+    /// users' passwords are known to their browsers and the login page they type into;
+    /// the attacker holds the registrations no honest participant stands for and the
+    /// accounts after the first; an AS knows every registration and user.
+    fn configure_secrets(&mut self) {
+        let world = self.world;
+        let honest: HashSet<usize> = self.apps.iter().map(|a| a.registration).collect();
+        for value in world
+            .registrations
+            .iter()
+            .filter_map(|c| c.secret.as_ref())
+            .chain(world.users.iter().map(|u| &u.password))
+        {
+            self.run.provenance.generated(value, Origin::Config);
+            self.used.insert(value.clone());
+        }
+        for index in 0..self.actors.len() {
+            let known: Vec<String> = match self.actors[index].kind {
+                ActorKind::Client { app } => world.registrations[self.apps[app].registration]
+                    .secret
+                    .iter()
+                    .cloned()
+                    .collect(),
+                ActorKind::UserAgent(UserAgent { attacker: true, .. }) => world
+                    .registrations
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| !honest.contains(i) && *i != 0)
+                    .filter_map(|(_, c)| c.secret.clone())
+                    .chain(world.users.iter().skip(1).map(|u| u.password.clone()))
+                    .collect(),
+                ActorKind::UserAgent(_) | ActorKind::LoginPage { .. } => {
+                    world.users.iter().map(|u| u.password.clone()).collect()
+                }
+                ActorKind::AuthorizationServer(_) => world
+                    .registrations
+                    .iter()
+                    .filter_map(|c| c.secret.clone())
+                    .chain(world.users.iter().map(|u| u.password.clone()))
+                    .collect(),
+                ActorKind::ResourceServer => Vec::new(),
+            };
+            for value in known {
+                self.actors[index].learn(&value, None);
+            }
+        }
+    }
+
+    pub(crate) fn replay(mut self, events: &[Event<'_>]) -> Run {
+        for event in events {
+            match event {
+                Event::Message(bound) => self.message(bound),
+                Event::Wait(seconds) => self.clock = self.clock.saturating_add(*seconds),
+            }
+        }
+        self.run
+    }
+
+    /// A fresh readable value (`state-1`, `code-2`, ...) not yet used in this run.
+    pub(crate) fn fresh(&mut self, prefix: &'static str) -> String {
+        loop {
+            let counter = self.counters.entry(prefix).or_insert(0);
+            *counter += 1;
+            let value = format!("{prefix}-{counter}");
+            if self.run.provenance.origin(&value).is_none() && self.used.insert(value.clone()) {
+                return value;
+            }
+        }
+    }
+
+    /// The authorization server actor among the two parties of a message, if any: itself,
+    /// or the one a login page belongs to.
+    pub(crate) fn server_of(&self, actor: ActorId) -> Option<ActorId> {
+        match &self.actors[actor].kind {
+            ActorKind::AuthorizationServer(_) => Some(actor),
+            ActorKind::LoginPage { server, .. } => *server,
+            _ => None,
+        }
+    }
+
+    /// The open transaction of `browser` at `server`.
+    pub(crate) fn pending(&self, server: ActorId, browser: ActorId) -> Option<TransactionId> {
+        let name = &self.actors[browser].name;
+        self.actors[server].server()?.pending.get(name).copied()
+    }
+
+    /// What the actors' state says about a message from `from` to `to`.
+    fn situation(&self, from: ActorId, to: ActorId) -> Situation {
+        let sender = &self.actors[from];
+        let receiver = &self.actors[to];
+        let mut s = Situation {
+            holds_redirect: sender.user_agent().is_some_and(|ua| ua.held.is_some()),
+            holds_token: sender.holds.token.is_some(),
+            holds_code: sender.holds.code.is_some() && !sender.holds.code_spent,
+            holds_spent_code: sender.holds.code.is_some() && sender.holds.code_spent,
+            holds_refresh: sender.holds.refresh.is_some(),
+            ..Situation::default()
+        };
+        // The login under way between a browser and an AS (or its page).
+        let login = |server: Option<ActorId>, browser: ActorId| {
+            server
+                .and_then(|server| self.pending(server, browser))
+                .map(|t| &self.run.transactions[t])
+                .filter(|t| !t.answered && t.denied_at.is_none() && t.refused_at.is_none())
+        };
+        let transaction = match (sender.role, receiver.role) {
+            (Role::Browser | Role::Attacker, _) if from == to => self
+                .actors
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.role == Role::AuthorizationServer)
+                .find_map(|(server, _)| login(Some(server), from)),
+            (Role::Browser | Role::Attacker, _) => login(self.server_of(to), from),
+            (_, Role::Browser | Role::Attacker) => login(self.server_of(from), to),
+            _ => None,
+        };
+        if let Some(t) = transaction {
+            s.awaiting_login = !t.authenticated();
+            s.awaiting_consent = t.authenticated() && t.consent().is_none();
+            s.logged_in = t.authenticated();
+        }
+        if let Some(server) = sender.server() {
+            s.token_request_pending = !server.token_requests.is_empty();
+            s.token_request_of_receiver = server
+                .token_requests
+                .iter()
+                .any(|&r| self.run.redemptions[r].requester == receiver.name);
+            s.revocation_of_receiver = server
+                .revocations
+                .iter()
+                .any(|&r| self.run.revocations[r].requester == receiver.name);
+        }
+        s.api_call_of_receiver = sender
+            .serving
+            .iter()
+            .any(|&c| self.run.api_calls[c].caller == receiver.name);
+        if let (ActorKind::Client { app }, Some(_)) = (&sender.kind, receiver.user_agent()) {
+            s.request_prepared = self.apps[*app]
+                .sessions
+                .get(&receiver.name)
+                .is_some_and(|p| !p.sent);
+        }
+        s
+    }
+
+    /// Replays one message.
+    fn message(&mut self, bound: &Bound<'_>) {
+        let from = self.by_name[bound.from];
+        let to = self.by_name[bound.to];
+        let words = Words::new(bound.label);
+        let written: Vec<Key> = bound
+            .overrides
+            .iter()
+            .filter(|o| o.value.is_some())
+            .map(|o| o.key)
+            .collect();
+        let situation = self.situation(from, to);
+        let mut reading = match bound.explicit {
+            Some(kind) => Reading {
+                kind,
+                reason: format!("written `as {kind}`"),
+                ambiguous_with: Vec::new(),
+            },
+            None => reading::read(
+                &reading::Message {
+                    from: self.actors[from].role,
+                    to: self.actors[to].role,
+                    is_self: from == to,
+                    written: &written,
+                    words: &words,
+                },
+                &situation,
+            ),
+        };
+        let grant = if reading.kind == StepKind::TokenRequest {
+            let grant_written = bound
+                .overrides
+                .iter()
+                .find(|o| o.key == Key::GrantType)
+                .and_then(|o| o.value.as_deref())
+                .and_then(GrantType::from_word);
+            match grant_written {
+                Some(grant) => {
+                    reading.reason = format!("{}; `grant_type` written", reading.reason);
+                    grant
+                }
+                None => {
+                    let (grant, why) = reading::grant(&written, &words, &situation);
+                    reading.reason = format!("{}; {} grant: {why}", reading.reason, grant);
+                    grant
+                }
+            }
+        } else {
+            GrantType::AuthorizationCode
+        };
+        let id = self.run.steps.len();
+        self.run.provenance.add_step(id);
+        let sent = Sent {
+            id,
+            kind: reading.kind,
+            grant,
+            from,
+            to,
+            words: &words,
+            label: bound.label,
+            overrides: &bound.overrides,
+        };
+
+        let mut out = Outgoing::default();
+        self.form(&sent, &mut out);
+        out.params.apply(&bound.overrides);
+        out.missing
+            .retain(|m| !bound.overrides.iter().any(|o| o.key == m.key));
+        let unknown = self.causality(&sent, &mut out);
+        let kind = reading.kind;
+        let via = bound.via;
+        out.params
+            .place(|key| location(kind, key, via, bound.label, &words));
+
+        self.run.steps.push(Step {
+            line: bound.line,
+            span: bound.span,
+            label_span: bound.label_span,
+            from: bound.from.to_string(),
+            to: bound.to.to_string(),
+            from_role: self.actors[from].role,
+            to_role: self.actors[to].role,
+            kind,
+            reading,
+            params: out.params,
+            via,
+            time: self.clock,
+            unknown_to_sender: unknown,
+            missing: out.missing,
+        });
+        self.act(&sent);
+        self.observe(&sent);
+    }
+
+    /// Every secret value carried must be known to its sender; returns the ones it could
+    /// not know. A value nobody had before is one the sender makes up here.
+    fn causality(&mut self, sent: &Sent, out: &mut Outgoing) -> Vec<(Key, String)> {
+        let mut unknown = Vec::new();
+        for carried in out.params.iter().filter(|c| c.key.is_secret()) {
+            if out.generated.contains(&carried.value) {
+                continue;
+            }
+            match self.actors[sent.from].knows.get(&carried.value) {
+                Some(Some(learned)) => {
+                    self.run
+                        .provenance
+                        .carried(*learned, sent.id, &carried.value)
+                }
+                Some(None) => {}
+                None if self.run.provenance.origin(&carried.value).is_some() => {
+                    unknown.push((carried.key, carried.value.clone()));
+                }
+                None => out.generated.push(carried.value.clone()),
+            }
+        }
+        for value in &out.generated {
+            self.run.provenance.generated(value, Origin::Step(sent.id));
+            self.actors[sent.from].learn(value, Some(sent.id));
+        }
+        unknown
+    }
+
+    /// The receiver learns every secret the message carried, and holds the latest code
+    /// and tokens it was handed.
+    fn observe(&mut self, sent: &Sent) {
+        let step = &self.run.steps[sent.id];
+        let receiver = &mut self.actors[sent.to];
+        for carried in step.params.iter().filter(|c| c.key.is_learned()) {
+            receiver.learn(&carried.value, Some(sent.id));
+            let slot = match carried.key {
+                Key::Code => {
+                    receiver.holds.code_spent = false;
+                    &mut receiver.holds.code
+                }
+                Key::AccessToken => &mut receiver.holds.token,
+                Key::RefreshToken => &mut receiver.holds.refresh,
+                _ => continue,
+            };
+            *slot = Some(carried.value.clone());
+        }
+    }
+}
+
+/// Where a parameter travelled: as the author says (`via`), else as the label shows it
+/// (`?access_token=…`, `#access_token=…`), else where the step puts it.
+fn location(
+    kind: StepKind,
+    key: Key,
+    via: Option<Location>,
+    label: &str,
+    words: &Words,
+) -> Location {
+    if let Some(via) = via {
+        return via;
+    }
+    let name = key.as_str();
+    for (at, _) in label.match_indices(name) {
+        let written_as_url = label[at + name.len()..].starts_with('=');
+        match label[..at].chars().next_back() {
+            Some('?' | '&') if written_as_url => return Location::Query,
+            Some('#') if written_as_url => return Location::Fragment,
+            _ => {}
+        }
+    }
+    use StepKind::*;
+    match kind {
+        AuthorizationRedirect | AuthorizationRequest | AuthorizationResponse | Callback => {
+            Location::Query
+        }
+        ApiRequest if key == Key::AccessToken => Location::Header,
+        TokenRequest if key == Key::ClientSecret => Location::Header,
+        // A client's redirect carries its values in the URL it redirects to.
+        Other | ApiResponse if words.has(Cue::Redirect) => Location::Query,
+        _ => Location::Body,
+    }
+}

@@ -1,0 +1,642 @@
+//! What a message does to the actors: the sender and the receiver update their own state,
+//! and the facts the invariants judge are recorded (transactions, codes, callbacks,
+//! redemptions, tokens, revocations, API calls).
+
+use super::*;
+use crate::model::params::{scope_list, scope_within};
+
+impl Replay<'_> {
+    pub(super) fn act(&mut self, sent: &Sent) {
+        // Lent out while the actors act on it, so that they can update the run.
+        let params = std::mem::take(&mut self.run.steps[sent.id].params);
+        self.act_on(sent, &params);
+        self.run.steps[sent.id].params = params;
+    }
+
+    fn act_on(&mut self, sent: &Sent, params: &Params) {
+        match sent.kind {
+            StepKind::AuthorizationRedirect | StepKind::AuthorizationRequest => {
+                self.bind_session(sent, params);
+                if sent.kind == StepKind::AuthorizationRedirect {
+                    let app = self.actors[sent.from].app();
+                    if let Some(ua) = self.actors[sent.to].user_agent_mut() {
+                        ua.front_end = app.or(ua.front_end);
+                    }
+                }
+                if sent.kind == StepKind::AuthorizationRequest
+                    && self.actors[sent.to].role == Role::AuthorizationServer
+                {
+                    self.open_transaction(sent, params);
+                }
+            }
+            StepKind::LoginPage | StepKind::ErrorPage => self.page(sent),
+            StepKind::Login => self.login(sent, params),
+            StepKind::Deny => {
+                if let Some(t) = self.login_transaction(sent) {
+                    self.run.transactions[t].denied_at.get_or_insert(sent.id);
+                }
+            }
+            StepKind::AuthorizationResponse => self.authorization_response(sent, params),
+            StepKind::Callback => {
+                if let Some(ua) = self.actors[sent.from].user_agent_mut()
+                    && let Some(held) = ua.held.take()
+                {
+                    ua.followed = Some(held);
+                }
+                let browser = self.actors[sent.from].name.clone();
+                self.callback(sent.id, &browser, sent.to, params);
+            }
+            StepKind::TokenRequest => self.token_request(sent, params),
+            StepKind::TokenResponse => self.token_response(sent, params),
+            StepKind::ApiRequest => {
+                let call = self.run.api_calls.len();
+                self.run.api_calls.push(ApiCall {
+                    request: sent.id,
+                    caller: self.actors[sent.from].name.clone(),
+                    api: self.actors[sent.to].name.clone(),
+                    token: params.get(Key::AccessToken).map(str::to_string),
+                    scope: scope_list(params.get(Key::Scope)),
+                    response: None,
+                });
+                self.actors[sent.to].serving.push_back(call);
+            }
+            StepKind::ApiResponse => {
+                let caller = &self.actors[sent.to].name;
+                let api = &self.actors[sent.from];
+                if let Some(at) = api
+                    .serving
+                    .iter()
+                    .position(|&c| &self.run.api_calls[c].caller == caller)
+                {
+                    let call = self.actors[sent.from].serving.remove(at).unwrap_or(0);
+                    let served = !(sent.words.has(Cue::Error) || params.get(Key::Error).is_some());
+                    self.run.api_calls[call].response = Some(ApiAnswer {
+                        step: sent.id,
+                        served,
+                        time: self.clock,
+                    });
+                }
+            }
+            StepKind::Revocation => self.revocation(sent, params),
+            StepKind::RevocationResponse => {
+                let requester = self.actors[sent.to].name.clone();
+                if let Some(server) = self.actors[sent.from].server_mut()
+                    && let Some(at) = server
+                        .revocations
+                        .iter()
+                        .position(|&r| self.run.revocations[r].requester == requester)
+                {
+                    let r = server.revocations.remove(at).unwrap_or(0);
+                    self.run.revocations[r].answered_at = Some(sent.id);
+                }
+            }
+            StepKind::Other => {
+                // A user agent handed a link to a client's callback (a code in it) holds
+                // it until it follows it, whoever planted it. A leak is no link: the
+                // attacker learns the values, it is not sent anywhere.
+                if params.get(Key::Code).is_some()
+                    && let Some(ua) = self.actors[sent.to].user_agent_mut()
+                {
+                    ua.held = Some(redirect_of(params));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// What the client binds to the session is what it actually put in the request it
+    /// built: overrides on that message change the binding; a browser tampering with a
+    /// request prepared earlier does not. Its participants know what it bound.
+    fn bind_session(&mut self, sent: &Sent, params: &Params) {
+        let (app, session) = self.session_of_public(sent);
+        let Some(prepared) = self.apps[app].sessions.get_mut(&session) else {
+            return;
+        };
+        if prepared.bound_at == sent.id {
+            prepared.client_id = params.get(Key::ClientId).map(str::to_string);
+            prepared.redirect_uri = params.get(Key::RedirectUri).map(str::to_string);
+            prepared.scope = params.get(Key::Scope).map(str::to_string);
+            prepared.state = params.get(Key::State).map(str::to_string);
+            prepared.challenge = params.get(Key::CodeChallenge).map(str::to_string);
+            prepared.method = params.get(Key::CodeChallengeMethod).map(str::to_string);
+            if prepared.challenge.is_none() {
+                prepared.verifier = None;
+            }
+        }
+        if sent.kind == StepKind::AuthorizationRequest {
+            prepared.sent = true;
+        }
+        let values: Vec<String> = [&prepared.state, &prepared.verifier]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+        for participant in self.apps[app].participants.clone() {
+            for value in &values {
+                self.actors[participant].learn(value, Some(sent.id));
+            }
+        }
+    }
+
+    pub(super) fn session_of_public(&self, sent: &Sent) -> (usize, String) {
+        let (ua, app_holder) = if sent.kind == StepKind::AuthorizationRedirect {
+            (sent.to, sent.from)
+        } else {
+            (sent.from, sent.from)
+        };
+        let app = self.actors[app_holder].app().unwrap_or(0);
+        (app, self.actors[ua].name.clone())
+    }
+
+    fn open_transaction(&mut self, sent: &Sent, params: &Params) {
+        let browser = self.actors[sent.from].name.clone();
+        let server_name = self.actors[sent.to].name.clone();
+        let client_id = params.get(Key::ClientId).map(str::to_string);
+        let scope = scope_list(params.get(Key::Scope));
+        let id = self.run.transactions.len();
+        let remember = self.world.remember_consent;
+        let Some(server) = self.actors[sent.to].server_mut() else {
+            return;
+        };
+        // The browser's login session: logged in already, and what it consented to.
+        let session = server.sessions.get(&browser);
+        let session_login = session.map(|s| s.since);
+        let remembered_consent = session
+            .filter(|_| remember)
+            .and_then(|s| {
+                s.consents
+                    .iter()
+                    .rev()
+                    .find(|(c, consent)| *c == client_id && scope_within(&scope, &consent.scope))
+            })
+            .map(|(_, consent)| consent.clone());
+        server.pending.insert(browser.clone(), id);
+        server.latest = Some(id);
+        self.run.transactions.push(Transaction {
+            request: sent.id,
+            server: server_name,
+            browser,
+            response_type: params.get(Key::ResponseType).map(str::to_string),
+            client_id,
+            redirect_uri: params.get(Key::RedirectUri).map(str::to_string),
+            scope,
+            state: params.get(Key::State).map(str::to_string),
+            code_challenge: params.get(Key::CodeChallenge).map(str::to_string),
+            code_challenge_method: params.get(Key::CodeChallengeMethod).map(str::to_string),
+            session_login,
+            remembered_consent,
+            ..Transaction::default()
+        });
+    }
+
+    /// The AS shows its login page (it goes on with the request) or an error page (it
+    /// refuses it).
+    fn page(&mut self, sent: &Sent) {
+        let transaction = match self.actors[sent.to].role {
+            Role::LoginPage => {
+                let server = self.server_of(sent.from);
+                let latest = server.and_then(|s| self.actors[s].server()?.latest);
+                if let (Some(server), Some(t)) = (server, latest)
+                    && let Some(state) = self.actors[server].server_mut()
+                {
+                    state.page = Some(t);
+                }
+                latest
+            }
+            _ => self.answered_transaction(sent),
+        };
+        let Some(t) = transaction else { return };
+        let transaction = &mut self.run.transactions[t];
+        if sent.kind == StepKind::LoginPage {
+            transaction.continued_at.get_or_insert(sent.id);
+            // A page after the user logged in asks for consent separately.
+            if transaction.logins.iter().any(|l| l.authenticated) {
+                transaction.consent_page_at = Some(sent.id);
+            }
+        } else {
+            transaction.refused_at.get_or_insert(sent.id);
+        }
+    }
+
+    fn login(&mut self, sent: &Sent, params: &Params) {
+        match &mut self.actors[sent.from].kind {
+            ActorKind::UserAgent(ua) => ua.mistyped = false,
+            ActorKind::LoginPage { mistyped, .. } => *mistyped = false,
+            _ => {}
+        }
+        let Some(t) = self.login_transaction(sent) else {
+            return;
+        };
+        let username = params.get(Key::Username).map(str::to_string);
+        let password = params.get(Key::Password);
+        let transaction = &self.run.transactions[t];
+        let authenticated = match (&username, password) {
+            // Consent on its own page rides on the earlier login.
+            (None, None) => transaction.authenticated(),
+            _ => self.world.users.iter().any(|u| {
+                Some(u.name.as_str()) == username.as_deref()
+                    && Some(u.password.as_str()) == password
+            }),
+        };
+        let attempt = LoginAttempt {
+            step: sent.id,
+            username,
+            authenticated,
+            scope: scope_list(params.get(Key::Scope)),
+        };
+        self.run.transactions[t].logins.push(attempt);
+        if !authenticated {
+            return;
+        }
+        let transaction = &self.run.transactions[t];
+        let browser = transaction.browser.clone();
+        let client_id = transaction.client_id.clone();
+        let consent = transaction.consent().filter(|c| c.step == sent.id).cloned();
+        let Some(server) = self
+            .by_name
+            .get(&transaction.server)
+            .copied()
+            .and_then(|s| self.actors[s].server_mut())
+        else {
+            return;
+        };
+        let session = server.sessions.entry(browser).or_insert(LoginSession {
+            since: sent.id,
+            consents: Vec::new(),
+        });
+        if let Some(consent) = consent {
+            session.consents.push((client_id, consent));
+        }
+    }
+
+    fn authorization_response(&mut self, sent: &Sent, params: &Params) {
+        let transaction = self.answered_transaction(sent);
+        let server_name = self.actors[sent.from].name.clone();
+        let server = self.server_of(sent.from);
+        if let Some(t) = transaction {
+            let txn = &mut self.run.transactions[t];
+            txn.answered = true;
+            match (params.get(Key::Error), txn.continued_at) {
+                (None, _) => {
+                    txn.continued_at.get_or_insert(sent.id);
+                }
+                // An error before the AS went on refuses the request; after it (a denial)
+                // it ends a transaction that was legitimately under way.
+                (Some(_), None) => {
+                    txn.refused_at.get_or_insert(sent.id);
+                }
+                (Some(_), Some(_)) => {}
+            }
+            let txn = &self.run.transactions[t];
+            let granted = txn
+                .consent()
+                .map_or_else(|| txn.scope.clone(), |c| c.scope.clone());
+            if let Some(code) = params.get(Key::Code)
+                && let Some(server) = server
+                && !self.actors[server]
+                    .server()
+                    .is_some_and(|s| s.codes.contains_key(code))
+            {
+                let index = self.run.codes.len();
+                self.run.codes.push(Code {
+                    value: code.to_string(),
+                    server: self.actors[server].name.clone(),
+                    transaction: t,
+                    issued_at: sent.id,
+                    issued_time: self.clock,
+                    client_id: txn.client_id.clone(),
+                    redirect_uri: txn.redirect_uri.clone(),
+                    code_challenge: txn.code_challenge.clone(),
+                    code_challenge_method: txn.code_challenge_method.clone(),
+                    scope: granted.clone(),
+                });
+                self.run.index.codes.insert(code.to_string(), index);
+                if let Some(state) = self.actors[server].server_mut() {
+                    state.codes.insert(code.to_string(), index);
+                }
+            }
+            // A token in the redirect (implicit or hybrid grant) is still one the AS
+            // issued: the API judges it like any other, `no_token_in_front_channel` judges
+            // the way it travelled.
+            if params.get(Key::Error).is_none()
+                && let Some(token) = params.get(Key::AccessToken)
+            {
+                let scope = params
+                    .get(Key::Scope)
+                    .map_or(granted, |s| scope_list(Some(s)));
+                let client_id = self.run.transactions[t].client_id.clone();
+                self.issue_token(sent.id, &server_name, token, client_id, None, None, scope);
+            }
+            if let Some(server) = server
+                && let Some(state) = self.actors[server].server_mut()
+            {
+                let browser = &self.run.transactions[t].browser;
+                if state.pending.get(browser) == Some(&t) {
+                    state.pending.remove(browser);
+                }
+            }
+        }
+        self.run
+            .authorization_responses
+            .push(AuthorizationResponse {
+                step: sent.id,
+                server: server_name,
+                transaction,
+                code: params.get(Key::Code).map(str::to_string),
+                error: params.get(Key::Error).map(str::to_string),
+                state: params.get(Key::State).map(str::to_string),
+                access_token: params.get(Key::AccessToken).map(str::to_string),
+            });
+        match self.actors[sent.to].role {
+            // Drawn straight to the client: the browser's hop to redirect_uri is implied.
+            Role::Client => {
+                let browser = transaction
+                    .map(|t| self.run.transactions[t].browser.clone())
+                    .unwrap_or_default();
+                self.callback(sent.id, &browser, sent.to, params);
+            }
+            // The browser runs the client's front end: the redirect reaches the client
+            // there, in the browser's own session (a single-page app redeems it itself),
+            // and the browser holds it until it follows it to a back end.
+            Role::Browser | Role::Attacker => {
+                let browser = self.actors[sent.to].name.clone();
+                if self.actors[sent.to].role == Role::Browser {
+                    self.callback(sent.id, &browser, sent.to, params);
+                }
+                if let Some(ua) = self.actors[sent.to].user_agent_mut() {
+                    ua.held = Some(redirect_of(params));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn callback(&mut self, id: StepId, browser: &str, client: ActorId, params: &Params) {
+        let session_state = self.actors[client]
+            .app()
+            .and_then(|a| self.apps[a].sessions.get(browser))
+            .and_then(|p| p.state.clone().map(|s| (s, p.bound_at)));
+        let index = self.run.callbacks.len();
+        self.run.callbacks.push(Callback {
+            step: id,
+            browser: browser.to_string(),
+            client: self.actors[client].name.clone(),
+            code: params.get(Key::Code).map(str::to_string),
+            state: params.get(Key::State).map(str::to_string),
+            session_state,
+        });
+        self.actors[client].holds.callback = Some(index);
+    }
+
+    fn token_request(&mut self, sent: &Sent, params: &Params) {
+        let requester = self.actors[sent.from].name.clone();
+        let server_name = self.actors[sent.to].name.clone();
+        let code_grant = sent.grant == GrantType::AuthorizationCode;
+        let code_value = params.get(Key::Code).filter(|_| code_grant);
+        if code_grant && self.actors[sent.from].holds.code.as_deref() == code_value {
+            self.actors[sent.from].holds.code_spent = true;
+        }
+        let client_id = params.get(Key::ClientId).map(str::to_string);
+        let Some(server) = self.actors[sent.to].server_mut() else {
+            return;
+        };
+        let code = code_value
+            .and_then(|v| server.codes.get(v))
+            .map(|&i| self.run.codes[i].clone());
+        let earlier: Vec<StepId> = code_value
+            .and_then(|v| server.redemptions_of.get(v))
+            .cloned()
+            .unwrap_or_default();
+        if let Some(v) = code_value {
+            server
+                .redemptions_of
+                .entry(v.to_string())
+                .or_default()
+                .push(sent.id);
+        }
+        let index = self.run.redemptions.len();
+        server.token_requests.push_back(index);
+        // A correct AS answers a replay by revoking what the code bought, but only when the
+        // replay comes from the code's own client: otherwise anyone could revoke anyone's
+        // tokens.
+        if let Some(code) = &code
+            && !earlier.is_empty()
+            && code.client_id == client_id
+        {
+            for token in self
+                .run
+                .tokens
+                .iter_mut()
+                .rev()
+                .take_while(|t| t.issued_at > code.issued_at)
+                .filter(|t| t.code.as_deref() == Some(code.value.as_str()))
+            {
+                token.revoked_at.get_or_insert(sent.id);
+            }
+        }
+        let callback = self.actors[sent.from]
+            .holds
+            .callback
+            .filter(|&c| self.run.callbacks[c].code.as_deref() == code_value);
+        self.run.redemptions.push(Redemption {
+            request: sent.id,
+            requester,
+            server: server_name,
+            grant_type: params.get(Key::GrantType).map(str::to_string),
+            grant: sent.grant,
+            refresh_token: params
+                .get(Key::RefreshToken)
+                .filter(|_| !code_grant)
+                .map(str::to_string),
+            code,
+            earlier,
+            callback,
+            response: None,
+        });
+    }
+
+    /// The token request a response from `server` to `to` answers: `to`'s oldest
+    /// unanswered one (an HTTP response goes back on the requester's connection, in
+    /// order), else the oldest of anyone's, which `token_response_to_requester` then
+    /// reports as misdirected.
+    pub(super) fn answered_redemption(&self, server: ActorId, to: ActorId) -> Option<usize> {
+        let pending = &self.actors[server].server()?.token_requests;
+        let to = &self.actors[to].name;
+        pending
+            .iter()
+            .find(|&&r| &self.run.redemptions[r].requester == to)
+            .or(pending.front())
+            .copied()
+    }
+
+    /// The scope the grant behind a token request stands for: its code's, or that of the
+    /// refresh token it presents.
+    pub(super) fn granted_scope(&self, redemption: usize) -> Vec<String> {
+        let redemption = &self.run.redemptions[redemption];
+        match (&redemption.code, &redemption.refresh_token) {
+            (Some(code), _) => code.scope.clone(),
+            (None, Some(refresh)) => self
+                .run
+                .refresh_token(refresh)
+                .map(|r| r.scope.clone())
+                .unwrap_or_default(),
+            (None, None) => Vec::new(),
+        }
+    }
+
+    fn token_response(&mut self, sent: &Sent, params: &Params) {
+        let Some(r) = self.answered_redemption(sent.from, sent.to) else {
+            return;
+        };
+        if let Some(server) = self.actors[sent.from].server_mut() {
+            server.token_requests.retain(|&u| u != r);
+        }
+        let access_token = params.get(Key::AccessToken).map(str::to_string);
+        let refresh_token = params.get(Key::RefreshToken).map(str::to_string);
+        let error = params.get(Key::Error).map(str::to_string);
+        let redemption = &self.run.redemptions[r];
+        let code_age = redemption
+            .code
+            .as_ref()
+            .map(|c| self.clock.saturating_sub(c.issued_time));
+        if error.is_none() {
+            let client_id = redemption
+                .code
+                .as_ref()
+                .and_then(|c| c.client_id.clone())
+                .or_else(|| {
+                    self.run.steps[redemption.request]
+                        .params
+                        .get(Key::ClientId)
+                        .map(str::to_string)
+                });
+            let grant_scope = self.granted_scope(r);
+            // Without a scope parameter the grant's scope is granted (RFC 6749 §5.1).
+            let scope = params
+                .get(Key::Scope)
+                .map_or_else(|| grant_scope.clone(), |s| scope_list(Some(s)));
+            let code = redemption.code.as_ref().map(|c| c.value.clone());
+            // A rotated refresh token inherits the grant; a fresh one gets the scope
+            // the resource owner granted (RFC 6749 §6).
+            let family = redemption.refresh_token.clone();
+            let server_name = self.actors[sent.from].name.clone();
+            if let Some(refresh) = &refresh_token
+                && !self.run.index.refresh_tokens.contains_key(refresh)
+            {
+                let index = self.run.refresh_tokens.len();
+                self.run.refresh_tokens.push(RefreshToken {
+                    value: refresh.clone(),
+                    server: server_name.clone(),
+                    issued_at: sent.id,
+                    client_id: client_id.clone(),
+                    scope: if grant_scope.is_empty() {
+                        scope.clone()
+                    } else {
+                        grant_scope
+                    },
+                    revoked_at: None,
+                });
+                self.run.index.refresh_tokens.insert(refresh.clone(), index);
+            }
+            if let Some(token) = &access_token {
+                self.issue_token(
+                    sent.id,
+                    &server_name,
+                    token,
+                    client_id,
+                    code,
+                    refresh_token.clone().or(family),
+                    scope,
+                );
+            }
+        }
+        self.run.redemptions[r].response = Some(TokenAnswer {
+            step: sent.id,
+            receiver: self.actors[sent.to].name.clone(),
+            access_token,
+            refresh_token,
+            error,
+            scope: scope_list(params.get(Key::Scope)),
+            code_age,
+        });
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn issue_token(
+        &mut self,
+        step: StepId,
+        server: &str,
+        value: &str,
+        client_id: Option<String>,
+        code: Option<String>,
+        refresh_token: Option<String>,
+        scope: Vec<String>,
+    ) {
+        if self.run.index.tokens.contains_key(value) {
+            return;
+        }
+        self.run
+            .index
+            .tokens
+            .insert(value.to_string(), self.run.tokens.len());
+        self.run.tokens.push(Token {
+            value: value.to_string(),
+            server: server.to_string(),
+            issued_at: step,
+            issued_time: self.clock,
+            client_id,
+            code,
+            refresh_token,
+            scope,
+            revoked_at: None,
+        });
+    }
+
+    /// RFC 7009 §2.1: the AS revokes a token only for the client it was issued to;
+    /// revoking a refresh token revokes the access tokens of the same grant.
+    fn revocation(&mut self, sent: &Sent, params: &Params) {
+        let token = params.get(Key::Token).map(str::to_string);
+        let client_id = params.get(Key::ClientId).map(str::to_string);
+        let index = self.run.revocations.len();
+        self.run.revocations.push(Revocation {
+            request: sent.id,
+            requester: self.actors[sent.from].name.clone(),
+            server: self.actors[sent.to].name.clone(),
+            token: token.clone(),
+            client_id: client_id.clone(),
+            answered_at: None,
+        });
+        if let Some(server) = self.actors[sent.to].server_mut() {
+            server.revocations.push_back(index);
+        }
+        let Some(token) = token else { return };
+        if let Some(&i) = self.run.index.refresh_tokens.get(&token) {
+            let refresh = &mut self.run.refresh_tokens[i];
+            if refresh.client_id == client_id {
+                refresh.revoked_at.get_or_insert(sent.id);
+                for t in self
+                    .run
+                    .tokens
+                    .iter_mut()
+                    .filter(|t| t.refresh_token.as_deref() == Some(token.as_str()))
+                {
+                    t.revoked_at.get_or_insert(sent.id);
+                }
+            }
+        } else if let Some(&i) = self.run.index.tokens.get(&token) {
+            let access = &mut self.run.tokens[i];
+            if access.client_id == client_id {
+                access.revoked_at.get_or_insert(sent.id);
+            }
+        }
+    }
+}
+
+/// The redirect a user agent holds: what a callback URL carries.
+fn redirect_of(params: &Params) -> Params {
+    let mut redirect = Params::default();
+    for key in [Key::Code, Key::State, Key::Error, Key::AccessToken] {
+        redirect.set(key, params.get(key));
+    }
+    redirect
+}

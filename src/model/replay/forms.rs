@@ -1,0 +1,436 @@
+//! What a correct sender puts in each kind of message, from what its actor holds. A value
+//! the step needs and the sender does not have is not made up and not dropped silently:
+//! it is recorded as missing, and `sender_knows` names it.
+
+use super::*;
+
+impl Replay<'_> {
+    pub(super) fn form(&mut self, sent: &Sent, out: &mut Outgoing) {
+        match sent.kind {
+            StepKind::AuthorizationRedirect | StepKind::AuthorizationRequest => {
+                self.authorization_request_form(sent, out)
+            }
+            StepKind::EnterCredentials => self.enter_credentials(sent),
+            StepKind::Login => self.login_form(sent, out),
+            StepKind::AuthorizationResponse => self.authorization_response_form(sent, out),
+            StepKind::Callback => self.callback_form(sent, out),
+            StepKind::TokenRequest => self.token_request_form(sent, out),
+            StepKind::TokenResponse => self.token_response_form(sent, out),
+            StepKind::ApiRequest => self.api_request_form(sent, out),
+            StepKind::Revocation => self.revocation_form(sent, out),
+            StepKind::Leak => self.leak_form(sent, out),
+            _ => {}
+        }
+    }
+
+    /// Whether a missing value is the sender's failure: a correct browser or client would
+    /// have it; an attacker simply sends what it has.
+    fn owes(&self, sender: ActorId) -> bool {
+        matches!(self.actors[sender].role, Role::Browser | Role::Client)
+    }
+
+    fn missing(
+        &self,
+        sent: &Sent,
+        out: &mut Outgoing,
+        key: Key,
+        why: String,
+        exists_at: Option<StepId>,
+    ) {
+        if self.owes(sent.from) && sent.written(key).is_none() {
+            out.missing.push(Missing {
+                key,
+                why,
+                exists_at,
+            });
+        }
+    }
+
+    /// The session a browser's authorization request belongs to, and the application
+    /// that binds it: for a redirect, the sending client's session for the receiving
+    /// browser; for a request, the browser's own, in the front end it runs.
+    fn session_of(&self, sent: &Sent) -> (usize, String) {
+        if sent.kind == StepKind::AuthorizationRedirect {
+            let app = self.actors[sent.from].app().unwrap_or(0);
+            (app, self.actors[sent.to].name.clone())
+        } else {
+            let app = self.actors[sent.from].app().unwrap_or(0);
+            (app, self.actors[sent.from].name.clone())
+        }
+    }
+
+    /// The request a browser takes to the authorization endpoint: the one its client
+    /// already bound to its session, or a new one the client (front end) prepares now.
+    fn authorization_request_form(&mut self, sent: &Sent, out: &mut Outgoing) {
+        let (app, session) = self.session_of(sent);
+        let reuse = sent.kind == StepKind::AuthorizationRequest
+            && self.apps[app]
+                .sessions
+                .get(&session)
+                .is_some_and(|p| !p.sent);
+        if !reuse {
+            let prepared = self.prepare(sent, app, &mut out.generated);
+            self.apps[app].sessions.insert(session.clone(), prepared);
+        }
+        let prepared = &self.apps[app].sessions[&session];
+        let params = &mut out.params;
+        params.set(Key::ResponseType, Some("code"));
+        params.set(Key::ClientId, prepared.client_id.clone());
+        params.set(Key::RedirectUri, prepared.redirect_uri.clone());
+        params.set(Key::Scope, prepared.scope.clone());
+        params.set(Key::State, prepared.state.clone());
+        params.set(Key::CodeChallenge, prepared.challenge.clone());
+        params.set(Key::CodeChallengeMethod, prepared.method.clone());
+    }
+
+    /// The client prepares an authorization request: fresh state and, for PKCE clients,
+    /// a verifier whose challenge goes into the request. The challenge follows the method
+    /// the author wrote (S256 unless it says `plain`), so that a plain-PKCE client is
+    /// modelled, not a broken S256 one.
+    fn prepare(&mut self, sent: &Sent, app: usize, generated: &mut Vec<String>) -> Prepared {
+        let client = &self.world.registrations[self.apps[app].registration];
+        let (id, redirect_uri, scope, uses_pkce) = (
+            client.id.clone(),
+            client.redirect_uris.first().cloned(),
+            client.scope.clone(),
+            client.uses_pkce,
+        );
+        let state = self.fresh("state");
+        generated.push(state.clone());
+        let (verifier, challenge, method) = if uses_pkce {
+            let base = self.fresh("verifier");
+            // RFC 7636 §4.1 asks for 43 to 128 characters.
+            let verifier = format!(
+                "{base}-{}",
+                "x".repeat(43usize.saturating_sub(base.len() + 1))
+            );
+            generated.push(verifier.clone());
+            let (challenge, method) = match sent.written(Key::CodeChallengeMethod) {
+                Some(Some("plain")) => (verifier.clone(), "plain"),
+                _ => (s256(&verifier), "S256"),
+            };
+            (Some(verifier), Some(challenge), Some(method.to_string()))
+        } else {
+            (None, None, None)
+        };
+        Prepared {
+            client_id: Some(id),
+            redirect_uri,
+            scope: Some(scope),
+            state: Some(state),
+            verifier,
+            challenge,
+            method,
+            bound_at: sent.id,
+            sent: false,
+        }
+    }
+
+    /// The user types credentials: a label saying they are wrong makes the next login fail.
+    fn enter_credentials(&mut self, sent: &Sent) {
+        let wrong = sent.words.has(Cue::Wrong);
+        match &mut self.actors[sent.from].kind {
+            ActorKind::UserAgent(ua) => ua.mistyped = wrong,
+            ActorKind::LoginPage { mistyped, .. } => *mistyped = wrong,
+            _ => {}
+        }
+    }
+
+    /// The transaction a login or denial belongs to: the one the login page shows, or
+    /// the browser's own at that AS.
+    pub(super) fn login_transaction(&self, sent: &Sent) -> Option<TransactionId> {
+        let (page_or_browser, other) = match self.actors[sent.from].role {
+            Role::LoginPage => (sent.from, sent.to),
+            _ => (sent.from, sent.to),
+        };
+        let server = self.server_of(other).or(self.server_of(page_or_browser))?;
+        match self.actors[page_or_browser].role {
+            Role::LoginPage => {
+                let server_state = self.actors[server].server()?;
+                server_state.page.or(server_state.latest)
+            }
+            _ => self
+                .pending(server, page_or_browser)
+                .or(self.actors[server].server()?.latest),
+        }
+    }
+
+    /// Credentials and consent as the user submits them: the first user (an attacker logs
+    /// in to its own account, the second), the right password unless the user mistyped,
+    /// consent to the requested scope. Once logged in, only the consent is submitted.
+    fn login_form(&mut self, sent: &Sent, out: &mut Outgoing) {
+        let attacker = self.actors[sent.from].role == Role::Attacker;
+        let user = if attacker {
+            self.world.users.get(1)
+        } else {
+            self.world.users.first()
+        }
+        .cloned();
+        let mistyped = match &self.actors[sent.from].kind {
+            ActorKind::UserAgent(ua) => ua.mistyped,
+            ActorKind::LoginPage { mistyped, .. } => *mistyped,
+            _ => false,
+        };
+        let wrong = mistyped || sent.words.has(Cue::Wrong);
+        let transaction = self
+            .login_transaction(sent)
+            .map(|t| &self.run.transactions[t]);
+        let logged_in = transaction.is_some_and(|t| t.logins.iter().any(|l| l.authenticated));
+        if !logged_in {
+            out.params
+                .set(Key::Username, user.as_ref().map(|u| u.name.clone()));
+            let password = if wrong {
+                Some("wrong-password".to_string())
+            } else {
+                user.map(|u| u.password)
+            };
+            out.params.set(Key::Password, password);
+        }
+        let requested = transaction.map(|t| t.scope.join(" "));
+        out.params
+            .set(Key::Scope, requested.filter(|s| !s.is_empty()));
+    }
+
+    /// The transaction an authorization response answers: the receiving browser's open
+    /// one; drawn straight to a client, the latest one of that client; else the latest.
+    pub(super) fn answered_transaction(&self, sent: &Sent) -> Option<TransactionId> {
+        let server = self.server_of(sent.from)?;
+        let state = self.actors[server].server()?;
+        match self.actors[sent.to].role {
+            Role::Browser | Role::Attacker => state
+                .pending
+                .get(&self.actors[sent.to].name)
+                .copied()
+                .or(state.latest),
+            _ => {
+                let client_id = self.actors[sent.to].app().map(|a| {
+                    self.world.registrations[self.apps[a].registration]
+                        .id
+                        .as_str()
+                });
+                state
+                    .pending
+                    .values()
+                    .copied()
+                    .filter(|&t| self.run.transactions[t].client_id.as_deref() == client_id)
+                    .max()
+                    .or(state.latest)
+            }
+        }
+    }
+
+    /// The redirect back to the client: `access_denied` after a denial, the error a label
+    /// names, otherwise a fresh code; the request's state either way.
+    fn authorization_response_form(&mut self, sent: &Sent, out: &mut Outgoing) {
+        let transaction = self
+            .answered_transaction(sent)
+            .map(|t| &self.run.transactions[t]);
+        let denied =
+            transaction.is_some_and(|t| t.denied_at.is_some()) || sent.words.has(Cue::Denial);
+        let state = transaction.and_then(|t| t.state.clone());
+        if denied {
+            out.params.set(Key::Error, Some("access_denied"));
+        } else if sent.words.has(Cue::Error) {
+            out.params.set(
+                Key::Error,
+                Some(sent.words.error_code().unwrap_or("invalid_request")),
+            );
+        } else {
+            let code = self.fresh("code");
+            out.generated.push(code.clone());
+            out.params.set(Key::Code, Some(code));
+        }
+        out.params.set(Key::State, state);
+        // RFC 9207: the response names its issuer, so a client talking to several
+        // servers can tell whose code it holds.
+        let issuer = self
+            .server_of(sent.from)
+            .and_then(|s| self.actors[s].server())
+            .map(|s| s.issuer.clone());
+        out.params.set(Key::Iss, issuer);
+    }
+
+    /// A user agent follows the redirect it holds; with none, it opens the last callback
+    /// URL it followed (history, a bookmark), if any.
+    fn callback_form(&mut self, sent: &Sent, out: &mut Outgoing) {
+        if let Some(ua) = self.actors[sent.from].user_agent()
+            && let Some(params) = ua.held.as_ref().or(ua.followed.as_ref())
+        {
+            out.params = params.clone();
+        }
+    }
+
+    /// Where a value of `key` issued by the AS exists, for explanations: the latest
+    /// message that carried one to anyone.
+    fn issued_anywhere(&self, key: Key) -> Option<StepId> {
+        match key {
+            Key::Code => self.run.codes.last().map(|c| c.issued_at),
+            Key::AccessToken => self.run.tokens.last().map(|t| t.issued_at),
+            Key::RefreshToken => self.run.refresh_tokens.last().map(|t| t.issued_at),
+            _ => None,
+        }
+    }
+
+    fn why_missing(&self, what: &str, key: Key) -> (String, Option<StepId>) {
+        match self.issued_anywhere(key) {
+            Some(at) => (
+                format!(
+                    "no {what} reached it (the latest was issued at {})",
+                    self.run.line(at)
+                ),
+                Some(at),
+            ),
+            None => (format!("no {what} was ever issued"), None),
+        }
+    }
+
+    /// What a token request carries. For the code grant: the code the sender received
+    /// (a back end: through its latest callback), and the redirect_uri and PKCE verifier
+    /// bound to that session; for a refresh: the sender's refresh token. A client's back
+    /// end authenticates with its secret either way.
+    fn token_request_form(&mut self, sent: &Sent, out: &mut Outgoing) {
+        let sender = &self.actors[sent.from];
+        let app = sender.app();
+        let registration = app.map_or(0, |a| self.apps[a].registration);
+        let client = &self.world.registrations[registration];
+        let params = &mut out.params;
+        params.set(Key::GrantType, Some(sent.grant.as_str()));
+        let mut session = None;
+        match sent.grant {
+            GrantType::AuthorizationCode => {
+                let code = match (sender.role, sender.holds.callback) {
+                    (Role::Client, Some(c)) => {
+                        let callback = &self.run.callbacks[c];
+                        session = app.and_then(|a| self.apps[a].sessions.get(&callback.browser));
+                        sender.holds.code.clone()
+                    }
+                    _ => {
+                        session = app.and_then(|a| self.apps[a].sessions.get(&sender.name));
+                        sender.holds.code.clone()
+                    }
+                };
+                params.set(Key::Code, code.clone());
+                let redirect_uri = session
+                    .and_then(|s| s.redirect_uri.clone())
+                    .or_else(|| client.redirect_uris.first().cloned());
+                params.set(Key::RedirectUri, redirect_uri);
+                if code.is_none() {
+                    let (why, at) = self.why_missing("authorization code", Key::Code);
+                    self.missing(sent, out, Key::Code, why, at);
+                }
+            }
+            GrantType::RefreshToken => {
+                let refresh = sender.holds.refresh.clone();
+                params.set(Key::RefreshToken, refresh.clone());
+                if refresh.is_none() {
+                    let (why, at) = self.why_missing("refresh token", Key::RefreshToken);
+                    self.missing(sent, out, Key::RefreshToken, why, at);
+                }
+            }
+        }
+        let params = &mut out.params;
+        params.set(Key::ClientId, Some(client.id.clone()));
+        if self.actors[sent.from].role == Role::Client {
+            params.set(Key::ClientSecret, client.secret.clone());
+        }
+        if sent.grant == GrantType::AuthorizationCode {
+            params.set(Key::CodeVerifier, session.and_then(|s| s.verifier.clone()));
+        }
+    }
+
+    /// The token endpoint's answer: the error a label names, or a fresh bearer token with
+    /// the scope of the grant.
+    fn token_response_form(&mut self, sent: &Sent, out: &mut Outgoing) {
+        if sent.words.has(Cue::Error) {
+            out.params.set(
+                Key::Error,
+                Some(sent.words.error_code().unwrap_or("invalid_grant")),
+            );
+            return;
+        }
+        let token = self.fresh("token");
+        out.generated.push(token.clone());
+        out.params.set(Key::AccessToken, Some(token));
+        out.params.set(Key::TokenType, Some("Bearer"));
+        let scope = self
+            .answered_redemption(sent.from, sent.to)
+            .map(|r| self.granted_scope(r).join(" "));
+        out.params.set(Key::Scope, scope.filter(|s| !s.is_empty()));
+    }
+
+    /// An API call carries the caller's access token.
+    fn api_request_form(&mut self, sent: &Sent, out: &mut Outgoing) {
+        let token = self.actors[sent.from].holds.token.clone();
+        out.params.set(Key::AccessToken, token.clone());
+        if token.is_none() {
+            let (why, at) = self.why_missing("access token", Key::AccessToken);
+            self.missing(sent, out, Key::AccessToken, why, at);
+        }
+    }
+
+    /// A revocation names the sender's refresh token, else its access token (RFC 7009
+    /// §2.1), and the client authenticates as at the token endpoint.
+    fn revocation_form(&mut self, sent: &Sent, out: &mut Outgoing) {
+        let sender = &self.actors[sent.from];
+        let (token, hint) = match (&sender.holds.refresh, &sender.holds.token) {
+            (Some(refresh), _) => (Some(refresh.clone()), Some("refresh_token")),
+            (None, Some(token)) => (Some(token.clone()), Some("access_token")),
+            (None, None) => (None, None),
+        };
+        let registration = sender.app().map_or(0, |a| self.apps[a].registration);
+        let client = &self.world.registrations[registration];
+        out.params.set(Key::Token, token.clone());
+        out.params.set(Key::TokenTypeHint, hint);
+        out.params.set(Key::ClientId, Some(client.id.clone()));
+        if sender.role == Role::Client {
+            out.params.set(Key::ClientSecret, client.secret.clone());
+        }
+        if token.is_none() {
+            let (why, at) = self.why_missing("token", Key::AccessToken);
+            self.missing(sent, out, Key::Token, why, at);
+        }
+    }
+
+    /// What a leak hands the attacker, read from the label: a URL (Referer, history, the
+    /// redirect itself) is the whole callback URL, the state travelling with the code when
+    /// the sender has it; a token is the sender's latest.
+    fn leak_form(&mut self, sent: &Sent, out: &mut Outgoing) {
+        const URL: &[&str] = &["url", "referer", "referrer", "history", "log", "logs"];
+        let words = sent.words;
+        let says_url = URL.iter().any(|w| words_has_word(sent.label, w))
+            || words.has(Cue::Redirect)
+            || words.has(Cue::Callback);
+        let sender = &self.actors[sent.from];
+        if words.has(Cue::Code) || says_url {
+            let code = sender.holds.code.clone().or_else(|| {
+                sender
+                    .user_agent()
+                    .and_then(|ua| ua.followed.as_ref()?.get(Key::Code).map(str::to_string))
+            });
+            out.params.set(Key::Code, code.clone());
+            if says_url {
+                let state = code
+                    .as_ref()
+                    .and_then(|c| {
+                        self.run
+                            .authorization_responses
+                            .iter()
+                            .rev()
+                            .find(|r| r.code.as_ref() == Some(c))
+                    })
+                    .and_then(|r| r.state.clone())
+                    .filter(|s| sender.knows.contains_key(s));
+                out.params.set(Key::State, state);
+            }
+        }
+        if words.has(Cue::Token) {
+            out.params.set(Key::AccessToken, sender.holds.token.clone());
+        }
+    }
+}
+
+fn words_has_word(label: &str, word: &str) -> bool {
+    label
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| w.eq_ignore_ascii_case(word))
+}

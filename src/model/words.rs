@@ -1,0 +1,217 @@
+//! What a label's words hint at. The label is the weakest evidence a reading has: it only
+//! breaks ties the parameters and the actors' state leave open. All the words live in one
+//! table, English beside the Russian of the user's own notes, and match whole words (or
+//! word stems), never substrings: "4001 records" says nothing about HTTP 400.
+
+use super::vocab::ERROR_CODES;
+
+/// A meaning a label can hint at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cue {
+    /// The user refuses (`deny`, `cancel`, `отказ`).
+    Denial,
+    /// Something failed or was refused (`error`, `401`, `invalid_grant`, `ошибка`).
+    Error,
+    /// An error page rather than a redirect.
+    ErrorPage,
+    /// Credentials are submitted (`login`, `sign in`, `вход`).
+    Login,
+    /// A consent decision or page (`consent`, `approve`, `разрешение`).
+    Consent,
+    /// An authorization code (`code`, `код`).
+    Code,
+    /// A token (`token`, `токен`).
+    Token,
+    /// The refresh grant (`refresh`, `обновить`).
+    Refresh,
+    /// Token revocation (`revoke`, `отозвать`).
+    Revoke,
+    /// The redirect_uri endpoint (`callback`, `redirect_uri`).
+    Callback,
+    /// A redirect (`redirect`, `302`, `перенаправление`).
+    Redirect,
+    /// The authorization endpoint (`authorize`, `oauth`).
+    Authorize,
+    /// A call to the protected API (`api`, `resource`, `данные`).
+    Api,
+    /// A mistyped credential (`wrong`, `typo`, `неверный`).
+    Wrong,
+}
+
+/// How an entry of the table matches a word of the label.
+#[derive(Clone, Copy)]
+enum Match {
+    Word(&'static str),
+    Stem(&'static str),
+    /// Two words in a row.
+    Pair(&'static str, &'static str),
+}
+
+use Cue::*;
+use Match::*;
+
+/// The one table of label words.
+const TABLE: &[(Match, Cue)] = &[
+    // English
+    (Word("deny"), Denial),
+    (Word("denies"), Denial),
+    (Word("denied"), Denial),
+    (Word("refuse"), Denial),
+    (Word("refuses"), Denial),
+    (Word("reject"), Denial),
+    (Word("rejects"), Denial),
+    (Word("cancel"), Denial),
+    (Word("access_denied"), Denial),
+    (Word("error"), Error),
+    (Word("errors"), Error),
+    (Word("invalid"), Error),
+    (Word("unauthorized"), Error),
+    (Word("forbidden"), Error),
+    (Word("fail"), Error),
+    (Word("fails"), Error),
+    (Word("failed"), Error),
+    (Word("failure"), Error),
+    (Word("400"), Error),
+    (Word("401"), Error),
+    (Word("403"), Error),
+    (Word("denied"), Error),
+    (Pair("error", "page"), ErrorPage),
+    (Word("login"), Login),
+    (Word("log"), Login),
+    (Word("signin"), Login),
+    (Pair("sign", "in"), Login),
+    (Word("credentials"), Login),
+    (Word("password"), Login),
+    (Word("consent"), Consent),
+    (Word("permission"), Consent),
+    (Word("permissions"), Consent),
+    (Word("approve"), Consent),
+    (Word("approves"), Consent),
+    (Word("allow"), Consent),
+    (Word("grant"), Consent),
+    (Word("scope"), Consent),
+    (Word("scopes"), Consent),
+    (Word("code"), Code),
+    (Word("authorization_code"), Code),
+    (Stem("token"), Token),
+    (Word("access_token"), Token),
+    (Stem("refresh"), Refresh),
+    (Word("refresh_token"), Refresh),
+    (Stem("revo"), Revoke),
+    (Word("callback"), Callback),
+    (Word("redirect_uri"), Callback),
+    (Stem("redirect"), Redirect),
+    (Word("302"), Redirect),
+    (Word("303"), Redirect),
+    (Word("location"), Redirect),
+    (Stem("authoriz"), Authorize),
+    (Stem("authoris"), Authorize),
+    (Word("oauth"), Authorize),
+    (Word("api"), Api),
+    (Stem("resource"), Api),
+    (Word("userinfo"), Api),
+    (Word("profile"), Api),
+    (Word("data"), Api),
+    (Word("wrong"), Wrong),
+    (Word("typo"), Wrong),
+    (Word("incorrect"), Wrong),
+    (Word("mistyped"), Wrong),
+    // Russian (seed 001)
+    (Stem("отказ"), Denial),
+    (Stem("отклон"), Denial),
+    (Stem("ошибк"), Error),
+    (Stem("неверн"), Wrong),
+    (Stem("вход"), Login),
+    (Stem("логин"), Login),
+    (Stem("парол"), Login),
+    (Stem("соглас"), Consent),
+    (Stem("разреш"), Consent),
+    (Word("код"), Code),
+    (Stem("токен"), Token),
+    (Stem("обнов"), Refresh),
+    (Stem("отоз"), Revoke),
+    (Stem("перенаправ"), Redirect),
+    (Stem("редирект"), Redirect),
+    (Stem("авториз"), Authorize),
+    (Stem("ресурс"), Api),
+    (Stem("данн"), Api),
+    (Stem("профил"), Api),
+];
+
+/// Words that negate the word after them: "no errors" is not an error.
+const NEGATIONS: &[&str] = &["no", "not", "without", "без", "нет", "не"];
+
+/// A label split into lower-case words, ready to be asked for cues.
+pub struct Words {
+    words: Vec<String>,
+}
+
+impl Words {
+    pub fn new(label: &str) -> Words {
+        let words = label
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        Words { words }
+    }
+
+    /// Whether the label hints at `cue`.
+    pub fn has(&self, cue: Cue) -> bool {
+        if cue == Error && self.error_code().is_some() {
+            return true;
+        }
+        TABLE
+            .iter()
+            .filter(|(_, c)| *c == cue)
+            .any(|(m, _)| self.matches(*m))
+    }
+
+    fn matches(&self, m: Match) -> bool {
+        self.words.iter().enumerate().any(|(i, word)| {
+            let negated = i > 0 && NEGATIONS.contains(&self.words[i - 1].as_str());
+            !negated
+                && match m {
+                    Word(w) => word == w,
+                    Stem(s) => word.starts_with(s),
+                    Pair(a, b) => word == a && self.words.get(i + 1).is_some_and(|n| n == b),
+                }
+        })
+    }
+
+    /// The OAuth error code the label names (`"invalid_grant"`, `"error: access_denied"`).
+    pub fn error_code(&self) -> Option<&'static str> {
+        ERROR_CODES
+            .iter()
+            .copied()
+            .find(|code| self.words.iter().any(|w| w == code))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_words_not_substrings() {
+        assert!(!Words::new("4001 records").has(Error));
+        assert!(Words::new("401 Unauthorized").has(Error));
+        assert!(!Words::new("profile, no errors").has(Error));
+        assert!(Words::new("error: invalid_token").has(Error));
+        assert_eq!(
+            Words::new("400 invalid_grant").error_code(),
+            Some("invalid_grant")
+        );
+        assert!(!Words::new("encode").has(Code));
+        assert!(Words::new("302 redirect_uri?code&state").has(Code));
+    }
+
+    #[test]
+    fn russian_words() {
+        assert!(Words::new("Перенаправление на сервер").has(Redirect));
+        assert!(Words::new("запрос токена").has(Token));
+        assert!(Words::new("вход, согласие").has(Login));
+        assert!(Words::new("вход, согласие").has(Consent));
+        assert!(Words::new("Ошибка").has(Error));
+    }
+}
