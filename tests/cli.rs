@@ -557,3 +557,45 @@ fn reports_list_files_that_could_not_be_checked() {
         "{text}"
     );
 }
+
+/// A message the evidence leaves with two readings is read one way, and `check` says so
+/// with a warning naming the `as KIND` that settles it; the warning never fails a file
+/// and never counts towards `expect:`.
+#[test]
+fn an_ambiguous_message_gets_a_warning_not_a_silent_guess() {
+    let dir = common::scratch("cli", "ambiguous_reading");
+    let path = dir.join("submit.flow");
+    std::fs::write(
+        &path,
+        "---\nclient: { pkce: true }\nexpect: []\n---\nfe -> auth_server_be: \"authorize\"\nauth_server_be -> fe: \"login page\"\nfe -> auth_server_be: \"submit\"\nauth_server_be -> fe: \"code\"\n",
+    )
+    .unwrap();
+    let output = authflow().arg("check").arg(&path).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("warning[ambiguous_reading]"), "{text}");
+    assert!(text.contains("`as login` or `as deny`"), "{text}");
+    assert!(text.contains(":7:1"), "{text}");
+
+    let json = authflow()
+        .args(["check", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let file = &value.as_array().map_or(&value, |a| &a[0]);
+    let file = file.get("files").and_then(|f| f.get(0)).unwrap_or(file);
+    assert_eq!(file["notes"][0]["id"], "ambiguous_reading");
+    assert_eq!(file["notes"][0]["line"], 7);
+    assert_eq!(file["violations"].as_array().unwrap().len(), 0);
+
+    // Saying which settles it.
+    std::fs::write(
+        &path,
+        "---\nclient: { pkce: true }\nexpect: []\n---\nfe -> auth_server_be: \"authorize\"\nauth_server_be -> fe: \"login page\"\nfe -> auth_server_be: \"submit\" as login\nauth_server_be -> fe: \"code\"\n",
+    )
+    .unwrap();
+    let output = authflow().arg("check").arg(&path).output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(!text.contains("warning[ambiguous_reading]"), "{text}");
+}

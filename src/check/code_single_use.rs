@@ -56,8 +56,8 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
             run.line(first)
         );
         // A replay by someone else is easier to follow when the code's way there is shown.
-        let first_requester = run.step(first).from.as_str();
-        if first_requester != redemption.requester
+        let first_requester = &run.step(first).from;
+        if *first_requester != redemption.requester
             && let Some(trail) = run.trail(&code.value, redemption.request)
         {
             problem.push_str(&format!(

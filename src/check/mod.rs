@@ -259,6 +259,9 @@ pub fn check_run_with(run: &Run, options: &CheckOptions) -> Vec<Violation> {
 #[derive(Clone, Debug)]
 pub struct Verdict {
     pub violations: Vec<Violation>,
+    /// Messages the model could read two ways (`ambiguous_reading` warnings). They are
+    /// about the flow's wording, not the protocol: never in `expect:`, never failing.
+    pub notes: Vec<Violation>,
     /// The ids the front matter expects to fire, if it says.
     pub expected: Option<Vec<String>>,
     /// Expected ids that did not fire, and fired ids that were not expected.
@@ -332,11 +335,40 @@ pub fn verdict_with(
     };
     Verdict {
         violations,
+        notes: ambiguous_readings(run),
         expected,
         missing,
         unexpected,
         passed,
     }
+}
+
+/// A warning for every message the evidence left with two readings, naming the `as KIND`
+/// that settles it: the model never guesses silently.
+pub fn ambiguous_readings(run: &Run) -> Vec<Violation> {
+    run.steps
+        .iter()
+        .filter(|step| !step.reading.ambiguous_with.is_empty())
+        .map(|step| {
+            let others: Vec<&str> = step.reading.ambiguous_with.iter().map(|k| k.name()).collect();
+            Violation {
+                id: "ambiguous_reading",
+                severity: Severity::Warning,
+                span: step.span,
+                message: format!(
+                    "read as {} ({}), but it could also be {}; write `as {}` or `as {}` to say which",
+                    step.kind.prose(),
+                    step.reading.reason,
+                    others.join(" or "),
+                    step.kind.name(),
+                    others.join("` or `as "),
+                ),
+                label: step.kind.prose(),
+                related: Vec::new(),
+                reference: "how authflow reads a message: see `authflow trace`",
+            }
+        })
+        .collect()
 }
 
 /// Checks that every id in `expect:` names an invariant that runs for this file (a

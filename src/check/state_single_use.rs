@@ -36,7 +36,7 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
         let Some(state) = callback.state.as_deref() else {
             continue;
         };
-        let client = callback.client.as_str();
+        let client = &*callback.client;
         match accepted.get(&(client, state)) {
             Some(&first) if first != callback.step => findings.push(
                 Finding::new(

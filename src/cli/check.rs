@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use authflow::check::{CheckOptions, Verdict, validate_expectation_with, verdict_with};
+use authflow::check::{CheckOptions, Verdict, Violation, validate_expectation_with, verdict_with};
 use authflow::model::execute;
 use authflow::syntax::parse_bytes;
 use authflow::{Diagnostic, SourceFile, render_diagnostics};
@@ -148,12 +148,13 @@ fn human(entries: &[Entry], color: bool, quiet: bool) -> String {
             }
             continue;
         };
-        if quiet && verdict.passed {
+        if quiet && verdict.passed && verdict.notes.is_empty() {
             continue;
         }
         let diagnostics: Vec<Diagnostic> = verdict
             .violations
             .iter()
+            .chain(&verdict.notes)
             .map(|v| v.to_diagnostic())
             .collect();
         out.push_str(&render_diagnostics(&diagnostics, file, color));
@@ -213,6 +214,8 @@ struct JsonFile<'a> {
     passed: bool,
     expected: Option<&'a [String]>,
     violations: Vec<JsonViolation<'a>>,
+    /// Messages the model could read two ways (`ambiguous_reading`); never failing.
+    notes: Vec<JsonViolation<'a>>,
     /// Input errors that kept the file from being checked.
     errors: &'a [InputError],
 }
@@ -227,6 +230,23 @@ struct JsonViolation<'a> {
     reference: &'a str,
 }
 
+fn json_violations<'a>(file: &SourceFile, violations: &'a [Violation]) -> Vec<JsonViolation<'a>> {
+    violations
+        .iter()
+        .map(|v| {
+            let (line, column) = file.line_col(v.span.start);
+            JsonViolation {
+                id: v.id,
+                severity: v.severity.as_str(),
+                line,
+                column,
+                message: &v.message,
+                reference: v.reference,
+            }
+        })
+        .collect()
+}
+
 fn json(entries: &[Entry], deny_warnings: bool) -> String {
     let files: Vec<JsonFile> = entries
         .iter()
@@ -237,6 +257,7 @@ fn json(entries: &[Entry], deny_warnings: bool) -> String {
                 passed: false,
                 expected: None,
                 violations: Vec::new(),
+                notes: Vec::new(),
                 errors,
             },
             Entry::Checked(Checked { file, verdict }) => JsonFile {
@@ -248,21 +269,8 @@ fn json(entries: &[Entry], deny_warnings: bool) -> String {
                 },
                 passed: verdict.passed,
                 expected: verdict.expected.as_deref(),
-                violations: verdict
-                    .violations
-                    .iter()
-                    .map(|v| {
-                        let (line, column) = file.line_col(v.span.start);
-                        JsonViolation {
-                            id: v.id,
-                            severity: v.severity.as_str(),
-                            line,
-                            column,
-                            message: &v.message,
-                            reference: v.reference,
-                        }
-                    })
-                    .collect(),
+                violations: json_violations(file, &verdict.violations),
+                notes: json_violations(file, &verdict.notes),
                 errors: &[],
             },
         })

@@ -11,7 +11,7 @@ use std::collections::VecDeque;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::params::Params;
+use super::params::{Params, Value};
 use super::role::Role;
 use super::run::{LoginAttempt, StepId, TransactionId};
 
@@ -20,11 +20,11 @@ pub(crate) type ActorId = usize;
 
 /// One participant of the flow.
 pub(crate) struct Actor {
-    pub name: String,
+    pub name: Value,
     pub role: Role,
     /// Every secret value it has, and the message it learned it from (`None`: it was
     /// configured with it).
-    pub knows: HashMap<String, Option<StepId>>,
+    pub knows: HashMap<Value, Option<StepId>>,
     /// The protocol values it would use next.
     pub holds: Holdings,
     /// API calls made to it that it has not answered, oldest first.
@@ -36,11 +36,11 @@ pub(crate) struct Actor {
 #[derive(Default)]
 pub(crate) struct Holdings {
     /// The latest code it received.
-    pub code: Option<String>,
+    pub code: Option<Value>,
     /// Whether it has already sent that code to the token endpoint.
     pub code_spent: bool,
-    pub token: Option<String>,
-    pub refresh: Option<String>,
+    pub token: Option<Value>,
+    pub refresh: Option<Value>,
     /// The latest callback it received (a client).
     pub callback: Option<usize>,
 }
@@ -80,7 +80,7 @@ pub(crate) struct ClientApp {
     /// Index in the world's registrations.
     pub registration: usize,
     /// The authorization request bound to each browser's session.
-    pub sessions: HashMap<String, Prepared>,
+    pub sessions: HashMap<Value, Prepared>,
     /// The participants that are this application.
     pub participants: Vec<ActorId>,
 }
@@ -91,8 +91,8 @@ pub(crate) struct Prepared {
     pub client_id: Option<String>,
     pub redirect_uri: Option<String>,
     pub scope: Option<String>,
-    pub state: Option<String>,
-    pub verifier: Option<String>,
+    pub state: Option<Value>,
+    pub verifier: Option<Value>,
     pub challenge: Option<String>,
     pub method: Option<String>,
     /// The step that bound this request to the session.
@@ -107,13 +107,13 @@ pub(crate) struct Prepared {
 pub(crate) struct AuthorizationServer {
     pub issuer: String,
     /// The open transaction of each browser, latest first.
-    pub pending: HashMap<String, TransactionId>,
+    pub pending: HashMap<Value, TransactionId>,
     /// The transaction its login page shows.
     pub page: Option<TransactionId>,
     /// The latest transaction opened.
     pub latest: Option<TransactionId>,
     /// The login session of each browser: who is logged in, and what they consented to.
-    pub sessions: HashMap<String, LoginSession>,
+    pub sessions: HashMap<Value, LoginSession>,
     /// Codes it issued: value → index in the run's codes.
     pub codes: HashMap<String, usize>,
     /// Token requests for each code, in order.
@@ -175,11 +175,11 @@ impl Actor {
     /// Records that it has `value` since `step` (`None`: configuration). The latest
     /// receipt wins: when a value is passed on, the message it most recently arrived
     /// with is the one that explains it.
-    pub fn learn(&mut self, value: &str, step: Option<StepId>) {
+    pub fn learn(&mut self, value: &Value, step: Option<StepId>) {
         match self.knows.get_mut(value) {
             Some(slot) => *slot = step.or(*slot),
             None => {
-                self.knows.insert(value.to_string(), step);
+                self.knows.insert(value.clone(), step);
             }
         }
     }

@@ -141,7 +141,7 @@ fn overrides(params: &[Param], diagnostics: &mut Vec<Diagnostic>) -> Vec<Overrid
             )?;
             Some(Override {
                 key,
-                value: param.value.text().map(str::to_string),
+                value: param.value.text().map(params::Value::from),
                 span: param.value.span(),
             })
         })

@@ -1,14 +1,21 @@
 //! The parameters a message carries: what the sender's model fills in, with the author's
 //! `{ key: value }` overrides applied on top.
 
+use std::sync::Arc;
+
 use super::vocab::{Key, Location};
 use crate::span::Span;
+
+/// A value a message carries. Shared, not copied: the same state, code or token travels
+/// through many messages and many actors' knowledge, and a long flow has millions of
+/// such mentions.
+pub type Value = Arc<str>;
 
 /// One parameter as it travelled.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Carried {
     pub key: Key,
-    pub value: String,
+    pub value: Value,
     /// Where the author wrote this value, when it is an override.
     pub written_at: Option<Span>,
     /// Where it travelled: in the URL, a header or the body.
@@ -23,16 +30,13 @@ pub struct Params(Vec<Carried>);
 #[derive(Clone, Debug, PartialEq)]
 pub struct Override {
     pub key: Key,
-    pub value: Option<String>,
+    pub value: Option<Value>,
     pub span: Span,
 }
 
 impl Params {
     pub fn get(&self, key: Key) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|c| c.key == key)
-            .map(|c| c.value.as_str())
+        self.0.iter().find(|c| c.key == key).map(|c| &*c.value)
     }
 
     pub fn carried(&self, key: Key) -> Option<&Carried> {
@@ -55,7 +59,7 @@ impl Params {
     }
 
     /// Sets what the model would send; `None` leaves the key out.
-    pub fn set(&mut self, key: Key, value: Option<impl Into<String>>) {
+    pub fn set(&mut self, key: Key, value: Option<impl Into<Value>>) {
         self.0.retain(|c| c.key != key);
         if let Some(value) = value {
             self.0.push(Carried {

@@ -64,7 +64,7 @@ impl Message<'_> {
     }
 }
 
-fn read_as(kind: StepKind, reason: impl Into<String>) -> Reading {
+fn read_as(kind: StepKind, reason: impl Into<std::borrow::Cow<'static, str>>) -> Reading {
     Reading {
         kind,
         reason: reason.into(),
@@ -134,14 +134,22 @@ pub(crate) fn read(message: &Message, situation: &Situation) -> Reading {
     }
 }
 
-fn login_or_deny(words: &Words, why: &str) -> Reading {
+/// A submission at the login or consent page: a refusal when the label says so, else a
+/// login. A label that says neither (`"submit"`) leaves both open.
+fn login_or_deny(words: &Words, why: &'static str) -> Reading {
     if words.has(Cue::Denial) {
         read_as(
             StepKind::Deny,
             format!("{why}; label says the user refuses"),
         )
-    } else {
+    } else if words.has(Cue::Login) || words.has(Cue::Consent) {
         read_as(StepKind::Login, why)
+    } else {
+        Reading {
+            kind: StepKind::Login,
+            reason: format!("{why}; the label says neither login nor refusal").into(),
+            ambiguous_with: vec![StepKind::Deny],
+        }
     }
 }
 

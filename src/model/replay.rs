@@ -10,7 +10,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use sha2::{Digest, Sha256};
 
 use super::actor::*;
-use super::params::{Override, Params};
+use super::params::{Override, Params, Value};
 use super::reading::{self, Situation};
 use super::role::Role;
 use super::run::*;
@@ -86,7 +86,7 @@ impl Sent<'_> {
 pub(crate) struct Outgoing {
     pub params: Params,
     /// Values it generates for this message.
-    pub generated: Vec<String>,
+    pub generated: Vec<Value>,
     /// Values the step needs that it does not have.
     pub missing: Vec<Missing>,
 }
@@ -100,7 +100,7 @@ pub(crate) struct Replay<'w> {
     pub clock: u64,
     counters: HashMap<&'static str, usize>,
     /// Fresh values handed out, so that no two collide even when one was dropped.
-    used: HashSet<String>,
+    used: HashSet<Value>,
 }
 
 impl<'w> Replay<'w> {
@@ -161,7 +161,7 @@ impl<'w> Replay<'w> {
             };
             replay.by_name.insert(member.name.clone(), id);
             replay.actors.push(Actor {
-                name: member.name.clone(),
+                name: Value::from(member.name.as_str()),
                 role: member.role,
                 knows: HashMap::default(),
                 holds: Holdings::default(),
@@ -237,11 +237,12 @@ impl<'w> Replay<'w> {
         for value in world
             .registrations
             .iter()
-            .filter_map(|c| c.secret.as_ref())
-            .chain(world.users.iter().map(|u| &u.password))
+            .filter_map(|c| c.secret.as_deref())
+            .chain(world.users.iter().map(|u| u.password.as_str()))
         {
-            self.run.provenance.generated(value, Origin::Config);
-            self.used.insert(value.clone());
+            let value = Value::from(value);
+            self.run.provenance.generated(&value, Origin::Config);
+            self.used.insert(value);
         }
         for index in 0..self.actors.len() {
             let known: Vec<String> = match self.actors[index].kind {
@@ -270,7 +271,7 @@ impl<'w> Replay<'w> {
                 ActorKind::ResourceServer => Vec::new(),
             };
             for value in known {
-                self.actors[index].learn(&value, None);
+                self.actors[index].learn(&Value::from(value), None);
             }
         }
     }
@@ -286,11 +287,11 @@ impl<'w> Replay<'w> {
     }
 
     /// A fresh readable value (`state-1`, `code-2`, ...) not yet used in this run.
-    pub(crate) fn fresh(&mut self, prefix: &'static str) -> String {
+    pub(crate) fn fresh(&mut self, prefix: &'static str) -> Value {
         loop {
             let counter = self.counters.entry(prefix).or_insert(0);
             *counter += 1;
-            let value = format!("{prefix}-{counter}");
+            let value = Value::from(format!("{prefix}-{counter}"));
             if self.run.provenance.origin(&value).is_none() && self.used.insert(value.clone()) {
                 return value;
             }
@@ -319,7 +320,14 @@ impl<'w> Replay<'w> {
         let receiver = &self.actors[to];
         let mut s = Situation {
             holds_redirect: sender.user_agent().is_some_and(|ua| ua.held.is_some()),
-            holds_token: sender.holds.token.is_some(),
+            // A token that came in the very redirect the browser holds is one it has
+            // not had a chance to use: the redirect comes first.
+            holds_token: sender.holds.token.as_deref().is_some_and(|token| {
+                sender
+                    .user_agent()
+                    .and_then(|ua| ua.held.as_ref()?.get(Key::AccessToken))
+                    != Some(token)
+            }),
             holds_code: sender.holds.code.is_some() && !sender.holds.code_spent,
             holds_spent_code: sender.holds.code.is_some() && sender.holds.code_spent,
             holds_refresh: sender.holds.refresh.is_some(),
@@ -387,7 +395,7 @@ impl<'w> Replay<'w> {
         let mut reading = match bound.explicit {
             Some(kind) => Reading {
                 kind,
-                reason: format!("written `as {kind}`"),
+                reason: format!("written `as {kind}`").into(),
                 ambiguous_with: Vec::new(),
             },
             None => reading::read(
@@ -410,12 +418,12 @@ impl<'w> Replay<'w> {
                 .and_then(GrantType::from_word);
             match grant_written {
                 Some(grant) => {
-                    reading.reason = format!("{}; `grant_type` written", reading.reason);
+                    reading.reason = format!("{}; `grant_type` written", reading.reason).into();
                     grant
                 }
                 None => {
                     let (grant, why) = reading::grant(&written, &words, &situation);
-                    reading.reason = format!("{}; {} grant: {why}", reading.reason, grant);
+                    reading.reason = format!("{}; {} grant: {why}", reading.reason, grant).into();
                     grant
                 }
             }
@@ -450,8 +458,8 @@ impl<'w> Replay<'w> {
             line: bound.line,
             span: bound.span,
             label_span: bound.label_span,
-            from: bound.from.to_string(),
-            to: bound.to.to_string(),
+            from: self.actors[from].name.clone(),
+            to: self.actors[to].name.clone(),
             from_role: self.actors[from].role,
             to_role: self.actors[to].role,
             kind,
@@ -468,7 +476,7 @@ impl<'w> Replay<'w> {
 
     /// Every secret value carried must be known to its sender; returns the ones it could
     /// not know. A value nobody had before is one the sender makes up here.
-    fn causality(&mut self, sent: &Sent, out: &mut Outgoing) -> Vec<(Key, String)> {
+    fn causality(&mut self, sent: &Sent, out: &mut Outgoing) -> Vec<(Key, Value)> {
         let mut unknown = Vec::new();
         for carried in out.params.iter().filter(|c| c.key.is_secret()) {
             if out.generated.contains(&carried.value) {

@@ -4,12 +4,14 @@
 //! records hold facts only, no verdicts. Every lookup an invariant needs is indexed, so
 //! checking stays linear in the length of the flow.
 
+use std::borrow::Cow;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
-use super::params::Params;
+use super::params::{Params, Value};
 use super::role::Role;
 use super::step::StepKind;
 use super::vocab::{GrantType, Key, Location};
@@ -27,7 +29,7 @@ pub struct Reading {
     pub kind: StepKind,
     /// The evidence that decided, as a clause: "`grant_type` written", "the browser holds
     /// a redirect to the client", "label says `refresh`".
-    pub reason: String,
+    pub reason: Cow<'static, str>,
     /// Other readings the evidence left open, when the label had to break a tie it could
     /// not break: the author should say `as KIND`.
     pub ambiguous_with: Vec<StepKind>,
@@ -50,8 +52,8 @@ pub struct Step {
     pub span: Span,
     /// Span of the label, where most carets go.
     pub label_span: Span,
-    pub from: String,
-    pub to: String,
+    pub from: Value,
+    pub to: Value,
     pub from_role: Role,
     pub to_role: Role,
     pub kind: StepKind,
@@ -62,7 +64,7 @@ pub struct Step {
     /// Seconds since the flow started.
     pub time: u64,
     /// Secret values the sender carried without having generated or received them.
-    pub unknown_to_sender: Vec<(Key, String)>,
+    pub unknown_to_sender: Vec<(Key, Value)>,
     /// Values the step needs that the sender could not supply.
     pub missing: Vec<Missing>,
 }
@@ -84,9 +86,9 @@ impl Step {
 pub struct Transaction {
     pub request: StepId,
     /// The authorization server participant the request went to.
-    pub server: String,
+    pub server: Value,
     /// The session (browser or attacker participant) the request was made in.
-    pub browser: String,
+    pub browser: Value,
     pub response_type: Option<String>,
     pub client_id: Option<String>,
     pub redirect_uri: Option<String>,
@@ -151,7 +153,7 @@ pub struct LoginAttempt {
 #[derive(Clone, Debug)]
 pub struct AuthorizationResponse {
     pub step: StepId,
-    pub server: String,
+    pub server: Value,
     pub transaction: Option<TransactionId>,
     pub code: Option<String>,
     pub error: Option<String>,
@@ -163,7 +165,7 @@ pub struct AuthorizationResponse {
 pub struct Code {
     pub value: String,
     /// The authorization server that issued it.
-    pub server: String,
+    pub server: Value,
     pub transaction: TransactionId,
     pub issued_at: StepId,
     pub issued_time: u64,
@@ -179,8 +181,8 @@ pub struct Code {
 pub struct Callback {
     pub step: StepId,
     /// Whose session the response arrived in.
-    pub browser: String,
-    pub client: String,
+    pub browser: Value,
+    pub client: Value,
     pub code: Option<String>,
     pub state: Option<String>,
     /// The state the client bound to that session, and the step that bound it.
@@ -191,9 +193,9 @@ pub struct Callback {
 #[derive(Clone, Debug)]
 pub struct Redemption {
     pub request: StepId,
-    pub requester: String,
+    pub requester: Value,
     /// The authorization server participant it went to.
-    pub server: String,
+    pub server: Value,
     /// The grant, as the request names it (`None`: no `grant_type` parameter).
     pub grant_type: Option<String>,
     /// The grant as the model reads it.
@@ -218,7 +220,7 @@ impl Redemption {
 #[derive(Clone, Debug)]
 pub struct TokenAnswer {
     pub step: StepId,
-    pub receiver: String,
+    pub receiver: Value,
     pub access_token: Option<String>,
     pub refresh_token: Option<String>,
     pub error: Option<String>,
@@ -236,7 +238,7 @@ impl TokenAnswer {
 #[derive(Clone, Debug)]
 pub struct Token {
     pub value: String,
-    pub server: String,
+    pub server: Value,
     pub issued_at: StepId,
     pub issued_time: u64,
     pub client_id: Option<String>,
@@ -252,7 +254,7 @@ pub struct Token {
 #[derive(Clone, Debug)]
 pub struct RefreshToken {
     pub value: String,
-    pub server: String,
+    pub server: Value,
     pub issued_at: StepId,
     pub client_id: Option<String>,
     /// The scope the resource owner granted (RFC 6749 §6).
@@ -264,8 +266,8 @@ pub struct RefreshToken {
 #[derive(Clone, Debug)]
 pub struct Revocation {
     pub request: StepId,
-    pub requester: String,
-    pub server: String,
+    pub requester: Value,
+    pub server: Value,
     pub token: Option<String>,
     pub client_id: Option<String>,
     pub answered_at: Option<StepId>,
@@ -275,8 +277,8 @@ pub struct Revocation {
 #[derive(Clone, Debug)]
 pub struct ApiCall {
     pub request: StepId,
-    pub caller: String,
-    pub api: String,
+    pub caller: Value,
+    pub api: Value,
     pub token: Option<String>,
     /// The scope the resource needs, when the flow says (`{ scope: admin }` on the call).
     pub scope: Vec<String>,
@@ -377,10 +379,10 @@ pub enum Origin {
 /// (or generated it in `a`). Explanations follow it back to the origin.
 #[derive(Clone, Debug, Default)]
 pub struct Provenance {
-    graph: DiGraph<StepId, String>,
+    graph: DiGraph<StepId, Value>,
     nodes: Vec<NodeIndex>,
     /// Where each value was first generated.
-    generated: HashMap<String, Origin>,
+    generated: HashMap<Value, Origin>,
 }
 
 impl Provenance {
@@ -389,16 +391,16 @@ impl Provenance {
         self.nodes.push(node);
     }
 
-    pub(crate) fn generated(&mut self, value: &str, origin: Origin) {
+    pub(crate) fn generated(&mut self, value: &Value, origin: Origin) {
         if !self.generated.contains_key(value) {
-            self.generated.insert(value.to_string(), origin);
+            self.generated.insert(value.clone(), origin);
         }
     }
 
-    pub(crate) fn carried(&mut self, from: StepId, to: StepId, value: &str) {
+    pub(crate) fn carried(&mut self, from: StepId, to: StepId, value: &Value) {
         if from != to {
             self.graph
-                .add_edge(self.nodes[from], self.nodes[to], value.to_string());
+                .add_edge(self.nodes[from], self.nodes[to], value.clone());
         }
     }
 
@@ -414,7 +416,7 @@ impl Provenance {
         while let Some(edge) = self
             .graph
             .edges_directed(node, petgraph::Direction::Incoming)
-            .find(|e| e.weight() == value)
+            .find(|e| &**e.weight() == value)
         {
             node = edge.source();
             path.push(self.graph[node]);

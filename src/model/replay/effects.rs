@@ -109,14 +109,14 @@ impl Replay<'_> {
     /// request prepared earlier does not. Its participants know what it bound.
     fn bind_session(&mut self, sent: &Sent, params: &Params) {
         let (app, session) = self.session_of_public(sent);
-        let Some(prepared) = self.apps[app].sessions.get_mut(&session) else {
+        let Some(prepared) = self.apps[app].sessions.get_mut(&*session) else {
             return;
         };
         if prepared.bound_at == sent.id {
             prepared.client_id = params.get(Key::ClientId).map(str::to_string);
             prepared.redirect_uri = params.get(Key::RedirectUri).map(str::to_string);
             prepared.scope = params.get(Key::Scope).map(str::to_string);
-            prepared.state = params.get(Key::State).map(str::to_string);
+            prepared.state = params.carried(Key::State).map(|c| c.value.clone());
             prepared.challenge = params.get(Key::CodeChallenge).map(str::to_string);
             prepared.method = params.get(Key::CodeChallengeMethod).map(str::to_string);
             if prepared.challenge.is_none() {
@@ -126,7 +126,7 @@ impl Replay<'_> {
         if sent.kind == StepKind::AuthorizationRequest {
             prepared.sent = true;
         }
-        let values: Vec<String> = [&prepared.state, &prepared.verifier]
+        let values: Vec<Value> = [&prepared.state, &prepared.verifier]
             .into_iter()
             .flatten()
             .cloned()
@@ -138,7 +138,7 @@ impl Replay<'_> {
         }
     }
 
-    pub(super) fn session_of_public(&self, sent: &Sent) -> (usize, String) {
+    pub(super) fn session_of_public(&self, sent: &Sent) -> (usize, Value) {
         let (ua, app_holder) = if sent.kind == StepKind::AuthorizationRedirect {
             (sent.to, sent.from)
         } else {
@@ -254,7 +254,7 @@ impl Replay<'_> {
         let consent = transaction.consent().filter(|c| c.step == sent.id).cloned();
         let Some(server) = self
             .by_name
-            .get(&transaction.server)
+            .get(&*transaction.server)
             .copied()
             .and_then(|s| self.actors[s].server_mut())
         else {
@@ -375,11 +375,11 @@ impl Replay<'_> {
         let session_state = self.actors[client]
             .app()
             .and_then(|a| self.apps[a].sessions.get(browser))
-            .and_then(|p| p.state.clone().map(|s| (s, p.bound_at)));
+            .and_then(|p| p.state.as_ref().map(|s| (s.to_string(), p.bound_at)));
         let index = self.run.callbacks.len();
         self.run.callbacks.push(Callback {
             step: id,
-            browser: browser.to_string(),
+            browser: Value::from(browser),
             client: self.actors[client].name.clone(),
             code: params.get(Key::Code).map(str::to_string),
             state: params.get(Key::State).map(str::to_string),
@@ -581,7 +581,7 @@ impl Replay<'_> {
             .insert(value.to_string(), self.run.tokens.len());
         self.run.tokens.push(Token {
             value: value.to_string(),
-            server: server.to_string(),
+            server: Value::from(server),
             issued_at: step,
             issued_time: self.clock,
             client_id,

@@ -49,7 +49,7 @@ impl Replay<'_> {
     /// The session a browser's authorization request belongs to, and the application
     /// that binds it: for a redirect, the sending client's session for the receiving
     /// browser; for a request, the browser's own, in the front end it runs.
-    fn session_of(&self, sent: &Sent) -> (usize, String) {
+    fn session_of(&self, sent: &Sent) -> (usize, Value) {
         if sent.kind == StepKind::AuthorizationRedirect {
             let app = self.actors[sent.from].app().unwrap_or(0);
             (app, self.actors[sent.to].name.clone())
@@ -66,7 +66,7 @@ impl Replay<'_> {
         let reuse = sent.kind == StepKind::AuthorizationRequest
             && self.apps[app]
                 .sessions
-                .get(&session)
+                .get(&*session)
                 .is_some_and(|p| !p.sent);
         if !reuse {
             let prepared = self.prepare(sent, app, &mut out.generated);
@@ -87,7 +87,7 @@ impl Replay<'_> {
     /// a verifier whose challenge goes into the request. The challenge follows the method
     /// the author wrote (S256 unless it says `plain`), so that a plain-PKCE client is
     /// modelled, not a broken S256 one.
-    fn prepare(&mut self, sent: &Sent, app: usize, generated: &mut Vec<String>) -> Prepared {
+    fn prepare(&mut self, sent: &Sent, app: usize, generated: &mut Vec<Value>) -> Prepared {
         let client = &self.world.registrations[self.apps[app].registration];
         let (id, redirect_uri, scope, uses_pkce) = (
             client.id.clone(),
@@ -100,13 +100,13 @@ impl Replay<'_> {
         let (verifier, challenge, method) = if uses_pkce {
             let base = self.fresh("verifier");
             // RFC 7636 §4.1 asks for 43 to 128 characters.
-            let verifier = format!(
+            let verifier = Value::from(format!(
                 "{base}-{}",
                 "x".repeat(43usize.saturating_sub(base.len() + 1))
-            );
+            ));
             generated.push(verifier.clone());
             let (challenge, method) = match sent.written(Key::CodeChallengeMethod) {
-                Some(Some("plain")) => (verifier.clone(), "plain"),
+                Some(Some("plain")) => (verifier.to_string(), "plain"),
                 _ => (s256(&verifier), "S256"),
             };
             (Some(verifier), Some(challenge), Some(method.to_string()))
@@ -403,9 +403,12 @@ impl Replay<'_> {
         let sender = &self.actors[sent.from];
         if words.has(Cue::Code) || says_url {
             let code = sender.holds.code.clone().or_else(|| {
-                sender
-                    .user_agent()
-                    .and_then(|ua| ua.followed.as_ref()?.get(Key::Code).map(str::to_string))
+                sender.user_agent().and_then(|ua| {
+                    ua.followed
+                        .as_ref()?
+                        .carried(Key::Code)
+                        .map(|c| c.value.clone())
+                })
             });
             out.params.set(Key::Code, code.clone());
             if says_url {
@@ -416,10 +419,10 @@ impl Replay<'_> {
                             .authorization_responses
                             .iter()
                             .rev()
-                            .find(|r| r.code.as_ref() == Some(c))
+                            .find(|r| r.code.as_deref() == Some(&**c))
                     })
                     .and_then(|r| r.state.clone())
-                    .filter(|s| sender.knows.contains_key(s));
+                    .filter(|s| sender.knows.contains_key(s.as_str()));
                 out.params.set(Key::State, state);
             }
         }
