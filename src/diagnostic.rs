@@ -94,6 +94,10 @@ impl Diagnostic {
 /// Renders diagnostics in rustc's style. Colour only when asked, so that output piped
 /// into files, snapshots and CI logs stays plain and deterministic.
 pub fn render_diagnostics(diagnostics: &[Diagnostic], file: &SourceFile, color: bool) -> String {
+    // A clean file of a million lines should not pay for copying its text.
+    if diagnostics.is_empty() {
+        return String::new();
+    }
     let shown = printable(&file.text);
     let files = SimpleFile::new(file.name.as_str(), shown.as_str());
     let config = term::Config {

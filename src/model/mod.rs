@@ -30,7 +30,7 @@ use crate::span::{SourceFile, Span};
 use crate::suggest::hint;
 use crate::syntax::{Flow, Param, Participant, Statement, Word};
 use params::Override;
-use replay::{Bound, Cast, Event, Replay};
+use replay::{Bound, Cast, Replay};
 use vocab::{Key, Location};
 
 /// Replays `flow`. Errors are input errors (unknown role, step kind, location or
@@ -60,7 +60,12 @@ pub fn execute(flow: &Flow, source: &SourceFile) -> Result<Run, Vec<Diagnostic>>
         Some(world) => cast(flow, world, &mut diagnostics),
         None => Vec::new(),
     };
-    let mut events = Vec::new();
+    // Messages are replayed as they are read, so a long flow is never held twice; after
+    // the first input error only diagnostics are gathered.
+    let mut replay = match &world {
+        Some(world) if diagnostics.is_empty() => Some(Replay::new(world, &cast)),
+        _ => None,
+    };
     for statement in flow.statements() {
         match statement {
             Statement::Message(message) => {
@@ -83,24 +88,33 @@ pub fn execute(flow: &Flow, source: &SourceFile) -> Result<Run, Vec<Diagnostic>>
                     )
                 });
                 let overrides = overrides(&message.params, &mut diagnostics);
-                events.push(Event::Message(Bound {
-                    from: &message.from.text,
-                    to: &message.to.text,
-                    label: &message.label.text,
-                    line: source.line_col(message.span.start).0,
-                    span: message.span,
-                    label_span: message.label.span,
-                    explicit,
-                    via,
-                    overrides,
-                }));
+                if !diagnostics.is_empty() {
+                    replay = None;
+                }
+                if let Some(replay) = &mut replay {
+                    replay.message(&Bound {
+                        from: &message.from.text,
+                        to: &message.to.text,
+                        label: &message.label.text,
+                        line: source.line_col(message.span.start).0,
+                        span: message.span,
+                        label_span: message.label.span,
+                        explicit,
+                        via,
+                        overrides,
+                    });
+                }
             }
-            Statement::Wait(wait) => events.push(Event::Wait(wait.seconds)),
+            Statement::Wait(wait) => {
+                if let Some(replay) = &mut replay {
+                    replay.wait(wait.seconds);
+                }
+            }
             Statement::Participant(_) => {}
         }
     }
-    match world {
-        Some(world) if diagnostics.is_empty() => Ok(Replay::new(&world, &cast).replay(&events)),
+    match replay {
+        Some(replay) if diagnostics.is_empty() => Ok(replay.finish()),
         _ => Err(diagnostics),
     }
 }

@@ -54,11 +54,6 @@ pub(crate) struct Bound<'a> {
     pub overrides: Vec<Override>,
 }
 
-pub(crate) enum Event<'a> {
-    Message(Bound<'a>),
-    Wait(u64),
-}
-
 /// The message being replayed, as the actors see it.
 pub(crate) struct Sent<'a> {
     pub id: StepId,
@@ -276,13 +271,13 @@ impl<'w> Replay<'w> {
         }
     }
 
-    pub(crate) fn replay(mut self, events: &[Event<'_>]) -> Run {
-        for event in events {
-            match event {
-                Event::Message(bound) => self.message(bound),
-                Event::Wait(seconds) => self.clock = self.clock.saturating_add(*seconds),
-            }
-        }
+    /// Time passes on every actor's clock (`wait`).
+    pub(crate) fn wait(&mut self, seconds: u64) {
+        self.clock = self.clock.saturating_add(seconds);
+    }
+
+    /// The run, once every message was replayed.
+    pub(crate) fn finish(self) -> Run {
         self.run
     }
 
@@ -381,7 +376,7 @@ impl<'w> Replay<'w> {
     }
 
     /// Replays one message.
-    fn message(&mut self, bound: &Bound<'_>) {
+    pub(crate) fn message(&mut self, bound: &Bound<'_>) {
         let from = self.by_name[bound.from];
         let to = self.by_name[bound.to];
         let words = Words::new(bound.label);

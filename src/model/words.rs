@@ -141,23 +141,29 @@ const TABLE: &[(Match, Cue)] = &[
 /// Words that negate the word after them: "no errors" is not an error.
 const NEGATIONS: &[&str] = &["no", "not", "without", "без", "нет", "не"];
 
-/// A label split into lower-case words, ready to be asked for cues.
+/// A label in lower case, ready to be asked for cues word by word.
 pub struct Words {
-    words: Vec<String>,
+    lower: String,
 }
 
 impl Words {
     pub fn new(label: &str) -> Words {
-        let words = label
+        Words {
+            lower: label.to_lowercase(),
+        }
+    }
+
+    fn words(&self) -> impl Iterator<Item = &str> + Clone {
+        self.lower
             .split(|c: char| !(c.is_alphanumeric() || c == '_'))
             .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .collect();
-        Words { words }
     }
 
     /// Whether the label hints at `cue`.
     pub fn has(&self, cue: Cue) -> bool {
+        if self.lower.is_empty() {
+            return false;
+        }
         if cue == Error && self.error_code().is_some() {
             return true;
         }
@@ -168,23 +174,35 @@ impl Words {
     }
 
     fn matches(&self, m: Match) -> bool {
-        self.words.iter().enumerate().any(|(i, word)| {
-            let negated = i > 0 && NEGATIONS.contains(&self.words[i - 1].as_str());
-            !negated
-                && match m {
-                    Word(w) => word == w,
-                    Stem(s) => word.starts_with(s),
-                    Pair(a, b) => word == a && self.words.get(i + 1).is_some_and(|n| n == b),
-                }
-        })
+        let mut previous: Option<&str> = None;
+        let mut words = self.words().peekable();
+        while let Some(word) = words.next() {
+            let negated = previous.is_some_and(|p| NEGATIONS.contains(&p));
+            previous = Some(word);
+            if negated {
+                continue;
+            }
+            let hit = match m {
+                Word(w) => word == w,
+                Stem(s) => word.starts_with(s),
+                Pair(a, b) => word == a && words.peek().is_some_and(|n| *n == b),
+            };
+            if hit {
+                return true;
+            }
+        }
+        false
     }
 
     /// The OAuth error code the label names (`"invalid_grant"`, `"error: access_denied"`).
     pub fn error_code(&self) -> Option<&'static str> {
+        if self.lower.is_empty() {
+            return None;
+        }
         ERROR_CODES
             .iter()
             .copied()
-            .find(|code| self.words.iter().any(|w| w == code))
+            .find(|code| self.words().any(|w| w == *code))
     }
 }
 
