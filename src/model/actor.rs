@@ -37,8 +37,10 @@ pub(crate) struct Actor {
 pub(crate) struct Holdings {
     /// The latest code it received.
     pub code: Option<Value>,
-    /// Whether it has already sent that code to the token endpoint.
-    pub code_spent: bool,
+    /// Codes it received and has not redeemed yet, oldest first, each with the callback
+    /// it arrived through: a client serving several browsers redeems each once, the
+    /// latest first.
+    pub unredeemed: VecDeque<(Value, Option<usize>)>,
     pub token: Option<Value>,
     pub refresh: Option<Value>,
     /// The latest callback it received (a client).

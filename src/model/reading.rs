@@ -40,9 +40,9 @@ pub(crate) struct Situation {
     pub revocation_of_receiver: bool,
     /// The receiver made an API call to the sender not answered yet.
     pub api_call_of_receiver: bool,
-    /// The sending client prepared an authorization request for the receiving browser
-    /// that the browser has not taken to the AS yet.
-    pub request_prepared: bool,
+    /// The sending client has bound an authorization request to the receiving browser's
+    /// session already: a page it shows now is not a new sign-in unless it says so.
+    pub session_bound: bool,
 }
 
 /// A message as the reader sees it.
@@ -424,7 +424,7 @@ fn client_to_browser(message: &Message, s: &Situation) -> Reading {
     }
     if !words.has(Cue::Error)
         && !s.holds_token
-        && (!s.request_prepared || words.has(Cue::Redirect) || words.has(Cue::Authorize))
+        && (!s.session_bound || words.has(Cue::Redirect) || words.has(Cue::Authorize))
         && !words.has(Cue::Api)
     {
         return read_as(

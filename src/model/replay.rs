@@ -323,8 +323,8 @@ impl<'w> Replay<'w> {
                     .and_then(|ua| ua.held.as_ref()?.get(Key::AccessToken))
                     != Some(token)
             }),
-            holds_code: sender.holds.code.is_some() && !sender.holds.code_spent,
-            holds_spent_code: sender.holds.code.is_some() && sender.holds.code_spent,
+            holds_code: !sender.holds.unredeemed.is_empty(),
+            holds_spent_code: sender.holds.unredeemed.is_empty() && sender.holds.code.is_some(),
             holds_refresh: sender.holds.refresh.is_some(),
             ..Situation::default()
         };
@@ -367,10 +367,7 @@ impl<'w> Replay<'w> {
             .iter()
             .any(|&c| self.run.api_calls[c].caller == receiver.name);
         if let (ActorKind::Client { app }, Some(_)) = (&sender.kind, receiver.user_agent()) {
-            s.request_prepared = self.apps[*app]
-                .sessions
-                .get(&receiver.name)
-                .is_some_and(|p| !p.sent);
+            s.session_bound = self.apps[*app].sessions.contains_key(&receiver.name);
         }
         s
     }
@@ -506,8 +503,11 @@ impl<'w> Replay<'w> {
             receiver.learn(&carried.value, Some(sent.id));
             let slot = match carried.key {
                 Key::Code => {
-                    receiver.holds.code_spent = false;
-                    &mut receiver.holds.code
+                    let holds = &mut receiver.holds;
+                    if !holds.unredeemed.iter().any(|(c, _)| *c == carried.value) {
+                        holds.unredeemed.push_back((carried.value.clone(), None));
+                    }
+                    &mut holds.code
                 }
                 Key::AccessToken => &mut receiver.holds.token,
                 Key::RefreshToken => &mut receiver.holds.refresh,

@@ -95,6 +95,8 @@ const TABLE: &[(Match, Cue)] = &[
     (Word("authorization_code"), Code),
     (Stem("token"), Token),
     (Word("access_token"), Token),
+    (Word("grant_type"), Token),
+    (Word("code_verifier"), Token),
     (Stem("refresh"), Refresh),
     (Word("refresh_token"), Refresh),
     (Stem("revo"), Revoke),
@@ -104,8 +106,12 @@ const TABLE: &[(Match, Cue)] = &[
     (Word("302"), Redirect),
     (Word("303"), Redirect),
     (Word("location"), Redirect),
-    (Stem("authoriz"), Authorize),
-    (Stem("authoris"), Authorize),
+    (Word("authorize"), Authorize),
+    (Word("authorise"), Authorize),
+    (Word("authorization"), Authorize),
+    (Word("authorisation"), Authorize),
+    (Word("authorization_endpoint"), Authorize),
+    (Word("response_type"), Authorize),
     (Word("oauth"), Authorize),
     (Word("api"), Api),
     (Stem("resource"), Api),
@@ -222,6 +228,10 @@ mod tests {
         );
         assert!(!Words::new("encode").has(Code));
         assert!(Words::new("302 redirect_uri?code&state").has(Code));
+        // A grant type named in a label is no authorization endpoint.
+        let exchange = Words::new("POST /token grant_type=authorization_code");
+        assert!(exchange.has(Token) && !exchange.has(Authorize));
+        assert!(Words::new("GET /authorize").has(Authorize));
     }
 
     #[test]

@@ -385,7 +385,16 @@ impl Replay<'_> {
             state: params.get(Key::State).map(str::to_string),
             session_state,
         });
-        self.actors[client].holds.callback = Some(index);
+        let holds = &mut self.actors[client].holds;
+        holds.callback = Some(index);
+        if let Some(code) = params.carried(Key::Code) {
+            match holds.unredeemed.iter_mut().find(|(c, _)| *c == code.value) {
+                Some(entry) => entry.1 = Some(index),
+                None => holds
+                    .unredeemed
+                    .push_back((code.value.clone(), Some(index))),
+            }
+        }
     }
 
     fn token_request(&mut self, sent: &Sent, params: &Params) {
@@ -393,9 +402,16 @@ impl Replay<'_> {
         let server_name = self.actors[sent.to].name.clone();
         let code_grant = sent.grant == GrantType::AuthorizationCode;
         let code_value = params.get(Key::Code).filter(|_| code_grant);
-        if code_grant && self.actors[sent.from].holds.code.as_deref() == code_value {
-            self.actors[sent.from].holds.code_spent = true;
-        }
+        // The code leaves the sender's unredeemed ones, with the callback it came through.
+        let holds = &mut self.actors[sent.from].holds;
+        let came_through = match holds
+            .unredeemed
+            .iter()
+            .position(|(c, _)| Some(&**c) == code_value)
+        {
+            Some(at) if code_grant => holds.unredeemed.remove(at).and_then(|(_, cb)| cb),
+            _ => holds.callback,
+        };
         let client_id = params.get(Key::ClientId).map(str::to_string);
         let Some(server) = self.actors[sent.to].server_mut() else {
             return;
@@ -434,10 +450,8 @@ impl Replay<'_> {
                 token.revoked_at.get_or_insert(sent.id);
             }
         }
-        let callback = self.actors[sent.from]
-            .holds
-            .callback
-            .filter(|&c| self.run.callbacks[c].code.as_deref() == code_value);
+        let callback =
+            came_through.filter(|&c| self.run.callbacks[c].code.as_deref() == code_value);
         self.run.redemptions.push(Redemption {
             request: sent.id,
             requester,

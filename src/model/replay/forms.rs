@@ -298,17 +298,17 @@ impl Replay<'_> {
         let mut session = None;
         match sent.grant {
             GrantType::AuthorizationCode => {
-                let code = match (sender.role, sender.holds.callback) {
-                    (Role::Client, Some(c)) => {
-                        let callback = &self.run.callbacks[c];
-                        session = app.and_then(|a| self.apps[a].sessions.get(&callback.browser));
-                        sender.holds.code.clone()
-                    }
-                    _ => {
-                        session = app.and_then(|a| self.apps[a].sessions.get(&sender.name));
-                        sender.holds.code.clone()
-                    }
+                // The latest code not yet redeemed (the callback being handled now);
+                // with none, the last one again (a replay, which the AS must refuse).
+                let (code, callback) = match sender.holds.unredeemed.back() {
+                    Some((code, callback)) => (Some(code.clone()), *callback),
+                    None => (sender.holds.code.clone(), sender.holds.callback),
                 };
+                let browser = match (sender.role, callback) {
+                    (Role::Client, Some(c)) => &self.run.callbacks[c].browser,
+                    _ => &sender.name,
+                };
+                session = app.and_then(|a| self.apps[a].sessions.get(&**browser));
                 params.set(Key::Code, code.clone());
                 let redirect_uri = session
                     .and_then(|s| s.redirect_uri.clone())
