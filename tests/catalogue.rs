@@ -49,8 +49,23 @@ fn check(path: &Path) -> Checked {
     let mut fired: Vec<&'static str> = verdict.violations.iter().map(|v| v.id).collect();
     fired.sort_unstable();
     fired.dedup();
+    // What the model read each message as, and why: a satisfied flow's snapshot asserts
+    // its readings, not nothing.
+    let mut readings = String::from("readings:\n");
+    for step in &run.steps {
+        readings.push_str(&format!(
+            "  {:>3} {}: {}\n",
+            step.line, step.kind, step.reading.reason
+        ));
+        for missing in &step.missing {
+            readings.push_str(&format!("        ! no {}: {}\n", missing.key, missing.why));
+        }
+    }
     Checked {
-        report: render_diagnostics(&diagnostics, &file, false),
+        report: format!(
+            "{}{readings}",
+            render_diagnostics(&diagnostics, &file, false)
+        ),
         fired,
         expected: verdict.expected.clone(),
         passed: verdict.passed,
@@ -159,4 +174,9 @@ fn the_seed_flow_has_no_errors_and_the_two_predicted_warnings() {
     );
     assert!(checked.passed);
     assert!(!checked.report.contains("error["), "{}", checked.report);
+    assert!(
+        checked.report.contains("9 token_request"),
+        "{}",
+        checked.report
+    );
 }
