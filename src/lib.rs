@@ -1,3 +1,5 @@
+#![warn(missing_docs)]
+
 //! authflow: read, run, check and draw OAuth 2.0 authorization code flows.
 //!
 //! The modules follow the data: [`syntax`] turns text into a [`syntax::Flow`],

@@ -27,7 +27,19 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
         let Some(transaction) = response.transaction.map(|t| &run.transactions[t]) else {
             continue;
         };
-        let client_id = transaction.client_id.as_deref().unwrap_or("");
+        let Some(client_id) = transaction.client_id.as_deref() else {
+            findings.push(
+                Finding::new(
+                    response.step,
+                    format!(
+                        "the AS answers the request of {} with a redirect although it names no client_id, so no redirect_uri can be trusted; it must show an error page (`invalid_request`) instead",
+                        run.line(transaction.request)
+                    ),
+                )
+                .related(transaction.request, "request here"),
+            );
+            continue;
+        };
         let problem = match run.world.registration(client_id) {
             None => format!("client_id `{client_id}` is not registered"),
             Some(client) => match &transaction.redirect_uri {

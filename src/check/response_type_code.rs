@@ -29,16 +29,21 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
         let Some(continued) = transaction.continued_at else {
             continue;
         };
-        let problem = match transaction.response_type.as_deref() {
+        // A missing parameter is `invalid_request`; one the AS does not support is
+        // `unsupported_response_type` (RFC 6749 §4.1.2.1).
+        let (problem, due) = match transaction.response_type.as_deref() {
             Some("code") => continue,
-            Some(other) => format!("asks for response_type `{other}`"),
-            None => "has no response_type".to_string(),
+            Some(other) => (
+                format!("asks for response_type `{other}`"),
+                "unsupported_response_type",
+            ),
+            None => ("has no response_type".to_string(), "invalid_request"),
         };
         findings.push(
             Finding::new(
                 continued,
                 format!(
-                    "the AS goes on with the authorization request of {}, which {problem}; only `code` is allowed (a correct AS answers `unsupported_response_type`)",
+                    "the AS goes on with the authorization request of {}, which {problem}; only `code` is allowed (a correct AS answers `{due}`)",
                     run.line(transaction.request)
                 ),
             )
