@@ -9,14 +9,18 @@ use serde::Serialize;
 
 use crate::span::{SourceFile, Span};
 
+/// How serious a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Worth fixing, but fails `check` only with `--deny warnings`.
     Warning,
+    /// A broken protocol rule or invalid input: fails `check`.
     Error,
 }
 
 impl Severity {
+    /// The lowercase name printed before the message (`error`, `warning`).
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Warning => "warning",
@@ -25,11 +29,15 @@ impl Severity {
     }
 }
 
+/// A message about a place in a flow file: a parse error, an input error or an
+/// invariant violation.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Diagnostic {
+    /// How serious it is.
     pub severity: Severity,
     /// Stable identifier (an invariant id), printed in brackets after the severity.
     pub code: Option<String>,
+    /// The headline, printed after the severity.
     pub message: String,
     /// Where the caret goes.
     pub span: Span,
@@ -42,6 +50,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// An error at `span`, without code, label, related places or notes yet.
     pub fn error(message: impl Into<String>, span: Span) -> Diagnostic {
         Diagnostic {
             severity: Severity::Error,
@@ -54,16 +63,19 @@ impl Diagnostic {
         }
     }
 
+    /// Sets the text beside the caret.
     pub fn with_label(mut self, label: impl Into<String>) -> Diagnostic {
         self.label = label.into();
         self
     }
 
+    /// Adds a note under the snippet.
     pub fn with_note(mut self, note: impl Into<String>) -> Diagnostic {
         self.notes.push(note.into());
         self
     }
 
+    /// Adds another place involved, with what it has to do with the diagnostic.
     pub fn with_related(mut self, span: Span, label: impl Into<String>) -> Diagnostic {
         self.related.push((span, label.into()));
         self

@@ -35,14 +35,17 @@ pub struct DocsUpdate {
     pub stale: Vec<StaleDiagram>,
 }
 
+/// A diagram [`update_markdown`] redrew or added.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StaleDiagram {
     /// 1-based line in the input: the diagram's opening fence, or for a missing diagram the
     /// source block's opening fence (where the writer has to look).
     pub line: usize,
+    /// Whether it was out of date or missing.
     pub kind: Staleness,
 }
 
+/// Why a diagram had to be drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Staleness {
     /// The diagram does not show the flow as it now is.
@@ -55,11 +58,14 @@ pub enum Staleness {
 /// that an editor jumps to the offending line of the document.
 #[derive(Clone, Debug)]
 pub struct DocsError {
+    /// The Markdown file, which the diagnostics point into.
     pub file: SourceFile,
+    /// One per flow block that does not parse, and per block whose fence is never closed.
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl DocsError {
+    /// The diagnostics in rustc's style, in colour if `color`.
     pub fn render(&self, color: bool) -> String {
         render_diagnostics(&self.diagnostics, &self.file, color)
     }

@@ -5,11 +5,14 @@ use std::ops::Range;
 /// A half-open byte range into a flow file's text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Span {
+    /// Offset of the first byte.
     pub start: usize,
+    /// Offset one past the last byte.
     pub end: usize,
 }
 
 impl Span {
+    /// The span from `start` up to, not including, `end`.
     pub fn new(start: usize, end: usize) -> Span {
         Span { start, end }
     }
@@ -19,6 +22,7 @@ impl Span {
         Span::new(self.start.min(other.start), self.end.max(other.end))
     }
 
+    /// The span as a byte range, for slicing the text.
     pub fn range(self) -> Range<usize> {
         self.start..self.end
     }
@@ -27,12 +31,15 @@ impl Span {
 /// A named source text with a line index, so that spans turn into `line:column`.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
+    /// The name diagnostics show, usually the path.
     pub name: String,
+    /// The whole text.
     pub text: String,
     line_starts: Vec<usize>,
 }
 
 impl SourceFile {
+    /// Names `text` and indexes its lines.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
         let text = text.into();
         let line_starts = std::iter::once(0)

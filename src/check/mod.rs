@@ -69,6 +69,7 @@ pub enum Status {
 }
 
 impl Status {
+    /// The name `authflow invariants` shows (`stable`, `preview`).
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Stable => "stable",
@@ -115,6 +116,7 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding at `step`, with the invariant's own severity.
     pub fn new(step: StepId, message: impl Into<String>) -> Finding {
         Finding {
             step,
@@ -124,11 +126,13 @@ impl Finding {
         }
     }
 
+    /// Adds another message involved, with what it contributed.
     pub fn related(mut self, step: StepId, what: impl Into<String>) -> Finding {
         self.related.push((step, what.into()));
         self
     }
 
+    /// Gives this finding a severity other than the invariant's.
     pub fn severity(mut self, severity: Severity) -> Finding {
         self.severity = Some(severity);
         self
@@ -190,6 +194,7 @@ pub const INVARIANTS: &[&Invariant] = &[
     &refresh_token_valid::INVARIANT,
 ];
 
+/// The invariant with id `id`, if there is one.
 pub fn invariant(id: &str) -> Option<&'static Invariant> {
     INVARIANTS.iter().copied().find(|i| i.id == id)
 }
@@ -197,18 +202,25 @@ pub fn invariant(id: &str) -> Option<&'static Invariant> {
 /// A finding placed in the source, ready to print.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Violation {
+    /// The id of the invariant that fired.
     pub id: &'static str,
+    /// Its severity for this finding.
     pub severity: Severity,
+    /// Span of the message where the rule is broken.
     pub span: Span,
+    /// What is wrong there, naming the values involved and where they came from.
     pub message: String,
     /// Beside the caret: how the model read the message (`token response`), which is
     /// what a reader needs to follow the explanation.
     pub label: String,
+    /// Other messages involved, with what they contributed.
     pub related: Vec<(Span, String)>,
+    /// The RFC section(s) the rule comes from.
     pub reference: &'static str,
 }
 
 impl Violation {
+    /// The violation as a diagnostic, ready to render.
     pub fn to_diagnostic(&self) -> Diagnostic {
         let mut diagnostic = Diagnostic::error(&self.message, self.span)
             .with_note(format!("note: {}", self.reference));
@@ -258,6 +270,7 @@ pub fn check_run_with(run: &Run, options: &CheckOptions) -> Vec<Violation> {
 /// The verdict on one flow file.
 #[derive(Clone, Debug)]
 pub struct Verdict {
+    /// What the invariants found, in source order.
     pub violations: Vec<Violation>,
     /// Messages the model could read two ways (`ambiguous_reading` warnings). They are
     /// about the flow's wording, not the protocol: never in `expect:`, never failing.
@@ -266,11 +279,15 @@ pub struct Verdict {
     pub expected: Option<Vec<String>>,
     /// Expected ids that did not fire, and fired ids that were not expected.
     pub missing: Vec<String>,
+    /// Ids that fired although the front matter does not expect them.
     pub unexpected: Vec<&'static str>,
+    /// Whether the file passes `check`: exactly the expected ids fired, or without an
+    /// expectation, no error (nor, with `--deny warnings`, any warning).
     pub passed: bool,
 }
 
 impl Verdict {
+    /// How many violations are errors.
     pub fn errors(&self) -> usize {
         self.violations
             .iter()
@@ -278,6 +295,7 @@ impl Verdict {
             .count()
     }
 
+    /// How many violations are warnings.
     pub fn warnings(&self) -> usize {
         self.violations
             .iter()

@@ -14,7 +14,9 @@ pub type Value = Arc<str>;
 /// One parameter as it travelled.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Carried {
+    /// The parameter.
     pub key: Key,
+    /// The value it had in this message.
     pub value: Value,
     /// Where the author wrote this value, when it is an override.
     pub written_at: Option<Span>,
@@ -29,20 +31,26 @@ pub struct Params(Vec<Carried>);
 /// An author's override, resolved to a typed key (`None` value: `none`, left out).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Override {
+    /// The parameter the author named.
     pub key: Key,
+    /// The value written; `None` for `none`, which leaves the parameter out.
     pub value: Option<Value>,
+    /// Where the author wrote the `key: value` pair.
     pub span: Span,
 }
 
 impl Params {
+    /// The value of `key`, if the message carries it.
     pub fn get(&self, key: Key) -> Option<&str> {
         self.0.iter().find(|c| c.key == key).map(|c| &*c.value)
     }
 
+    /// `key` as it travelled, if the message carries it.
     pub fn carried(&self, key: Key) -> Option<&Carried> {
         self.0.iter().find(|c| c.key == key)
     }
 
+    /// The parameters, in the order they were set.
     pub fn iter(&self) -> impl Iterator<Item = &Carried> {
         self.0.iter()
     }
@@ -54,6 +62,7 @@ impl Params {
         }
     }
 
+    /// Whether the message carries no parameter at all.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+/// What part of the protocol a participant plays (RFC 6749 §1.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Role {
     /// The user's browser running the client's front end (`fe`): carries redirects,
@@ -50,6 +51,7 @@ impl Role {
         })
     }
 
+    /// The role a name accepted after `as` stands for.
     pub fn from_keyword(word: &str) -> Option<Role> {
         ROLE_NAMES
             .iter()

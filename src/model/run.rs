@@ -26,6 +26,7 @@ pub type TransactionId = usize;
 /// How the model read a message, and why: `trace` shows it, explanations rely on it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reading {
+    /// The protocol step the message was read as.
     pub kind: StepKind,
     /// The evidence that decided, as a clause: "`grant_type` written", "the browser holds
     /// a redirect to the client", "label says `refresh`".
@@ -38,6 +39,7 @@ pub struct Reading {
 /// A value a step needs that its sender never had: the message is still that step.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Missing {
+    /// The parameter the step needs.
     pub key: Key,
     /// Why the sender lacks it, as a clause: "no authorization response reached it".
     pub why: String,
@@ -45,19 +47,30 @@ pub struct Missing {
     pub exists_at: Option<StepId>,
 }
 
+/// One message as the replay read and sent it: who sent it to whom, what it was read as,
+/// and the parameters it carried.
 #[derive(Clone, Debug)]
 pub struct Step {
     /// 1-based line of the message in its file, for explanations.
     pub line: usize,
+    /// Span of the whole message statement.
     pub span: Span,
     /// Span of the label, where most carets go.
     pub label_span: Span,
+    /// The sending participant's name.
     pub from: Value,
+    /// The receiving participant's name.
     pub to: Value,
+    /// The role the sender plays.
     pub from_role: Role,
+    /// The role the receiver plays.
     pub to_role: Role,
+    /// The protocol step the message was read as (`reading.kind`).
     pub kind: StepKind,
+    /// How the model read the message as `kind`, and why.
     pub reading: Reading,
+    /// The parameters the message carried: what the sender's model fills in, with the
+    /// author's `{ key: value }` overrides applied on top.
     pub params: Params,
     /// Where the author said the values travel (`via`), if they did.
     pub via: Option<Location>,
@@ -84,17 +97,25 @@ impl Step {
 /// One authorization request and what became of it at its authorization server.
 #[derive(Clone, Debug, Default)]
 pub struct Transaction {
+    /// The authorization request (RFC 6749 §4.1.1) that opened the transaction.
     pub request: StepId,
     /// The authorization server participant the request went to.
     pub server: Value,
     /// The session (browser or attacker participant) the request was made in.
     pub browser: Value,
+    /// The `response_type` the request carried (RFC 6749 §3.1.1).
     pub response_type: Option<String>,
+    /// The `client_id` the request carried (RFC 6749 §4.1.1).
     pub client_id: Option<String>,
+    /// The `redirect_uri` the request carried (RFC 6749 §3.1.2).
     pub redirect_uri: Option<String>,
+    /// The scope the request asked for (RFC 6749 §3.3).
     pub scope: Vec<String>,
+    /// The `state` the authorization request carried (RFC 6749 §4.1.1).
     pub state: Option<String>,
+    /// The PKCE `code_challenge` the request carried (RFC 7636 §4.3).
     pub code_challenge: Option<String>,
+    /// The `code_challenge_method` the request carried (RFC 7636 §4.3).
     pub code_challenge_method: Option<String>,
     /// Credentials and consent the user submitted, in order.
     pub logins: Vec<LoginAttempt>,
@@ -106,6 +127,7 @@ pub struct Transaction {
     pub remembered_consent: Option<LoginAttempt>,
     /// Where the AS asked for consent on its own page, after the user logged in.
     pub consent_page_at: Option<StepId>,
+    /// The first message in which the user refused consent (`deny`), if any.
     pub denied_at: Option<StepId>,
     /// The first step in which the AS went on with the request (login page, response).
     pub continued_at: Option<StepId>,
@@ -142,8 +164,12 @@ impl Transaction {
 /// no credentials and is authenticated by the earlier login.
 #[derive(Clone, Debug)]
 pub struct LoginAttempt {
+    /// The message that submitted the login or consent form.
     pub step: StepId,
+    /// The `username` submitted; `None` for a consent that rides on an earlier login.
     pub username: Option<String>,
+    /// Whether the credentials match a user the AS knows, or, for a consent without
+    /// credentials, whether the user had logged in already.
     pub authenticated: bool,
     /// The scope the user consented to.
     pub scope: Vec<String>,
@@ -152,38 +178,62 @@ pub struct LoginAttempt {
 /// An authorization response (a redirect back to the client).
 #[derive(Clone, Debug)]
 pub struct AuthorizationResponse {
+    /// The message that carried the response (RFC 6749 §4.1.2).
     pub step: StepId,
+    /// The authorization server participant that sent it.
     pub server: Value,
+    /// The transaction it answers, if the AS had one under way.
     pub transaction: Option<TransactionId>,
+    /// The authorization code it carried.
     pub code: Option<String>,
+    /// The `error` it carried instead of a code (RFC 6749 §4.1.2.1).
     pub error: Option<String>,
+    /// The `state` it carried back, which must equal the request's (RFC 6749 §4.1.2).
     pub state: Option<String>,
+    /// An access token in the redirect itself (implicit or hybrid grant, RFC 6749 §4.2.2).
     pub access_token: Option<String>,
 }
 
+/// An authorization code the AS issued (RFC 6749 §4.1.2), with what it is bound to.
 #[derive(Clone, Debug)]
 pub struct Code {
+    /// The code itself.
     pub value: String,
     /// The authorization server that issued it.
     pub server: Value,
+    /// The authorization request it answers, as an index into [`Run::transactions`].
     pub transaction: TransactionId,
+    /// The authorization response that issued it.
     pub issued_at: StepId,
+    /// Seconds since the flow started when it was issued: its lifetime counts from here.
     pub issued_time: u64,
+    /// The client it was issued to, the only one that may redeem it (RFC 6749 §4.1.3).
     pub client_id: Option<String>,
+    /// The `redirect_uri` of its request, which the token request must repeat
+    /// (RFC 6749 §4.1.3).
     pub redirect_uri: Option<String>,
+    /// The PKCE challenge of its request, which the `code_verifier` must match
+    /// (RFC 7636 §4.6).
     pub code_challenge: Option<String>,
+    /// The challenge method of its request (RFC 7636 §4.3).
     pub code_challenge_method: Option<String>,
+    /// The scope it grants: what the user consented to, else what the request asked for.
     pub scope: Vec<String>,
 }
 
 /// The client receiving an authorization response at its redirect_uri.
 #[derive(Clone, Debug)]
 pub struct Callback {
+    /// The message through which the response reached the client.
     pub step: StepId,
     /// Whose session the response arrived in.
     pub browser: Value,
+    /// The client participant that received it.
     pub client: Value,
+    /// The authorization code the response carried.
     pub code: Option<String>,
+    /// The `state` the response carried, which the client compares with `session_state`
+    /// (RFC 6749 §10.12).
     pub state: Option<String>,
     /// The state the client bound to that session, and the step that bound it.
     pub session_state: Option<(String, StepId)>,
@@ -192,7 +242,9 @@ pub struct Callback {
 /// A token request (a code redemption or a refresh) and the answer the flow shows.
 #[derive(Clone, Debug)]
 pub struct Redemption {
+    /// The token request message (RFC 6749 §4.1.3, §6).
     pub request: StepId,
+    /// The participant that sent it.
     pub requester: Value,
     /// The authorization server participant it went to.
     pub server: Value,
@@ -208,105 +260,156 @@ pub struct Redemption {
     pub earlier: Vec<StepId>,
     /// The callback through which the requester obtained the code, if any.
     pub callback: Option<usize>,
+    /// The token endpoint's answer, if the flow shows one.
     pub response: Option<TokenAnswer>,
 }
 
 impl Redemption {
+    /// Whether it redeems an authorization code (rather than a refresh token).
     pub fn is_code_grant(&self) -> bool {
         self.grant == GrantType::AuthorizationCode
     }
 }
 
+/// The token endpoint's answer to a token request (RFC 6749 §5.1, §5.2).
 #[derive(Clone, Debug)]
 pub struct TokenAnswer {
+    /// The token response message.
     pub step: StepId,
+    /// The participant the answer went to, which should be the requester.
     pub receiver: Value,
+    /// The access token issued, if any.
     pub access_token: Option<String>,
+    /// The refresh token issued, if any.
     pub refresh_token: Option<String>,
+    /// The error the AS refused with (RFC 6749 §5.2), if any.
     pub error: Option<String>,
+    /// The scope the answer names; empty when it names none, which grants the scope of the
+    /// grant (RFC 6749 §5.1).
     pub scope: Vec<String>,
     /// Seconds the code had existed when the answer was given.
     pub code_age: Option<u64>,
 }
 
 impl TokenAnswer {
+    /// Whether the AS issued tokens: an access token and no error.
     pub fn issued(&self) -> bool {
         self.error.is_none() && self.access_token.is_some()
     }
 }
 
+/// An access token the AS issued, at its token endpoint or in a redirect.
 #[derive(Clone, Debug)]
 pub struct Token {
+    /// The token itself.
     pub value: String,
+    /// The authorization server that issued it.
     pub server: Value,
+    /// The message that issued it.
     pub issued_at: StepId,
+    /// Seconds since the flow started when it was issued: its lifetime counts from here.
     pub issued_time: u64,
+    /// The client it was issued to.
     pub client_id: Option<String>,
+    /// The authorization code it was bought with, if any.
     pub code: Option<String>,
     /// The refresh token of the same grant, if one was issued with it or bought it.
     pub refresh_token: Option<String>,
     /// The scope the token grants.
     pub scope: Vec<String>,
+    /// The message that revoked it (a revocation, or a replay of its code), if any.
     pub revoked_at: Option<StepId>,
 }
 
 /// A refresh token: what a later refresh grant is judged against.
 #[derive(Clone, Debug)]
 pub struct RefreshToken {
+    /// The refresh token itself.
     pub value: String,
+    /// The authorization server that issued it.
     pub server: Value,
+    /// The token response that issued it.
     pub issued_at: StepId,
+    /// The client it was issued to, the only one that may use or revoke it (RFC 6749 §6,
+    /// RFC 7009 §2.1).
     pub client_id: Option<String>,
     /// The scope the resource owner granted (RFC 6749 §6).
     pub scope: Vec<String>,
+    /// The revocation request that revoked it, if any.
     pub revoked_at: Option<StepId>,
 }
 
 /// A revocation request (RFC 7009) and its answer.
 #[derive(Clone, Debug)]
 pub struct Revocation {
+    /// The revocation request message.
     pub request: StepId,
+    /// The participant that sent it.
     pub requester: Value,
+    /// The authorization server participant it went to.
     pub server: Value,
+    /// The `token` the request names (RFC 7009 §2.1).
     pub token: Option<String>,
+    /// The `client_id` the request carries: the AS revokes only that client's tokens.
     pub client_id: Option<String>,
+    /// The revocation response, if the flow shows one (RFC 7009 §2.2).
     pub answered_at: Option<StepId>,
 }
 
 /// A call to the API and its answer.
 #[derive(Clone, Debug)]
 pub struct ApiCall {
+    /// The API request message.
     pub request: StepId,
+    /// The participant that made the call.
     pub caller: Value,
+    /// The participant that serves the API.
     pub api: Value,
+    /// The bearer access token presented (RFC 6750 §2).
     pub token: Option<String>,
     /// The scope the resource needs, when the flow says (`{ scope: admin }` on the call).
     pub scope: Vec<String>,
+    /// The API's answer, if the flow shows one.
     pub response: Option<ApiAnswer>,
 }
 
+/// The API's answer to a call.
 #[derive(Clone, Debug)]
 pub struct ApiAnswer {
+    /// The API response message.
     pub step: StepId,
     /// The API handed out the resource (rather than refusing).
     pub served: bool,
+    /// Seconds since the flow started when it answered: token expiry is judged then.
     pub time: u64,
 }
 
 /// The outcome of replaying a flow.
 #[derive(Clone, Debug)]
 pub struct Run {
+    /// The world the flow ran in: registrations, users, policies, lifetimes.
     pub world: World,
+    /// Every message, in flow order; a [`StepId`] indexes it.
     pub steps: Vec<Step>,
+    /// Authorization requests that reached an authorization server.
     pub transactions: Vec<Transaction>,
+    /// Authorization responses (redirects back to the client), in order.
     pub authorization_responses: Vec<AuthorizationResponse>,
+    /// Authorization codes the authorization servers issued.
     pub codes: Vec<Code>,
+    /// Authorization responses as the clients received them.
     pub callbacks: Vec<Callback>,
+    /// Token requests: code redemptions and refreshes.
     pub redemptions: Vec<Redemption>,
+    /// Access tokens the authorization servers issued.
     pub tokens: Vec<Token>,
+    /// Refresh tokens the authorization servers issued.
     pub refresh_tokens: Vec<RefreshToken>,
+    /// Token revocation requests (RFC 7009).
     pub revocations: Vec<Revocation>,
+    /// Calls to the API.
     pub api_calls: Vec<ApiCall>,
+    /// Where every secret value came from, and the hands it passed through.
     pub provenance: Provenance,
     pub(crate) index: Index,
 }
@@ -320,6 +423,7 @@ pub(crate) struct Index {
 }
 
 impl Run {
+    /// The message `id`.
     pub fn step(&self, id: StepId) -> &Step {
         &self.steps[id]
     }
@@ -350,14 +454,17 @@ impl Run {
             .filter_map(|r| Some((r, r.code.as_ref()?, r.response.as_ref()?)))
     }
 
+    /// The authorization code `value`, if an AS issued it.
     pub fn code(&self, value: &str) -> Option<&Code> {
         self.index.codes.get(value).map(|&i| &self.codes[i])
     }
 
+    /// The access token `value`, if an AS issued it.
     pub fn token(&self, value: &str) -> Option<&Token> {
         self.index.tokens.get(value).map(|&i| &self.tokens[i])
     }
 
+    /// The refresh token `value`, if an AS issued it.
     pub fn refresh_token(&self, value: &str) -> Option<&RefreshToken> {
         self.index
             .refresh_tokens
@@ -371,6 +478,7 @@ impl Run {
 pub enum Origin {
     /// Part of the world's configuration (a client secret, a password).
     Config,
+    /// Generated by the sender of this message.
     Step(StepId),
 }
 

@@ -15,6 +15,7 @@ macro_rules! steps {
         pub const STEP_NAMES: &[(&str, StepKind)] = &[$(($name, StepKind::$variant),)*];
 
         impl StepKind {
+            /// The step's name in the flow language (`token_request`), as written after `as`.
             pub fn name(self) -> &'static str {
                 match self {
                     $(StepKind::$variant => $name,)*
@@ -67,6 +68,7 @@ steps! {
 }
 
 impl StepKind {
+    /// The step a name written after `as` stands for.
     pub fn from_keyword(word: &str) -> Option<StepKind> {
         STEP_NAMES
             .iter()

@@ -48,26 +48,47 @@ macro_rules! keyword_enum {
 keyword_enum! {
     /// A parameter a message may carry (RFC 6749 §4.1, §5.1, §6; RFC 7636 §4; RFC 7009 §2.1).
     Key {
+        /// `response_type`: the grant the authorization request asks for (RFC 6749 §3.1.1).
         ResponseType => "response_type",
+        /// `client_id`: the client's identifier at the AS (RFC 6749 §2.2).
         ClientId => "client_id",
+        /// `redirect_uri`: where the AS sends the authorization response (RFC 6749 §3.1.2).
         RedirectUri => "redirect_uri",
+        /// `scope`: the access requested or granted (RFC 6749 §3.3).
         Scope => "scope",
+        /// `state`: binds the authorization response to the client's session against CSRF
+        /// (RFC 6749 §10.12).
         State => "state",
+        /// `code_challenge`: the PKCE challenge derived from the verifier (RFC 7636 §4.2).
         CodeChallenge => "code_challenge",
+        /// `code_challenge_method`: how the challenge was derived, `S256` or `plain`
+        /// (RFC 7636 §4.3).
         CodeChallengeMethod => "code_challenge_method",
+        /// `code`: the authorization code (RFC 6749 §4.1.2).
         Code => "code",
+        /// `grant_type`: the grant a token request uses (RFC 6749 §4.1.3, §6).
         GrantType => "grant_type",
+        /// `code_verifier`: the PKCE secret the token request reveals (RFC 7636 §4.5).
         CodeVerifier => "code_verifier",
+        /// `client_secret`: the client's credential at the token endpoint (RFC 6749 §2.3.1).
         ClientSecret => "client_secret",
+        /// `access_token`: the bearer credential for the API (RFC 6749 §5.1).
         AccessToken => "access_token",
+        /// `refresh_token`: the credential for new access tokens (RFC 6749 §1.5, §6).
         RefreshToken => "refresh_token",
+        /// `token_type`: how the access token is used, e.g. `Bearer` (RFC 6749 §7.1).
         TokenType => "token_type",
         /// The token a revocation request names (RFC 7009 §2.1).
         Token => "token",
+        /// `token_type_hint`: which kind of token a revocation names (RFC 7009 §2.1).
         TokenTypeHint => "token_type_hint",
+        /// `error`: the error code of a refused request (RFC 6749 §4.1.2.1, §5.2).
         Error => "error",
+        /// `iss`: the issuer identifier in an authorization response (RFC 9207 §2).
         Iss => "iss",
+        /// `username`: the login name the user submits at the login page.
         Username => "username",
+        /// `password`: the password the user submits at the login page.
         Password => "password",
     }
 }
@@ -103,7 +124,9 @@ impl Key {
 keyword_enum! {
     /// The grant a token request uses (RFC 6749 §4.1.3, §6).
     GrantType {
+        /// Redeeming an authorization code (RFC 6749 §4.1.3).
         AuthorizationCode => "authorization_code",
+        /// Refreshing with a refresh token (RFC 6749 §6).
         RefreshToken => "refresh_token",
     }
 }
@@ -112,9 +135,13 @@ keyword_enum! {
     /// Where a message's values travel. A URL (query or fragment) ends up in history, logs
     /// and Referer headers; a header or a body does not (RFC 6750 §2, RFC 9700 §4.3.2).
     Location {
+        /// In the URL's query string.
         Query => "query",
+        /// In the URL's fragment, after `#`.
         Fragment => "fragment",
+        /// In an HTTP header, e.g. `Authorization: Bearer` (RFC 6750 §2.1).
         Header => "header",
+        /// In the request or response body.
         Body => "body",
     }
 }

@@ -153,6 +153,7 @@ pub struct Words {
 }
 
 impl Words {
+    /// The words of `label`, ready to be asked for cues.
     pub fn new(label: &str) -> Words {
         Words {
             lower: label.to_lowercase(),

@@ -5,32 +5,50 @@ use serde::{Deserialize, Serialize};
 
 use crate::syntax::front_matter::{ClientConfig, FrontMatter};
 
+/// A client registration at the authorization server (RFC 6749 §2).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Client {
+    /// The `client_id` (RFC 6749 §2.2).
     pub id: String,
+    /// The secret it authenticates with at the token endpoint (RFC 6749 §2.3.1); a public
+    /// client has none unless the front matter gives one.
     pub secret: Option<String>,
+    /// Whether it can keep a secret (RFC 6749 §2.1).
     pub client_type: ClientType,
+    /// The redirect URIs it registered (RFC 6749 §3.1.2.2).
     pub redirect_uris: Vec<String>,
+    /// The scope the client asks for (space separated, RFC 6749 §3.3).
     pub scope: String,
+    /// Whether the client sends an S256 `code_challenge` and then its verifier (RFC 7636).
     pub uses_pkce: bool,
 }
 
+/// A user (resource owner) the authorization server knows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct User {
+    /// The username they log in with.
     pub name: String,
+    /// Their password.
     pub password: String,
 }
 
+/// The world a flow runs in: the registrations, users and policies the actors act on.
 #[derive(Clone, Debug, PartialEq)]
 pub struct World {
     /// The client the flow's `fe`/`be` (or `as client` participants) act for.
     pub client: Client,
     /// Every registration the authorization server knows, `client` first.
     pub registrations: Vec<Client>,
+    /// Users the authorization server knows.
     pub users: Vec<User>,
+    /// Scopes the authorization server supports.
     pub scopes: Vec<String>,
+    /// Whether the authorization server demands PKCE.
     pub pkce: PkcePolicy,
+    /// Seconds an authorization code stays redeemable (RFC 6749 §4.1.2 recommends at
+    /// most 10 minutes).
     pub code_lifetime: u64,
+    /// Seconds an access token stays valid.
     pub token_lifetime: u64,
     /// Whether an AS's login session remembers the user's consent to a client and scope,
     /// so that a later request of the same browser needs no new consent (on by default,
@@ -38,7 +56,9 @@ pub struct World {
     pub remember_consent: bool,
 }
 
+/// The `client_id` of the flow's client when the front matter names none.
 pub const DEFAULT_CLIENT_ID: &str = "client-1";
+/// The redirect URI registered for the flow's client when the front matter names none.
 pub const DEFAULT_REDIRECT_URI: &str = "https://client.example/callback";
 
 impl World {
@@ -90,6 +110,7 @@ impl World {
         })
     }
 
+    /// The registration of `client_id`, if the authorization server has one.
     pub fn registration(&self, client_id: &str) -> Option<&Client> {
         self.registrations.iter().find(|c| c.id == client_id)
     }
@@ -122,10 +143,13 @@ fn client_from(config: &ClientConfig, n: usize) -> Client {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ClientType {
+    /// Can keep a secret, so it authenticates at the token endpoint (RFC 6749 §2.3).
     Confidential,
+    /// Cannot keep a secret: a browser or native app (RFC 6749 §2.1).
     Public,
 }
 
+/// Whether the authorization server demands PKCE (RFC 7636; RFC 9700 §2.1.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PkcePolicy {

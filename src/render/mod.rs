@@ -31,21 +31,27 @@ pub struct Diagram<'a> {
 /// One thing drawn across the lifelines.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Entry<'a> {
+    /// A message from one lifeline to another (or to itself).
     Arrow(Arrow<'a>),
+    /// Time passing (`wait`).
     Divider(Divider),
 }
 
 /// A message, by index into [`Diagram::participants`]; `from == to` is a self-message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Arrow<'a> {
+    /// The sender's column.
     pub from: usize,
+    /// The receiver's column.
     pub to: usize,
+    /// The message's label, drawn on the arrow.
     pub label: &'a str,
 }
 
 /// A line across every lifeline saying that time passes (`wait 11m` is `11m later`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Divider {
+    /// The text drawn on the line (`11m later`).
     pub text: String,
 }
 

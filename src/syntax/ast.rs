@@ -8,7 +8,9 @@ use crate::span::Span;
 /// something (blank runs and comments are kept so that `fmt` can reproduce them).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Flow {
+    /// The YAML block between leading `---` lines, if the file starts with one.
     pub front_matter: Option<FrontMatterBlock>,
+    /// The file's lines after the front matter, in order.
     pub lines: Vec<Line>,
 }
 
@@ -19,11 +21,13 @@ pub struct FrontMatterBlock {
     pub yaml: String,
     /// Span of the YAML text inside the file.
     pub span: Span,
+    /// The YAML read into settings.
     pub value: FrontMatter,
 }
 
 // Statements dominate a flow and each is stored once; boxing them would cost an allocation
 // per line for no gain.
+/// One line of a flow file (or a run of blank lines).
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Line {
@@ -33,26 +37,35 @@ pub enum Line {
     Comment(Comment),
     /// A statement, possibly followed by a trailing comment.
     Statement {
+        /// The statement itself.
         statement: Statement,
+        /// A `#` comment after it on the same line.
         comment: Option<Comment>,
     },
 }
 
+/// A `#` comment.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Comment {
     /// Text after the `#`, exactly as written.
     pub text: String,
+    /// Span of the comment, from the `#` to the end of the line.
     pub span: Span,
 }
 
+/// What a line of a flow file says.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Statement {
+    /// `participant NAME ...`: declares a participant.
     Participant(Participant),
+    /// `FROM -> TO: "label" ...`: a message between participants.
     Message(Message),
+    /// `wait 11m`: time passes.
     Wait(Wait),
 }
 
 impl Statement {
+    /// Span of the whole statement.
     pub fn span(&self) -> Span {
         match self {
             Statement::Participant(p) => p.span,
@@ -65,6 +78,7 @@ impl Statement {
 /// `participant NAME ["display name"] [as ROLE] [{ key: value, ... }]`
 #[derive(Clone, Debug, PartialEq)]
 pub struct Participant {
+    /// The name messages use for the participant.
     pub name: Name,
     /// Text drawn in the box instead of the name.
     pub display: Option<Label>,
@@ -73,33 +87,44 @@ pub struct Participant {
     /// What the participant is bound to: `{ client_id: app-2 }` for a client,
     /// `{ issuer: "https://as2.example" }` for an authorization server.
     pub params: Vec<Param>,
+    /// Span of the whole declaration.
     pub span: Span,
 }
 
 /// A participant name: a bare word or a double-quoted string.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Name {
+    /// The name, unquoted and unescaped.
     pub text: String,
+    /// Whether it was written in double quotes.
     pub quoted: bool,
+    /// Span of the name as written, quotes included.
     pub span: Span,
 }
 
 /// `FROM -> TO: "label" [as STEP] [via LOCATION] [{ key: value, ... }]`
 #[derive(Clone, Debug, PartialEq)]
 pub struct Message {
+    /// The sender.
     pub from: Name,
+    /// The receiver.
     pub to: Name,
+    /// The text on the arrow, which the model reads the protocol step from.
     pub label: Label,
     /// Explicit protocol step kind, for labels the classifier cannot read.
     pub step: Option<Word>,
     /// Where the message's values travel (`query`, `fragment`, `header`, `body`), when
     /// the author says; otherwise the step decides.
     pub via: Option<Word>,
+    /// Overrides of the parameters the sender's model fills in: a value replaces the
+    /// default, `none` leaves the parameter out.
     pub params: Vec<Param>,
+    /// Span of the whole message statement.
     pub span: Span,
 }
 
 impl Message {
+    /// Whether the message goes from a participant to itself.
     pub fn is_self(&self) -> bool {
         self.from.text == self.to.text
     }
@@ -108,25 +133,33 @@ impl Message {
 /// A double-quoted string, unescaped, kept exactly (trailing spaces included).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Label {
+    /// The text, unescaped.
     pub text: String,
+    /// Span of the string, quotes included.
     pub span: Span,
 }
 
 /// A bare identifier-like word (roles, step kinds, parameter keys and bare values).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Word {
+    /// The word.
     pub text: String,
+    /// Where it was written.
     pub span: Span,
 }
 
 /// `key: value` inside the braces after a message.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Param {
+    /// The parameter's name.
     pub key: Word,
+    /// Its value, or `none`.
     pub value: ParamValue,
+    /// Span of the whole `key: value` pair.
     pub span: Span,
 }
 
+/// The value of a `key: value` parameter.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ParamValue {
     /// `"text"`
@@ -147,6 +180,7 @@ impl ParamValue {
         }
     }
 
+    /// Span of the value as written.
     pub fn span(&self) -> Span {
         match self {
             ParamValue::Quoted(l) => l.span,
@@ -159,13 +193,16 @@ impl ParamValue {
 /// `wait 11m`: time passes on every actor's clock.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Wait {
+    /// The duration, in seconds.
     pub seconds: u64,
     /// The duration as written (`11m`, `1h30m`), kept for `fmt`.
     pub written: String,
+    /// Span of the whole statement.
     pub span: Span,
 }
 
 impl Flow {
+    /// The statements in order, without blank lines and comments.
     pub fn statements(&self) -> impl Iterator<Item = &Statement> {
         self.lines.iter().filter_map(|line| match line {
             Line::Statement { statement, .. } => Some(statement),
@@ -173,6 +210,7 @@ impl Flow {
         })
     }
 
+    /// The messages in order.
     pub fn messages(&self) -> impl Iterator<Item = &Message> {
         self.statements().filter_map(|s| match s {
             Statement::Message(m) => Some(m),
@@ -180,6 +218,7 @@ impl Flow {
         })
     }
 
+    /// The participant declarations in order.
     pub fn participants(&self) -> impl Iterator<Item = &Participant> {
         self.statements().filter_map(|s| match s {
             Statement::Participant(p) => Some(p),

@@ -22,6 +22,7 @@ use std::fmt::Write;
 
 use super::ast::*;
 
+/// The canonical text of `flow`, by the rules in the module docs: what `authflow fmt` writes.
 pub fn format_flow(flow: &Flow) -> String {
     let mut out = String::new();
     if let Some(front_matter) = &flow.front_matter {

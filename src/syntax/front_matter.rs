@@ -7,11 +7,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::world::{ClientType, PkcePolicy};
 
+/// The YAML front matter of a flow file: the world it runs in and the verdict it expects.
+/// Unset keys keep the defaults that make the seed flow work.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     /// Free text, shown by `check` and useful in catalogue listings.
     pub title: Option<String>,
+    /// Free text saying what the flow shows, like `title`.
     pub description: Option<String>,
     /// The client this flow's `fe`/`be` act for; unset fields keep their defaults.
     pub client: Option<ClientConfig>,
@@ -38,13 +41,20 @@ pub struct FrontMatter {
     pub preview: Option<bool>,
 }
 
+/// A client registration as the front matter writes it; unset fields keep their defaults.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClientConfig {
+    /// The `client_id` (RFC 6749 §2.2); defaults to `client-N` for the Nth client.
     pub id: Option<String>,
+    /// The client secret (RFC 6749 §2.3.1); a confidential client without one gets
+    /// `secret-N`, a public one none.
     pub secret: Option<String>,
+    /// `type: confidential` or `type: public` (RFC 6749 §2.1); defaults to confidential.
     #[serde(rename = "type")]
     pub client_type: Option<ClientType>,
+    /// The registered redirect URIs (RFC 6749 §3.1.2.2); defaults to
+    /// `https://client.example/callback` (`https://clientN.example/callback` for the Nth).
     pub redirect_uris: Option<Vec<String>>,
     /// The scope the client asks for (space separated).
     pub scope: Option<String>,
@@ -52,17 +62,22 @@ pub struct ClientConfig {
     pub pkce: Option<bool>,
 }
 
+/// A user (resource owner) the authorization server knows.
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct UserConfig {
+    /// The username they log in with.
     pub name: String,
+    /// Their password.
     pub password: String,
 }
 
 /// Why a front matter block was rejected, and where in it (a byte offset).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FrontMatterError {
+    /// What is wrong, with a "did you mean" hint when there is one.
     pub message: String,
+    /// Byte offset into the YAML block (not the file) of the offending text.
     pub offset: usize,
 }
 
