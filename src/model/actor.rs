@@ -39,7 +39,8 @@ pub(crate) struct Holdings {
     pub code: Option<Value>,
     /// Codes it received and has not redeemed yet, oldest first, each with the callback
     /// it arrived through: a client serving several browsers redeems each once, the
-    /// latest first.
+    /// latest first. At most [`Holdings::PENDING_CODES`]: a browser that never redeems
+    /// would otherwise keep every code of a long flow.
     pub unredeemed: VecDeque<(Value, Option<usize>)>,
     pub token: Option<Value>,
     pub refresh: Option<Value>,
@@ -134,6 +135,26 @@ pub(crate) struct LoginSession {
     pub since: StepId,
     /// Consents given in it: client_id and the consent.
     pub consents: Vec<(Option<String>, LoginAttempt)>,
+}
+
+impl Holdings {
+    /// How many unredeemed codes an actor keeps: more sign-ins in flight at one client
+    /// than this is beyond any flow a person writes, and the bound keeps each receipt O(1).
+    pub const PENDING_CODES: usize = 16;
+
+    /// Takes note of a code received (through `callback`, when it came with one).
+    pub fn receive_code(&mut self, code: &Value, callback: Option<usize>) {
+        match self.unredeemed.iter_mut().find(|(c, _)| c == code) {
+            Some(entry) => entry.1 = callback.or(entry.1),
+            None => {
+                if self.unredeemed.len() == Self::PENDING_CODES {
+                    self.unredeemed.pop_front();
+                }
+                self.unredeemed.push_back((code.clone(), callback));
+            }
+        }
+        self.code = Some(code.clone());
+    }
 }
 
 impl Actor {

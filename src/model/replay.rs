@@ -503,11 +503,8 @@ impl<'w> Replay<'w> {
             receiver.learn(&carried.value, Some(sent.id));
             let slot = match carried.key {
                 Key::Code => {
-                    let holds = &mut receiver.holds;
-                    if !holds.unredeemed.iter().any(|(c, _)| *c == carried.value) {
-                        holds.unredeemed.push_back((carried.value.clone(), None));
-                    }
-                    &mut holds.code
+                    receiver.holds.receive_code(&carried.value, None);
+                    continue;
                 }
                 Key::AccessToken => &mut receiver.holds.token,
                 Key::RefreshToken => &mut receiver.holds.refresh,

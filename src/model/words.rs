@@ -7,6 +7,7 @@ use super::vocab::ERROR_CODES;
 
 /// A meaning a label can hint at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 pub enum Cue {
     /// The user refuses (`deny`, `cancel`, `отказ`).
     Denial,
@@ -147,69 +148,60 @@ const TABLE: &[(Match, Cue)] = &[
 /// Words that negate the word after them: "no errors" is not an error.
 const NEGATIONS: &[&str] = &["no", "not", "without", "без", "нет", "не"];
 
-/// A label in lower case, ready to be asked for cues word by word.
+/// The cues a label gives, found in one pass over its words when it is read.
 pub struct Words {
-    lower: String,
+    cues: u32,
+    error_code: Option<&'static str>,
 }
 
 impl Words {
-    /// The words of `label`, ready to be asked for cues.
+    /// Reads `label`: every cue of the table that one of its words (not negated) gives.
     pub fn new(label: &str) -> Words {
-        Words {
-            lower: label.to_lowercase(),
+        let mut words = Words {
+            cues: 0,
+            error_code: None,
+        };
+        if label.is_empty() {
+            return words;
         }
-    }
-
-    fn words(&self) -> impl Iterator<Item = &str> + Clone {
-        self.lower
+        let lower = label.to_lowercase();
+        let split: Vec<&str> = lower
             .split(|c: char| !(c.is_alphanumeric() || c == '_'))
             .filter(|w| !w.is_empty())
+            .collect();
+        for (i, word) in split.iter().enumerate() {
+            if i > 0 && NEGATIONS.contains(&split[i - 1]) {
+                continue;
+            }
+            for (m, cue) in TABLE {
+                let hit = match *m {
+                    Word(w) => *word == w,
+                    Stem(s) => word.starts_with(s),
+                    Pair(a, b) => *word == a && split.get(i + 1) == Some(&b),
+                };
+                if hit {
+                    words.cues |= 1 << *cue as u32;
+                }
+            }
+        }
+        words.error_code = ERROR_CODES
+            .iter()
+            .copied()
+            .find(|code| split.contains(code));
+        if words.error_code.is_some() {
+            words.cues |= 1 << Error as u32;
+        }
+        words
     }
 
     /// Whether the label hints at `cue`.
     pub fn has(&self, cue: Cue) -> bool {
-        if self.lower.is_empty() {
-            return false;
-        }
-        if cue == Error && self.error_code().is_some() {
-            return true;
-        }
-        TABLE
-            .iter()
-            .filter(|(_, c)| *c == cue)
-            .any(|(m, _)| self.matches(*m))
-    }
-
-    fn matches(&self, m: Match) -> bool {
-        let mut previous: Option<&str> = None;
-        let mut words = self.words().peekable();
-        while let Some(word) = words.next() {
-            let negated = previous.is_some_and(|p| NEGATIONS.contains(&p));
-            previous = Some(word);
-            if negated {
-                continue;
-            }
-            let hit = match m {
-                Word(w) => word == w,
-                Stem(s) => word.starts_with(s),
-                Pair(a, b) => word == a && words.peek().is_some_and(|n| *n == b),
-            };
-            if hit {
-                return true;
-            }
-        }
-        false
+        self.cues & (1 << cue as u32) != 0
     }
 
     /// The OAuth error code the label names (`"invalid_grant"`, `"error: access_denied"`).
     pub fn error_code(&self) -> Option<&'static str> {
-        if self.lower.is_empty() {
-            return None;
-        }
-        ERROR_CODES
-            .iter()
-            .copied()
-            .find(|code| self.words().any(|w| w == *code))
+        self.error_code
     }
 }
 

@@ -388,12 +388,7 @@ impl Replay<'_> {
         let holds = &mut self.actors[client].holds;
         holds.callback = Some(index);
         if let Some(code) = params.carried(Key::Code) {
-            match holds.unredeemed.iter_mut().find(|(c, _)| *c == code.value) {
-                Some(entry) => entry.1 = Some(index),
-                None => holds
-                    .unredeemed
-                    .push_back((code.value.clone(), Some(index))),
-            }
+            holds.receive_code(&code.value, Some(index));
         }
     }
 
