@@ -96,17 +96,38 @@ pub(crate) fn read(message: &Message, situation: &Situation) -> Reading {
     match (message.from, message.to) {
         (R::Browser | R::Attacker, R::AuthorizationServer) => user_agent_to_server(message, s),
         (R::LoginPage, R::AuthorizationServer) | (R::Browser | R::Attacker, R::LoginPage) => {
-            login_or_deny(words, "the login page submits to the AS")
+            if s.logged_in
+                && !s.awaiting_consent
+                && !words.has(Cue::Denial)
+                && !words.has(Cue::Consent)
+                && message.wrote_any(&[Key::Username, Key::Password]).is_none()
+            {
+                read_as(
+                    Other,
+                    "the user already logged in and consented: the page passes it on",
+                )
+            } else {
+                login_or_deny(words, "the login page submits to the AS")
+            }
         }
         (R::AuthorizationServer, R::LoginPage) => {
             if words.has(Cue::Error) && !s.awaiting_login {
                 read_as(ErrorPage, "the AS shows an error on its page (label)")
+            } else if s.logged_in && !words.has(Cue::Consent) {
+                read_as(
+                    Other,
+                    "the user already logged in: the AS answers its own page",
+                )
             } else {
                 read_as(LoginPage, "the AS hands over to its login page")
             }
         }
-        (R::AuthorizationServer, R::Browser | R::Attacker) => server_to_user_agent(message, s),
-        (R::AuthorizationServer, _) => server_to_backend(message, s),
+        // The login page is the AS's own front end: what it sends a browser or a client,
+        // the AS sends.
+        (R::AuthorizationServer | R::LoginPage, R::Browser | R::Attacker) => {
+            server_to_user_agent(message, s)
+        }
+        (R::AuthorizationServer | R::LoginPage, _) => server_to_backend(message, s),
         (R::Browser | R::Attacker, R::Client) => user_agent_to_client(message, s),
         (R::Browser | R::Attacker, R::ResourceServer) => {
             read_as(ApiRequest, "a resource server only serves its API")

@@ -344,6 +344,16 @@ impl<'w> Replay<'w> {
                 .find_map(|(server, _)| login(Some(server), from)),
             (Role::Browser | Role::Attacker, _) => login(self.server_of(to), from),
             (_, Role::Browser | Role::Attacker) => login(self.server_of(from), to),
+            // Between the AS and its login page: the request the page shows.
+            (Role::LoginPage, Role::AuthorizationServer)
+            | (Role::AuthorizationServer, Role::LoginPage) => self
+                .server_of(from)
+                .and_then(|server| {
+                    let state = self.actors[server].server()?;
+                    state.page.or(state.latest)
+                })
+                .map(|t| &self.run.transactions[t])
+                .filter(|t| !t.answered && t.denied_at.is_none() && t.refused_at.is_none()),
             _ => None,
         };
         if let Some(t) = transaction {
@@ -474,7 +484,15 @@ impl<'w> Replay<'w> {
             if out.generated.contains(&carried.value) {
                 continue;
             }
-            match self.actors[sent.from].knows.get(&carried.value) {
+            // A login page is the AS's own front end: it knows what its AS knows.
+            let known = self.actors[sent.from]
+                .knows
+                .get(&carried.value)
+                .or_else(|| {
+                    let server = self.server_of(sent.from).filter(|&s| s != sent.from)?;
+                    self.actors[server].knows.get(&carried.value)
+                });
+            match known {
                 Some(Some(learned)) => {
                     self.run
                         .provenance
