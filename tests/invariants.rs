@@ -205,6 +205,7 @@ fn cases() -> Vec<Case> {
     cases.extend(no_redirect_to_unregistered());
     cases.extend(no_token_in_front_channel());
     cases.extend(refresh_token_valid());
+    cases.extend(iss_match());
     cases
 }
 
@@ -940,6 +941,27 @@ fn refresh_token_valid() -> Vec<Case> {
         ),
     ]
 }
+
+fn iss_match() -> Vec<Case> {
+    // A preview invariant: both files say `preview: true`.
+    vec![
+        Case::new(
+            "iss_match",
+            "a code from one AS is sent to another's token endpoint",
+            include_str!("../flows/iss_match/violated.flow"),
+        )
+        .fires("iss_match", ISS_MIXUP_LINE)
+        .naming(&["`evil_as`", "https://evil.example", "`https://as.example`"]),
+        Case::new(
+            "iss_match",
+            "each code goes to the AS its iss names",
+            include_str!("../flows/iss_match/satisfied.flow"),
+        ),
+    ]
+}
+
+/// The line of `be -> evil_as: "token request"` in flows/iss_match/violated.flow.
+const ISS_MIXUP_LINE: usize = 25;
 
 // ---------------------------------------------------------------------------------------
 // The loop.

@@ -13,6 +13,7 @@ mod code_lifetime;
 mod code_single_use;
 mod consent_before_code;
 mod denied_no_code;
+mod iss_match;
 mod no_redirect_to_unregistered;
 mod no_token_in_front_channel;
 mod pkce_no_downgrade;
@@ -192,6 +193,7 @@ pub const INVARIANTS: &[&Invariant] = &[
     &no_redirect_to_unregistered::INVARIANT,
     &no_token_in_front_channel::INVARIANT,
     &refresh_token_valid::INVARIANT,
+    &iss_match::INVARIANT,
 ];
 
 /// The invariant with id `id`, if there is one.

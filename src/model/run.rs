@@ -237,6 +237,8 @@ pub struct Callback {
     pub state: Option<String>,
     /// The state the client bound to that session, and the step that bound it.
     pub session_state: Option<(String, StepId)>,
+    /// The issuer the response names (RFC 9207 §2), if it names one.
+    pub iss: Option<String>,
 }
 
 /// A token request (a code redemption or a refresh) and the answer the flow shows.
@@ -248,6 +250,8 @@ pub struct Redemption {
     pub requester: Value,
     /// The authorization server participant it went to.
     pub server: Value,
+    /// That server's issuer identifier (RFC 9207 §2).
+    pub issuer: String,
     /// The grant, as the request names it (`None`: no `grant_type` parameter).
     pub grant_type: Option<String>,
     /// The grant as the model reads it.

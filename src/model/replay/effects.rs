@@ -384,6 +384,7 @@ impl Replay<'_> {
             code: params.get(Key::Code).map(str::to_string),
             state: params.get(Key::State).map(str::to_string),
             session_state,
+            iss: params.get(Key::Iss).map(str::to_string),
         });
         let holds = &mut self.actors[client].holds;
         holds.callback = Some(index);
@@ -411,6 +412,7 @@ impl Replay<'_> {
         let Some(server) = self.actors[sent.to].server_mut() else {
             return;
         };
+        let issuer = server.issuer.clone();
         let code = code_value
             .and_then(|v| server.codes.get(v))
             .map(|&i| self.run.codes[i].clone());
@@ -451,6 +453,7 @@ impl Replay<'_> {
             request: sent.id,
             requester,
             server: server_name,
+            issuer,
             grant_type: params.get(Key::GrantType).map(str::to_string),
             grant: sent.grant,
             refresh_token: params
@@ -644,7 +647,13 @@ impl Replay<'_> {
 /// The redirect a user agent holds: what a callback URL carries.
 fn redirect_of(params: &Params) -> Params {
     let mut redirect = Params::default();
-    for key in [Key::Code, Key::State, Key::Error, Key::AccessToken] {
+    for key in [
+        Key::Code,
+        Key::State,
+        Key::Error,
+        Key::AccessToken,
+        Key::Iss,
+    ] {
         redirect.set(key, params.get(key));
     }
     redirect
