@@ -38,7 +38,7 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
                 run.line(request)
             ),
             Some(v) if plain => {
-                if v == challenge {
+                if *v == **challenge {
                     continue;
                 }
                 format!(
@@ -48,7 +48,7 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
             }
             Some(v) => {
                 let computed = s256(v);
-                if &computed == challenge {
+                if *computed == **challenge {
                     continue;
                 }
                 format!(

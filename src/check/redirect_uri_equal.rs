@@ -32,7 +32,7 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
             continue;
         };
         let sent = run.step(redemption.request).params.get(Key::RedirectUri);
-        if sent == Some(authorized.as_str()) {
+        if sent == Some(&**authorized) {
             continue;
         }
         let sent = sent.map_or("no redirect_uri".to_string(), |s| {

@@ -39,7 +39,7 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
         let Some(uri) = &transaction.redirect_uri else {
             continue;
         };
-        if client.redirect_uris.contains(uri) {
+        if client.redirect_uris.iter().any(|r| **r == **uri) {
             continue;
         }
         findings.push(

@@ -91,13 +91,13 @@ pub(crate) struct ClientApp {
 /// The authorization request a client bound to one browser session.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Prepared {
-    pub client_id: Option<String>,
-    pub redirect_uri: Option<String>,
-    pub scope: Option<String>,
+    pub client_id: Option<Value>,
+    pub redirect_uri: Option<Value>,
+    pub scope: Option<Value>,
     pub state: Option<Value>,
     pub verifier: Option<Value>,
-    pub challenge: Option<String>,
-    pub method: Option<String>,
+    pub challenge: Option<Value>,
+    pub method: Option<Value>,
     /// The step that bound this request to the session.
     pub bound_at: StepId,
     /// Whether the browser has already taken it to the authorization endpoint.
@@ -118,9 +118,9 @@ pub(crate) struct AuthorizationServer {
     /// The login session of each browser: who is logged in, and what they consented to.
     pub sessions: HashMap<Value, LoginSession>,
     /// Codes it issued: value → index in the run's codes.
-    pub codes: HashMap<String, usize>,
+    pub codes: HashMap<Value, usize>,
     /// Token requests for each code, in order.
-    pub redemptions_of: HashMap<String, Vec<StepId>>,
+    pub redemptions_of: HashMap<Value, Vec<StepId>>,
     /// Token requests not answered yet, oldest first.
     pub token_requests: VecDeque<usize>,
     /// Revocation requests not answered yet, oldest first.
@@ -134,7 +134,7 @@ pub(crate) struct LoginSession {
     /// The login that opened it.
     pub since: StepId,
     /// Consents given in it: client_id and the consent.
-    pub consents: Vec<(Option<String>, LoginAttempt)>,
+    pub consents: Vec<(Option<Value>, LoginAttempt)>,
 }
 
 impl Holdings {

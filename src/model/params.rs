@@ -46,6 +46,12 @@ impl Params {
     }
 
     /// `key` as it travelled, if the message carries it.
+    /// The shared value of `key`, if the message carried it.
+    pub fn value(&self, key: Key) -> Option<Value> {
+        self.carried(key).map(|c| c.value.clone())
+    }
+
+    /// The parameter `key` as it travelled, if the message carried it.
     pub fn carried(&self, key: Key) -> Option<&Carried> {
         self.0.iter().find(|c| c.key == key)
     }

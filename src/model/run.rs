@@ -104,19 +104,19 @@ pub struct Transaction {
     /// The session (browser or attacker participant) the request was made in.
     pub browser: Value,
     /// The `response_type` the request carried (RFC 6749 §3.1.1).
-    pub response_type: Option<String>,
+    pub response_type: Option<Value>,
     /// The `client_id` the request carried (RFC 6749 §4.1.1).
-    pub client_id: Option<String>,
+    pub client_id: Option<Value>,
     /// The `redirect_uri` the request carried (RFC 6749 §3.1.2).
-    pub redirect_uri: Option<String>,
+    pub redirect_uri: Option<Value>,
     /// The scope the request asked for (RFC 6749 §3.3).
     pub scope: Vec<String>,
     /// The `state` the authorization request carried (RFC 6749 §4.1.1).
-    pub state: Option<String>,
+    pub state: Option<Value>,
     /// The PKCE `code_challenge` the request carried (RFC 7636 §4.3).
-    pub code_challenge: Option<String>,
+    pub code_challenge: Option<Value>,
     /// The `code_challenge_method` the request carried (RFC 7636 §4.3).
-    pub code_challenge_method: Option<String>,
+    pub code_challenge_method: Option<Value>,
     /// Credentials and consent the user submitted, in order.
     pub logins: Vec<LoginAttempt>,
     /// The browser's login session at the AS when the request arrived: the user is
@@ -167,7 +167,7 @@ pub struct LoginAttempt {
     /// The message that submitted the login or consent form.
     pub step: StepId,
     /// The `username` submitted; `None` for a consent that rides on an earlier login.
-    pub username: Option<String>,
+    pub username: Option<Value>,
     /// Whether the credentials match a user the AS knows, or, for a consent without
     /// credentials, whether the user had logged in already.
     pub authenticated: bool,
@@ -185,20 +185,20 @@ pub struct AuthorizationResponse {
     /// The transaction it answers, if the AS had one under way.
     pub transaction: Option<TransactionId>,
     /// The authorization code it carried.
-    pub code: Option<String>,
+    pub code: Option<Value>,
     /// The `error` it carried instead of a code (RFC 6749 §4.1.2.1).
-    pub error: Option<String>,
+    pub error: Option<Value>,
     /// The `state` it carried back, which must equal the request's (RFC 6749 §4.1.2).
-    pub state: Option<String>,
+    pub state: Option<Value>,
     /// An access token in the redirect itself (implicit or hybrid grant, RFC 6749 §4.2.2).
-    pub access_token: Option<String>,
+    pub access_token: Option<Value>,
 }
 
 /// An authorization code the AS issued (RFC 6749 §4.1.2), with what it is bound to.
 #[derive(Clone, Debug)]
 pub struct Code {
     /// The code itself.
-    pub value: String,
+    pub value: Value,
     /// The authorization server that issued it.
     pub server: Value,
     /// The authorization request it answers, as an index into [`Run::transactions`].
@@ -208,15 +208,15 @@ pub struct Code {
     /// Seconds since the flow started when it was issued: its lifetime counts from here.
     pub issued_time: u64,
     /// The client it was issued to, the only one that may redeem it (RFC 6749 §4.1.3).
-    pub client_id: Option<String>,
+    pub client_id: Option<Value>,
     /// The `redirect_uri` of its request, which the token request must repeat
     /// (RFC 6749 §4.1.3).
-    pub redirect_uri: Option<String>,
+    pub redirect_uri: Option<Value>,
     /// The PKCE challenge of its request, which the `code_verifier` must match
     /// (RFC 7636 §4.6).
-    pub code_challenge: Option<String>,
+    pub code_challenge: Option<Value>,
     /// The challenge method of its request (RFC 7636 §4.3).
-    pub code_challenge_method: Option<String>,
+    pub code_challenge_method: Option<Value>,
     /// The scope it grants: what the user consented to, else what the request asked for.
     pub scope: Vec<String>,
 }
@@ -231,14 +231,14 @@ pub struct Callback {
     /// The client participant that received it.
     pub client: Value,
     /// The authorization code the response carried.
-    pub code: Option<String>,
+    pub code: Option<Value>,
     /// The `state` the response carried, which the client compares with `session_state`
     /// (RFC 6749 §10.12).
-    pub state: Option<String>,
+    pub state: Option<Value>,
     /// The state the client bound to that session, and the step that bound it.
-    pub session_state: Option<(String, StepId)>,
+    pub session_state: Option<(Value, StepId)>,
     /// The issuer the response names (RFC 9207 §2), if it names one.
-    pub iss: Option<String>,
+    pub iss: Option<Value>,
 }
 
 /// A token request (a code redemption or a refresh) and the answer the flow shows.
@@ -253,11 +253,11 @@ pub struct Redemption {
     /// That server's issuer identifier (RFC 9207 §2).
     pub issuer: String,
     /// The grant, as the request names it (`None`: no `grant_type` parameter).
-    pub grant_type: Option<String>,
+    pub grant_type: Option<Value>,
     /// The grant as the model reads it.
     pub grant: GrantType,
     /// The refresh token presented, for a refresh.
-    pub refresh_token: Option<String>,
+    pub refresh_token: Option<Value>,
     /// The code as the AS knew it when the request arrived (`None`: unknown to this AS).
     pub code: Option<Code>,
     /// Earlier token requests for the same code at the same AS.
@@ -283,11 +283,11 @@ pub struct TokenAnswer {
     /// The participant the answer went to, which should be the requester.
     pub receiver: Value,
     /// The access token issued, if any.
-    pub access_token: Option<String>,
+    pub access_token: Option<Value>,
     /// The refresh token issued, if any.
-    pub refresh_token: Option<String>,
+    pub refresh_token: Option<Value>,
     /// The error the AS refused with (RFC 6749 §5.2), if any.
-    pub error: Option<String>,
+    pub error: Option<Value>,
     /// The scope the answer names; empty when it names none, which grants the scope of the
     /// grant (RFC 6749 §5.1).
     pub scope: Vec<String>,
@@ -306,7 +306,7 @@ impl TokenAnswer {
 #[derive(Clone, Debug)]
 pub struct Token {
     /// The token itself.
-    pub value: String,
+    pub value: Value,
     /// The authorization server that issued it.
     pub server: Value,
     /// The message that issued it.
@@ -314,11 +314,11 @@ pub struct Token {
     /// Seconds since the flow started when it was issued: its lifetime counts from here.
     pub issued_time: u64,
     /// The client it was issued to.
-    pub client_id: Option<String>,
+    pub client_id: Option<Value>,
     /// The authorization code it was bought with, if any.
-    pub code: Option<String>,
+    pub code: Option<Value>,
     /// The refresh token of the same grant, if one was issued with it or bought it.
-    pub refresh_token: Option<String>,
+    pub refresh_token: Option<Value>,
     /// The scope the token grants.
     pub scope: Vec<String>,
     /// The message that revoked it (a revocation, or a replay of its code), if any.
@@ -329,14 +329,14 @@ pub struct Token {
 #[derive(Clone, Debug)]
 pub struct RefreshToken {
     /// The refresh token itself.
-    pub value: String,
+    pub value: Value,
     /// The authorization server that issued it.
     pub server: Value,
     /// The token response that issued it.
     pub issued_at: StepId,
     /// The client it was issued to, the only one that may use or revoke it (RFC 6749 §6,
     /// RFC 7009 §2.1).
-    pub client_id: Option<String>,
+    pub client_id: Option<Value>,
     /// The scope the resource owner granted (RFC 6749 §6).
     pub scope: Vec<String>,
     /// The revocation request that revoked it, if any.
@@ -353,9 +353,9 @@ pub struct Revocation {
     /// The authorization server participant it went to.
     pub server: Value,
     /// The `token` the request names (RFC 7009 §2.1).
-    pub token: Option<String>,
+    pub token: Option<Value>,
     /// The `client_id` the request carries: the AS revokes only that client's tokens.
-    pub client_id: Option<String>,
+    pub client_id: Option<Value>,
     /// The revocation response, if the flow shows one (RFC 7009 §2.2).
     pub answered_at: Option<StepId>,
 }
@@ -370,7 +370,7 @@ pub struct ApiCall {
     /// The participant that serves the API.
     pub api: Value,
     /// The bearer access token presented (RFC 6750 §2).
-    pub token: Option<String>,
+    pub token: Option<Value>,
     /// The scope the resource needs, when the flow says (`{ scope: admin }` on the call).
     pub scope: Vec<String>,
     /// The API's answer, if the flow shows one.
@@ -421,9 +421,9 @@ pub struct Run {
 /// Value → record lookups, kept by the replay as records are made.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Index {
-    pub codes: HashMap<String, usize>,
-    pub tokens: HashMap<String, usize>,
-    pub refresh_tokens: HashMap<String, usize>,
+    pub codes: HashMap<Value, usize>,
+    pub tokens: HashMap<Value, usize>,
+    pub refresh_tokens: HashMap<Value, usize>,
 }
 
 impl Run {

@@ -54,7 +54,7 @@ impl Replay<'_> {
                     request: sent.id,
                     caller: self.actors[sent.from].name.clone(),
                     api: self.actors[sent.to].name.clone(),
-                    token: params.get(Key::AccessToken).map(str::to_string),
+                    token: params.value(Key::AccessToken),
                     scope: scope_list(params.get(Key::Scope)),
                     response: None,
                 });
@@ -113,12 +113,12 @@ impl Replay<'_> {
             return;
         };
         if prepared.bound_at == sent.id {
-            prepared.client_id = params.get(Key::ClientId).map(str::to_string);
-            prepared.redirect_uri = params.get(Key::RedirectUri).map(str::to_string);
-            prepared.scope = params.get(Key::Scope).map(str::to_string);
+            prepared.client_id = params.value(Key::ClientId);
+            prepared.redirect_uri = params.value(Key::RedirectUri);
+            prepared.scope = params.value(Key::Scope);
             prepared.state = params.carried(Key::State).map(|c| c.value.clone());
-            prepared.challenge = params.get(Key::CodeChallenge).map(str::to_string);
-            prepared.method = params.get(Key::CodeChallengeMethod).map(str::to_string);
+            prepared.challenge = params.value(Key::CodeChallenge);
+            prepared.method = params.value(Key::CodeChallengeMethod);
             if prepared.challenge.is_none() {
                 prepared.verifier = None;
             }
@@ -151,7 +151,7 @@ impl Replay<'_> {
     fn open_transaction(&mut self, sent: &Sent, params: &Params) {
         let browser = self.actors[sent.from].name.clone();
         let server_name = self.actors[sent.to].name.clone();
-        let client_id = params.get(Key::ClientId).map(str::to_string);
+        let client_id = params.value(Key::ClientId);
         let scope = scope_list(params.get(Key::Scope));
         let id = self.run.transactions.len();
         let remember = self.world.remember_consent;
@@ -176,13 +176,13 @@ impl Replay<'_> {
             request: sent.id,
             server: server_name,
             browser,
-            response_type: params.get(Key::ResponseType).map(str::to_string),
+            response_type: params.value(Key::ResponseType),
             client_id,
-            redirect_uri: params.get(Key::RedirectUri).map(str::to_string),
+            redirect_uri: params.value(Key::RedirectUri),
             scope,
-            state: params.get(Key::State).map(str::to_string),
-            code_challenge: params.get(Key::CodeChallenge).map(str::to_string),
-            code_challenge_method: params.get(Key::CodeChallengeMethod).map(str::to_string),
+            state: params.value(Key::State),
+            code_challenge: params.value(Key::CodeChallenge),
+            code_challenge_method: params.value(Key::CodeChallengeMethod),
             session_login,
             remembered_consent,
             ..Transaction::default()
@@ -227,7 +227,7 @@ impl Replay<'_> {
         let Some(t) = self.login_transaction(sent) else {
             return;
         };
-        let username = params.get(Key::Username).map(str::to_string);
+        let username = params.value(Key::Username);
         let password = params.get(Key::Password);
         let transaction = &self.run.transactions[t];
         let authenticated = match (&username, password) {
@@ -291,15 +291,15 @@ impl Replay<'_> {
             let granted = txn
                 .consent()
                 .map_or_else(|| txn.scope.clone(), |c| c.scope.clone());
-            if let Some(code) = params.get(Key::Code)
+            if let Some(code) = params.value(Key::Code)
                 && let Some(server) = server
                 && !self.actors[server]
                     .server()
-                    .is_some_and(|s| s.codes.contains_key(code))
+                    .is_some_and(|s| s.codes.contains_key(&code))
             {
                 let index = self.run.codes.len();
                 self.run.codes.push(Code {
-                    value: code.to_string(),
+                    value: code.clone(),
                     server: self.actors[server].name.clone(),
                     transaction: t,
                     issued_at: sent.id,
@@ -310,22 +310,22 @@ impl Replay<'_> {
                     code_challenge_method: txn.code_challenge_method.clone(),
                     scope: granted.clone(),
                 });
-                self.run.index.codes.insert(code.to_string(), index);
+                self.run.index.codes.insert(code.clone(), index);
                 if let Some(state) = self.actors[server].server_mut() {
-                    state.codes.insert(code.to_string(), index);
+                    state.codes.insert(code, index);
                 }
             }
             // A token in the redirect (implicit or hybrid grant) is still one the AS
             // issued: the API judges it like any other, `no_token_in_front_channel` judges
             // the way it travelled.
             if params.get(Key::Error).is_none()
-                && let Some(token) = params.get(Key::AccessToken)
+                && let Some(token) = params.value(Key::AccessToken)
             {
                 let scope = params
                     .get(Key::Scope)
                     .map_or(granted, |s| scope_list(Some(s)));
                 let client_id = self.run.transactions[t].client_id.clone();
-                self.issue_token(sent.id, &server_name, token, client_id, None, None, scope);
+                self.issue_token(sent.id, &server_name, &token, client_id, None, None, scope);
             }
             if let Some(server) = server
                 && let Some(state) = self.actors[server].server_mut()
@@ -342,10 +342,10 @@ impl Replay<'_> {
                 step: sent.id,
                 server: server_name,
                 transaction,
-                code: params.get(Key::Code).map(str::to_string),
-                error: params.get(Key::Error).map(str::to_string),
-                state: params.get(Key::State).map(str::to_string),
-                access_token: params.get(Key::AccessToken).map(str::to_string),
+                code: params.value(Key::Code),
+                error: params.value(Key::Error),
+                state: params.value(Key::State),
+                access_token: params.value(Key::AccessToken),
             });
         match self.actors[sent.to].role {
             // Drawn straight to the client: the browser's hop to redirect_uri is implied.
@@ -375,16 +375,16 @@ impl Replay<'_> {
         let session_state = self.actors[client]
             .app()
             .and_then(|a| self.apps[a].sessions.get(browser))
-            .and_then(|p| p.state.as_ref().map(|s| (s.to_string(), p.bound_at)));
+            .and_then(|p| p.state.as_ref().map(|s| (s.clone(), p.bound_at)));
         let index = self.run.callbacks.len();
         self.run.callbacks.push(Callback {
             step: id,
             browser: Value::from(browser),
             client: self.actors[client].name.clone(),
-            code: params.get(Key::Code).map(str::to_string),
-            state: params.get(Key::State).map(str::to_string),
+            code: params.value(Key::Code),
+            state: params.value(Key::State),
             session_state,
-            iss: params.get(Key::Iss).map(str::to_string),
+            iss: params.value(Key::Iss),
         });
         let holds = &mut self.actors[client].holds;
         holds.callback = Some(index);
@@ -408,7 +408,7 @@ impl Replay<'_> {
             Some(at) if code_grant => holds.unredeemed.remove(at).and_then(|(_, cb)| cb),
             _ => holds.callback,
         };
-        let client_id = params.get(Key::ClientId).map(str::to_string);
+        let client_id = params.value(Key::ClientId);
         let Some(server) = self.actors[sent.to].server_mut() else {
             return;
         };
@@ -423,7 +423,7 @@ impl Replay<'_> {
         if let Some(v) = code_value {
             server
                 .redemptions_of
-                .entry(v.to_string())
+                .entry(Value::from(v))
                 .or_default()
                 .push(sent.id);
         }
@@ -442,7 +442,7 @@ impl Replay<'_> {
                 .iter_mut()
                 .rev()
                 .take_while(|t| t.issued_at > code.issued_at)
-                .filter(|t| t.code.as_deref() == Some(code.value.as_str()))
+                .filter(|t| t.code.as_deref() == Some(&*code.value))
             {
                 token.revoked_at.get_or_insert(sent.id);
             }
@@ -454,12 +454,9 @@ impl Replay<'_> {
             requester,
             server: server_name,
             issuer,
-            grant_type: params.get(Key::GrantType).map(str::to_string),
+            grant_type: params.value(Key::GrantType),
             grant: sent.grant,
-            refresh_token: params
-                .get(Key::RefreshToken)
-                .filter(|_| !code_grant)
-                .map(str::to_string),
+            refresh_token: params.value(Key::RefreshToken).filter(|_| !code_grant),
             code,
             earlier,
             callback,
@@ -503,9 +500,9 @@ impl Replay<'_> {
         if let Some(server) = self.actors[sent.from].server_mut() {
             server.token_requests.retain(|&u| u != r);
         }
-        let access_token = params.get(Key::AccessToken).map(str::to_string);
-        let refresh_token = params.get(Key::RefreshToken).map(str::to_string);
-        let error = params.get(Key::Error).map(str::to_string);
+        let access_token = params.value(Key::AccessToken);
+        let refresh_token = params.value(Key::RefreshToken);
+        let error = params.value(Key::Error);
         let redemption = &self.run.redemptions[r];
         let code_age = redemption
             .code
@@ -519,8 +516,7 @@ impl Replay<'_> {
                 .or_else(|| {
                     self.run.steps[redemption.request]
                         .params
-                        .get(Key::ClientId)
-                        .map(str::to_string)
+                        .value(Key::ClientId)
                 });
             let grant_scope = self.granted_scope(r);
             // Without a scope parameter the grant's scope is granted (RFC 6749 §5.1).
@@ -577,11 +573,11 @@ impl Replay<'_> {
     fn issue_token(
         &mut self,
         step: StepId,
-        server: &str,
-        value: &str,
-        client_id: Option<String>,
-        code: Option<String>,
-        refresh_token: Option<String>,
+        server: &Value,
+        value: &Value,
+        client_id: Option<Value>,
+        code: Option<Value>,
+        refresh_token: Option<Value>,
         scope: Vec<String>,
     ) {
         if self.run.index.tokens.contains_key(value) {
@@ -590,10 +586,10 @@ impl Replay<'_> {
         self.run
             .index
             .tokens
-            .insert(value.to_string(), self.run.tokens.len());
+            .insert(value.clone(), self.run.tokens.len());
         self.run.tokens.push(Token {
-            value: value.to_string(),
-            server: Value::from(server),
+            value: value.clone(),
+            server: server.clone(),
             issued_at: step,
             issued_time: self.clock,
             client_id,
@@ -607,8 +603,8 @@ impl Replay<'_> {
     /// RFC 7009 §2.1: the AS revokes a token only for the client it was issued to;
     /// revoking a refresh token revokes the access tokens of the same grant.
     fn revocation(&mut self, sent: &Sent, params: &Params) {
-        let token = params.get(Key::Token).map(str::to_string);
-        let client_id = params.get(Key::ClientId).map(str::to_string);
+        let token = params.value(Key::Token);
+        let client_id = params.value(Key::ClientId);
         let index = self.run.revocations.len();
         self.run.revocations.push(Revocation {
             request: sent.id,
@@ -630,7 +626,7 @@ impl Replay<'_> {
                     .run
                     .tokens
                     .iter_mut()
-                    .filter(|t| t.refresh_token.as_deref() == Some(token.as_str()))
+                    .filter(|t| t.refresh_token.as_deref() == Some(&*token))
                 {
                     t.revoked_at.get_or_insert(sent.id);
                 }

@@ -106,17 +106,17 @@ impl Replay<'_> {
             ));
             generated.push(verifier.clone());
             let (challenge, method) = match sent.written(Key::CodeChallengeMethod) {
-                Some(Some("plain")) => (verifier.to_string(), "plain"),
-                _ => (s256(&verifier), "S256"),
+                Some(Some("plain")) => (verifier.clone(), "plain"),
+                _ => (Value::from(s256(&verifier)), "S256"),
             };
-            (Some(verifier), Some(challenge), Some(method.to_string()))
+            (Some(verifier), Some(challenge), Some(Value::from(method)))
         } else {
             (None, None, None)
         };
         Prepared {
-            client_id: Some(id),
-            redirect_uri,
-            scope: Some(scope),
+            client_id: Some(Value::from(id)),
+            redirect_uri: redirect_uri.map(Value::from),
+            scope: Some(Value::from(scope)),
             state: Some(state),
             verifier,
             challenge,
@@ -310,9 +310,12 @@ impl Replay<'_> {
                 };
                 session = app.and_then(|a| self.apps[a].sessions.get(&**browser));
                 params.set(Key::Code, code.clone());
-                let redirect_uri = session
-                    .and_then(|s| s.redirect_uri.clone())
-                    .or_else(|| client.redirect_uris.first().cloned());
+                let redirect_uri = session.and_then(|s| s.redirect_uri.clone()).or_else(|| {
+                    client
+                        .redirect_uris
+                        .first()
+                        .map(|u| Value::from(u.as_str()))
+                });
                 params.set(Key::RedirectUri, redirect_uri);
                 if code.is_none() {
                     let (why, at) = self.why_missing("authorization code", Key::Code);
@@ -422,7 +425,7 @@ impl Replay<'_> {
                             .find(|r| r.code.as_deref() == Some(&**c))
                     })
                     .and_then(|r| r.state.clone())
-                    .filter(|s| sender.knows.contains_key(s.as_str()));
+                    .filter(|s| sender.knows.contains_key(&**s));
                 out.params.set(Key::State, state);
             }
         }
