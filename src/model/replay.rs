@@ -546,7 +546,9 @@ fn location(
         return via;
     }
     let name = key.as_str();
-    for (at, _) in label.match_indices(name) {
+    // Only a label that writes `key=` can show where a value travels.
+    let shown = if label.contains('=') { label } else { "" };
+    for (at, _) in shown.match_indices(name) {
         let written_as_url = label[at + name.len()..].starts_with('=');
         match label[..at].chars().next_back() {
             Some('?' | '&') if written_as_url => return Location::Query,
