@@ -237,17 +237,29 @@ fn user_agent_to_server(message: &Message, s: &Situation) -> Reading {
     )
 }
 
+/// An AS answers on the connection a request came in on: the receiver's unanswered token
+/// or revocation request decides before anything else.
+fn answer_to_receiver(s: &Situation) -> Option<Reading> {
+    if s.token_request_of_receiver {
+        Some(read_as(
+            StepKind::TokenResponse,
+            "the receiver's token request is unanswered",
+        ))
+    } else if s.revocation_of_receiver {
+        Some(read_as(
+            StepKind::RevocationResponse,
+            "the receiver's revocation request is unanswered",
+        ))
+    } else {
+        None
+    }
+}
+
 fn server_to_user_agent(message: &Message, s: &Situation) -> Reading {
     use StepKind::*;
     let words = message.words;
-    if s.token_request_of_receiver {
-        return read_as(TokenResponse, "the receiver's token request is unanswered");
-    }
-    if s.revocation_of_receiver {
-        return read_as(
-            RevocationResponse,
-            "the receiver's revocation request is unanswered",
-        );
+    if let Some(answer) = answer_to_receiver(s) {
+        return answer;
     }
     if let Some(key) = message.wrote_any(&[Key::Code, Key::Error, Key::State]) {
         return read_as(AuthorizationResponse, written(key));
@@ -302,14 +314,8 @@ fn server_to_user_agent(message: &Message, s: &Situation) -> Reading {
 
 fn server_to_backend(message: &Message, s: &Situation) -> Reading {
     use StepKind::*;
-    if s.token_request_of_receiver {
-        return read_as(TokenResponse, "the receiver's token request is unanswered");
-    }
-    if s.revocation_of_receiver {
-        return read_as(
-            RevocationResponse,
-            "the receiver's revocation request is unanswered",
-        );
+    if let Some(answer) = answer_to_receiver(s) {
+        return answer;
     }
     if let Some(key) = message.wrote_any(&[Key::Code, Key::State]) {
         return read_as(AuthorizationResponse, written(key));
