@@ -94,8 +94,6 @@ pub(crate) struct Replay<'w> {
     pub run: Run,
     pub clock: u64,
     counters: HashMap<&'static str, usize>,
-    /// Fresh values handed out, so that no two collide even when one was dropped.
-    used: HashSet<Value>,
 }
 
 impl<'w> Replay<'w> {
@@ -122,7 +120,6 @@ impl<'w> Replay<'w> {
             },
             clock: 0,
             counters: HashMap::default(),
-            used: HashSet::default(),
         };
         let mut servers = 0;
         for member in cast {
@@ -235,9 +232,9 @@ impl<'w> Replay<'w> {
             .filter_map(|c| c.secret.as_deref())
             .chain(world.users.iter().map(|u| u.password.as_str()))
         {
-            let value = Value::from(value);
-            self.run.provenance.generated(&value, Origin::Config);
-            self.used.insert(value);
+            self.run
+                .provenance
+                .generated(&Value::from(value), Origin::Config);
         }
         for index in 0..self.actors.len() {
             let known: Vec<String> = match self.actors[index].kind {
@@ -287,7 +284,9 @@ impl<'w> Replay<'w> {
             let counter = self.counters.entry(prefix).or_insert(0);
             *counter += 1;
             let value = Value::from(format!("{prefix}-{counter}"));
-            if self.run.provenance.origin(&value).is_none() && self.used.insert(value.clone()) {
+            // Every fresh value is generated in the message that asked for it, so the
+            // provenance knows every value handed out so far.
+            if self.run.provenance.origin(&value).is_none() {
                 return value;
             }
         }
@@ -333,7 +332,7 @@ impl<'w> Replay<'w> {
             server
                 .and_then(|server| self.pending(server, browser))
                 .map(|t| &self.run.transactions[t])
-                .filter(|t| !t.answered && t.denied_at.is_none() && t.refused_at.is_none())
+                .filter(|t| t.is_open())
         };
         let transaction = match (sender.role, receiver.role) {
             (Role::Browser | Role::Attacker, _) if from == to => self
@@ -353,7 +352,7 @@ impl<'w> Replay<'w> {
                     state.page.or(state.latest)
                 })
                 .map(|t| &self.run.transactions[t])
-                .filter(|t| !t.answered && t.denied_at.is_none() && t.refused_at.is_none()),
+                .filter(|t| t.is_open()),
             _ => None,
         };
         if let Some(t) = transaction {

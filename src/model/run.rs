@@ -154,6 +154,11 @@ impl Transaction {
         self.consent().filter(|c| c.step < step)
     }
 
+    /// Whether the AS is still working on it: not answered, denied or refused.
+    pub fn is_open(&self) -> bool {
+        !self.answered && self.denied_at.is_none() && self.refused_at.is_none()
+    }
+
     /// Whether the user has logged in for this request, or was logged in already.
     pub fn authenticated(&self) -> bool {
         self.session_login.is_some() || self.logins.iter().any(|l| l.authenticated)

@@ -108,7 +108,7 @@ impl Replay<'_> {
     /// built: overrides on that message change the binding; a browser tampering with a
     /// request prepared earlier does not. Its participants know what it bound.
     fn bind_session(&mut self, sent: &Sent, params: &Params) {
-        let (app, session) = self.session_of_public(sent);
+        let (app, session) = self.session_of(sent);
         let Some(prepared) = self.apps[app].sessions.get_mut(&*session) else {
             return;
         };
@@ -136,16 +136,6 @@ impl Replay<'_> {
                 self.actors[participant].learn(value, Some(sent.id));
             }
         }
-    }
-
-    pub(super) fn session_of_public(&self, sent: &Sent) -> (usize, Value) {
-        let (ua, app_holder) = if sent.kind == StepKind::AuthorizationRedirect {
-            (sent.to, sent.from)
-        } else {
-            (sent.from, sent.from)
-        };
-        let app = self.actors[app_holder].app().unwrap_or(0);
-        (app, self.actors[ua].name.clone())
     }
 
     fn open_transaction(&mut self, sent: &Sent, params: &Params) {

@@ -49,14 +49,14 @@ impl Replay<'_> {
     /// The session a browser's authorization request belongs to, and the application
     /// that binds it: for a redirect, the sending client's session for the receiving
     /// browser; for a request, the browser's own, in the front end it runs.
-    fn session_of(&self, sent: &Sent) -> (usize, Value) {
-        if sent.kind == StepKind::AuthorizationRedirect {
-            let app = self.actors[sent.from].app().unwrap_or(0);
-            (app, self.actors[sent.to].name.clone())
+    pub(super) fn session_of(&self, sent: &Sent) -> (usize, Value) {
+        let browser = if sent.kind == StepKind::AuthorizationRedirect {
+            sent.to
         } else {
-            let app = self.actors[sent.from].app().unwrap_or(0);
-            (app, self.actors[sent.from].name.clone())
-        }
+            sent.from
+        };
+        let app = self.actors[sent.from].app().unwrap_or(0);
+        (app, self.actors[browser].name.clone())
     }
 
     /// The request a browser takes to the authorization endpoint: the one its client
@@ -139,10 +139,7 @@ impl Replay<'_> {
     /// The transaction a login or denial belongs to: the one the login page shows, or
     /// the browser's own at that AS.
     pub(super) fn login_transaction(&self, sent: &Sent) -> Option<TransactionId> {
-        let (page_or_browser, other) = match self.actors[sent.from].role {
-            Role::LoginPage => (sent.from, sent.to),
-            _ => (sent.from, sent.to),
-        };
+        let (page_or_browser, other) = (sent.from, sent.to);
         let server = self.server_of(other).or(self.server_of(page_or_browser))?;
         match self.actors[page_or_browser].role {
             Role::LoginPage => {
