@@ -1,7 +1,7 @@
 //! A code buys tokens once: a second redemption must get `invalid_grant` (and the tokens
 //! of the first should be revoked), or a leaked code is as good as a password.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::{Finding, Invariant, judge_token_answer};
 use crate::Severity;

@@ -17,7 +17,7 @@ pub mod vocab;
 pub mod words;
 pub mod world;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 pub use replay::s256;
 pub use role::Role;
@@ -63,7 +63,9 @@ pub fn execute(flow: &Flow, source: &SourceFile) -> Result<Run, Vec<Diagnostic>>
     // Messages are replayed as they are read, so a long flow is never held twice; after
     // the first input error only diagnostics are gathered.
     let mut replay = match &world {
-        Some(world) if diagnostics.is_empty() => Some(Replay::new(world, &cast)),
+        Some(world) if diagnostics.is_empty() => {
+            Some(Replay::new(world, &cast, flow.messages().count()))
+        }
         _ => None,
     };
     for statement in flow.statements() {
@@ -169,9 +171,9 @@ fn overrides(params: &[Param], diagnostics: &mut Vec<Diagnostic>) -> Vec<Overrid
 /// with). A participant without a role is an error at its first appearance.
 fn cast(flow: &Flow, world: &World, diagnostics: &mut Vec<Diagnostic>) -> Vec<Cast> {
     let mut members: Vec<Cast> = Vec::new();
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    let mut unbound = HashSet::new();
-    let mut declared: HashMap<&str, &Participant> = HashMap::new();
+    let mut index: HashMap<&str, usize> = HashMap::default();
+    let mut unbound = HashSet::default();
+    let mut declared: HashMap<&str, &Participant> = HashMap::default();
     for participant in flow.participants() {
         let name = participant.name.text.as_str();
         let role = match &participant.role {

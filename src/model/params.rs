@@ -11,6 +11,24 @@ use crate::span::Span;
 /// such mentions.
 pub type Value = Arc<str>;
 
+/// Equal texts share one [`Value`]: a long flow hands out the same client_id, scope and
+/// constants (`code`, `Bearer`) thousands of times. Fresh values (`state-7`) are never
+/// interned: each is used a few times and the table would only grow.
+#[derive(Debug, Default)]
+pub(crate) struct Interner(rustc_hash::FxHashSet<Value>);
+
+impl Interner {
+    /// The shared value of `text`.
+    pub fn get(&mut self, text: &str) -> Value {
+        if let Some(value) = self.0.get(text) {
+            return value.clone();
+        }
+        let value = Value::from(text);
+        self.0.insert(value.clone());
+        value
+    }
+}
+
 /// One parameter as it travelled.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Carried {
@@ -61,11 +79,13 @@ impl Params {
         self.0.iter()
     }
 
-    /// Says where each parameter travelled.
+    /// Says where each parameter travelled, and settles the set: a long flow keeps every
+    /// message's parameters, so they are stored without room to grow.
     pub fn place(&mut self, mut location: impl FnMut(Key) -> Location) {
         for carried in &mut self.0 {
             carried.location = location(carried.key);
         }
+        self.0.shrink_to_fit();
     }
 
     /// Whether the message carries no parameter at all.

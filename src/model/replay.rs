@@ -10,7 +10,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use sha2::{Digest, Sha256};
 
 use super::actor::*;
-use super::params::{Override, Params, Value};
+use super::params::{Interner, Override, Params, Value};
 use super::reading::{self, Situation};
 use super::role::Role;
 use super::run::*;
@@ -94,10 +94,12 @@ pub(crate) struct Replay<'w> {
     pub run: Run,
     pub clock: u64,
     counters: HashMap<&'static str, usize>,
+    /// World texts and constants as shared values.
+    pub values: Interner,
 }
 
 impl<'w> Replay<'w> {
-    pub(crate) fn new(world: &'w World, cast: &[Cast]) -> Replay<'w> {
+    pub(crate) fn new(world: &'w World, cast: &[Cast], messages: usize) -> Replay<'w> {
         let mut replay = Replay {
             world,
             actors: Vec::with_capacity(cast.len()),
@@ -105,7 +107,7 @@ impl<'w> Replay<'w> {
             apps: Vec::new(),
             run: Run {
                 world: world.clone(),
-                steps: Vec::new(),
+                steps: Vec::with_capacity(messages),
                 transactions: Vec::new(),
                 authorization_responses: Vec::new(),
                 codes: Vec::new(),
@@ -115,11 +117,12 @@ impl<'w> Replay<'w> {
                 refresh_tokens: Vec::new(),
                 revocations: Vec::new(),
                 api_calls: Vec::new(),
-                provenance: Provenance::default(),
+                provenance: Provenance::with_capacity(messages),
                 index: Index::default(),
             },
             clock: 0,
             counters: HashMap::default(),
+            values: Interner::default(),
         };
         let mut servers = 0;
         for member in cast {
@@ -280,14 +283,20 @@ impl<'w> Replay<'w> {
 
     /// A fresh readable value (`state-1`, `code-2`, ...) not yet used in this run.
     pub(crate) fn fresh(&mut self, prefix: &'static str) -> Value {
+        use std::fmt::Write;
+        let mut text = String::with_capacity(prefix.len() + 8);
         loop {
             let counter = self.counters.entry(prefix).or_insert(0);
             *counter += 1;
-            let value = Value::from(format!("{prefix}-{counter}"));
+            text.clear();
+            text.push_str(prefix);
+            text.push('-');
+            // Writing an integer into a String cannot fail.
+            let _ = write!(text, "{counter}");
             // Every fresh value is generated in the message that asked for it, so the
             // provenance knows every value handed out so far.
-            if self.run.provenance.origin(&value).is_none() {
-                return value;
+            if self.run.provenance.origin(&text).is_none() {
+                return Value::from(text.as_str());
             }
         }
     }
@@ -544,15 +553,16 @@ fn location(
     if let Some(via) = via {
         return via;
     }
-    let name = key.as_str();
     // Only a label that writes `key=` can show where a value travels.
-    let shown = if label.contains('=') { label } else { "" };
-    for (at, _) in shown.match_indices(name) {
-        let written_as_url = label[at + name.len()..].starts_with('=');
-        match label[..at].chars().next_back() {
-            Some('?' | '&') if written_as_url => return Location::Query,
-            Some('#') if written_as_url => return Location::Fragment,
-            _ => {}
+    if label.contains('=') {
+        let name = key.as_str();
+        for (at, _) in label.match_indices(name) {
+            let written_as_url = label[at + name.len()..].starts_with('=');
+            match label[..at].chars().next_back() {
+                Some('?' | '&') if written_as_url => return Location::Query,
+                Some('#') if written_as_url => return Location::Fragment,
+                _ => {}
+            }
         }
     }
     use StepKind::*;

@@ -503,6 +503,14 @@ pub struct Provenance {
 }
 
 impl Provenance {
+    pub(crate) fn with_capacity(steps: usize) -> Provenance {
+        Provenance {
+            graph: DiGraph::with_capacity(steps, steps),
+            nodes: Vec::with_capacity(steps),
+            generated: HashMap::default(),
+        }
+    }
+
     pub(crate) fn add_step(&mut self, step: StepId) {
         let node = self.graph.add_node(step);
         self.nodes.push(node);

@@ -3,6 +3,11 @@
 //! table, English beside the Russian of the user's own notes, and match whole words (or
 //! word stems), never substrings: "4001 records" says nothing about HTTP 400.
 
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use rustc_hash::FxHashMap as HashMap;
+
 use super::vocab::ERROR_CODES;
 
 /// A meaning a label can hint at.
@@ -154,6 +159,49 @@ pub struct Words {
     error_code: Option<&'static str>,
 }
 
+/// The table arranged for lookup: every message of a long flow reads its label, so a
+/// word costs one hash probe and a look at the stems sharing its first byte, not a scan of
+/// the table.
+struct Lookup {
+    /// Everything a whole word says.
+    words: HashMap<&'static str, Entry>,
+    /// Stems, grouped by their first byte.
+    stems: Vec<Vec<(&'static str, Cue)>>,
+}
+
+/// What one whole word says.
+#[derive(Default)]
+struct Entry {
+    cues: u32,
+    /// It negates the word after it ("no errors").
+    negates: bool,
+    /// Its rank in [`ERROR_CODES`], when it is an OAuth error code.
+    error_rank: Option<usize>,
+    /// Second words that, right after it, give a cue.
+    pairs: Vec<(&'static str, Cue)>,
+}
+
+static LOOKUP: LazyLock<Lookup> = LazyLock::new(|| {
+    let mut lookup = Lookup {
+        words: HashMap::default(),
+        stems: vec![Vec::new(); 256],
+    };
+    for &(m, cue) in TABLE {
+        match m {
+            Word(w) => lookup.words.entry(w).or_default().cues |= 1 << cue as u32,
+            Stem(s) => lookup.stems[usize::from(s.as_bytes()[0])].push((s, cue)),
+            Pair(a, b) => lookup.words.entry(a).or_default().pairs.push((b, cue)),
+        }
+    }
+    for &negation in NEGATIONS {
+        lookup.words.entry(negation).or_default().negates = true;
+    }
+    for (rank, &code) in ERROR_CODES.iter().enumerate() {
+        lookup.words.entry(code).or_default().error_rank = Some(rank);
+    }
+    lookup
+});
+
 impl Words {
     /// Reads `label`: every cue of the table that one of its words (not negated) gives.
     pub fn new(label: &str) -> Words {
@@ -164,31 +212,50 @@ impl Words {
         if label.is_empty() {
             return words;
         }
-        let lower = label.to_lowercase();
-        let split: Vec<&str> = lower
+        // Most labels are lower-case ASCII already: no copy for them.
+        let lower: Cow<str> = if label
+            .bytes()
+            .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+        {
+            Cow::Borrowed(label)
+        } else {
+            Cow::Owned(label.to_lowercase())
+        };
+        let lookup = &*LOOKUP;
+        let mut split = lower
             .split(|c: char| !(c.is_alphanumeric() || c == '_'))
             .filter(|w| !w.is_empty())
-            .collect();
-        for (i, word) in split.iter().enumerate() {
-            if i > 0 && NEGATIONS.contains(&split[i - 1]) {
+            .peekable();
+        let mut negated = false;
+        let mut error_rank = usize::MAX;
+        while let Some(word) = split.next() {
+            let entry = lookup.words.get(word);
+            let was_negated = std::mem::replace(&mut negated, entry.is_some_and(|e| e.negates));
+            if let Some(rank) = entry.and_then(|e| e.error_rank) {
+                error_rank = error_rank.min(rank);
+            }
+            if was_negated {
                 continue;
             }
-            for (m, cue) in TABLE {
-                let hit = match *m {
-                    Word(w) => *word == w,
-                    Stem(s) => word.starts_with(s),
-                    Pair(a, b) => *word == a && split.get(i + 1) == Some(&b),
-                };
-                if hit {
-                    words.cues |= 1 << *cue as u32;
+            if let Some(entry) = entry {
+                words.cues |= entry.cues;
+                if !entry.pairs.is_empty() {
+                    let next = split.peek().copied();
+                    for &(second, cue) in &entry.pairs {
+                        if next == Some(second) {
+                            words.cues |= 1 << cue as u32;
+                        }
+                    }
+                }
+            }
+            for &(stem, cue) in &lookup.stems[usize::from(word.as_bytes()[0])] {
+                if word.starts_with(stem) {
+                    words.cues |= 1 << cue as u32;
                 }
             }
         }
-        words.error_code = ERROR_CODES
-            .iter()
-            .copied()
-            .find(|code| split.contains(code));
-        if words.error_code.is_some() {
+        if error_rank != usize::MAX {
+            words.error_code = Some(ERROR_CODES[error_rank]);
             words.cues |= 1 << Error as u32;
         }
         words

@@ -74,7 +74,7 @@ impl Replay<'_> {
         }
         let prepared = &self.apps[app].sessions[&session];
         let params = &mut out.params;
-        params.set(Key::ResponseType, Some("code"));
+        params.set(Key::ResponseType, Some(self.values.get("code")));
         params.set(Key::ClientId, prepared.client_id.clone());
         params.set(Key::RedirectUri, prepared.redirect_uri.clone());
         params.set(Key::Scope, prepared.scope.clone());
@@ -90,9 +90,9 @@ impl Replay<'_> {
     fn prepare(&mut self, sent: &Sent, app: usize, generated: &mut Vec<Value>) -> Prepared {
         let client = &self.world.registrations[self.apps[app].registration];
         let (id, redirect_uri, scope, uses_pkce) = (
-            client.id.clone(),
-            client.redirect_uris.first().cloned(),
-            client.scope.clone(),
+            self.values.get(&client.id),
+            client.redirect_uris.first().map(|u| self.values.get(u)),
+            self.values.get(&client.scope),
             client.uses_pkce,
         );
         let state = self.fresh("state");
@@ -109,14 +109,18 @@ impl Replay<'_> {
                 Some(Some("plain")) => (verifier.clone(), "plain"),
                 _ => (Value::from(s256(&verifier)), "S256"),
             };
-            (Some(verifier), Some(challenge), Some(Value::from(method)))
+            (
+                Some(verifier),
+                Some(challenge),
+                Some(self.values.get(method)),
+            )
         } else {
             (None, None, None)
         };
         Prepared {
-            client_id: Some(Value::from(id)),
-            redirect_uri: redirect_uri.map(Value::from),
-            scope: Some(Value::from(scope)),
+            client_id: Some(id),
+            redirect_uri,
+            scope: Some(scope),
             state: Some(state),
             verifier,
             challenge,
@@ -157,12 +161,12 @@ impl Replay<'_> {
     /// consent to the requested scope. Once logged in, only the consent is submitted.
     fn login_form(&mut self, sent: &Sent, out: &mut Outgoing) {
         let attacker = self.actors[sent.from].role == Role::Attacker;
+        let world = self.world;
         let user = if attacker {
-            self.world.users.get(1)
+            world.users.get(1)
         } else {
-            self.world.users.first()
-        }
-        .cloned();
+            world.users.first()
+        };
         let mistyped = match &self.actors[sent.from].kind {
             ActorKind::UserAgent(ua) => ua.mistyped,
             ActorKind::LoginPage { mistyped, .. } => *mistyped,
@@ -175,17 +179,19 @@ impl Replay<'_> {
         let logged_in = transaction.is_some_and(|t| t.logins.iter().any(|l| l.authenticated));
         if !logged_in {
             out.params
-                .set(Key::Username, user.as_ref().map(|u| u.name.clone()));
+                .set(Key::Username, user.map(|u| self.values.get(&u.name)));
             let password = if wrong {
-                Some("wrong-password".to_string())
+                Some(self.values.get("wrong-password"))
             } else {
-                user.map(|u| u.password)
+                user.map(|u| self.values.get(&u.password))
             };
             out.params.set(Key::Password, password);
         }
-        let requested = transaction.map(|t| t.scope.join(" "));
+        let requested = transaction
+            .map(|t| t.scope.join(" "))
+            .filter(|s| !s.is_empty());
         out.params
-            .set(Key::Scope, requested.filter(|s| !s.is_empty()));
+            .set(Key::Scope, requested.map(|s| self.values.get(&s)));
     }
 
     /// The transaction an authorization response answers: the receiving browser's open
@@ -226,7 +232,8 @@ impl Replay<'_> {
             transaction.is_some_and(|t| t.denied_at.is_some()) || sent.words.has(Cue::Denial);
         let state = transaction.and_then(|t| t.state.clone());
         if denied {
-            out.params.set(Key::Error, Some("access_denied"));
+            out.params
+                .set(Key::Error, Some(self.values.get("access_denied")));
         } else if sent.words.has(Cue::Error) {
             out.params.set(
                 Key::Error,
@@ -243,7 +250,8 @@ impl Replay<'_> {
         let issuer = self
             .server_of(sent.from)
             .and_then(|s| self.actors[s].server())
-            .map(|s| s.issuer.clone());
+            .map(|s| s.issuer.as_str());
+        let issuer = issuer.map(|i| self.values.get(i));
         out.params.set(Key::Iss, issuer);
     }
 
@@ -291,7 +299,7 @@ impl Replay<'_> {
         let registration = app.map_or(0, |a| self.apps[a].registration);
         let client = &self.world.registrations[registration];
         let params = &mut out.params;
-        params.set(Key::GrantType, Some(sent.grant.as_str()));
+        params.set(Key::GrantType, Some(self.values.get(sent.grant.as_str())));
         let mut session = None;
         match sent.grant {
             GrantType::AuthorizationCode => {
@@ -307,12 +315,9 @@ impl Replay<'_> {
                 };
                 session = app.and_then(|a| self.apps[a].sessions.get(&**browser));
                 params.set(Key::Code, code.clone());
-                let redirect_uri = session.and_then(|s| s.redirect_uri.clone()).or_else(|| {
-                    client
-                        .redirect_uris
-                        .first()
-                        .map(|u| Value::from(u.as_str()))
-                });
+                let redirect_uri = session
+                    .and_then(|s| s.redirect_uri.clone())
+                    .or_else(|| client.redirect_uris.first().map(|u| self.values.get(u)));
                 params.set(Key::RedirectUri, redirect_uri);
                 if code.is_none() {
                     let (why, at) = self.why_missing("authorization code", Key::Code);
@@ -329,9 +334,12 @@ impl Replay<'_> {
             }
         }
         let params = &mut out.params;
-        params.set(Key::ClientId, Some(client.id.clone()));
+        params.set(Key::ClientId, Some(self.values.get(&client.id)));
         if self.actors[sent.from].role == Role::Client {
-            params.set(Key::ClientSecret, client.secret.clone());
+            params.set(
+                Key::ClientSecret,
+                client.secret.as_deref().map(|s| self.values.get(s)),
+            );
         }
         if sent.grant == GrantType::AuthorizationCode {
             params.set(Key::CodeVerifier, session.and_then(|s| s.verifier.clone()));
@@ -351,7 +359,8 @@ impl Replay<'_> {
         let token = self.fresh("token");
         out.generated.push(token.clone());
         out.params.set(Key::AccessToken, Some(token));
-        out.params.set(Key::TokenType, Some("Bearer"));
+        out.params
+            .set(Key::TokenType, Some(self.values.get("Bearer")));
         let scope = self
             .answered_redemption(sent.from, sent.to)
             .map(|r| self.granted_scope(r).join(" "));
@@ -381,9 +390,13 @@ impl Replay<'_> {
         let client = &self.world.registrations[registration];
         out.params.set(Key::Token, token.clone());
         out.params.set(Key::TokenTypeHint, hint);
-        out.params.set(Key::ClientId, Some(client.id.clone()));
+        out.params
+            .set(Key::ClientId, Some(self.values.get(&client.id)));
         if sender.role == Role::Client {
-            out.params.set(Key::ClientSecret, client.secret.clone());
+            out.params.set(
+                Key::ClientSecret,
+                client.secret.as_deref().map(|s| self.values.get(s)),
+            );
         }
         if token.is_none() {
             let (why, at) = self.why_missing("token", Key::AccessToken);
