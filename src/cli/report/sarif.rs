@@ -1,0 +1,317 @@
+//! SARIF 2.1.0 (OASIS), the format code scanning reads (GitHub code scanning, GitLab, VS
+//! Code's SARIF viewer), built with `serde-sarif`'s typed structures. One run: the
+//! invariants are its rules (id, statement, help with the RFC reference, default level),
+//! each finding a result with its physical location and related locations (the lines its
+//! explanation cites). Findings a file's `expect:` names are results with an in-source
+//! suppression, which viewers hide and count apart. Columns count Unicode code points,
+//! as the other formats do, and the run says so (`columnKind`).
+
+use std::io::{self, Write};
+
+use authflow::Severity;
+use authflow::check::{INVARIANTS, Invariant, Status, Violation};
+use serde_sarif::sarif;
+
+use super::{Checked, Entry, Reporter, expectation_problems};
+
+/// The SARIF report.
+pub struct Sarif;
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// A rule for files whose `expect:` is not met by ids that did not fire (ids that fired
+/// unexpectedly are their own invariants' results).
+const EXPECTATION: &str = "expectation_met";
+/// A rule for files that could not be checked.
+const INPUT_ERROR: &str = "input_error";
+
+fn level(severity: Severity) -> sarif::ResultLevel {
+    match severity {
+        Severity::Error => sarif::ResultLevel::Error,
+        Severity::Warning => sarif::ResultLevel::Warning,
+        Severity::Note => sarif::ResultLevel::Note,
+    }
+}
+
+/// SARIF wants messages to be sentences.
+fn sentence(text: &str) -> String {
+    let text = text.trim_end();
+    if text.ends_with(['.', '?', '!']) {
+        text.to_string()
+    } else {
+        format!("{text}.")
+    }
+}
+
+/// `state_match` → `StateMatch`: SARIF's readable rule name.
+fn pascal_case(id: &str) -> String {
+    id.split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or(String::new(), |first| {
+                first.to_uppercase().chain(chars).collect()
+            })
+        })
+        .collect()
+}
+
+fn text(text: &str) -> sarif::MultiformatMessageString {
+    sarif::MultiformatMessageString::builder()
+        .text(sentence(text))
+        .build()
+}
+
+fn rule(
+    id: &str,
+    statement: &str,
+    full: &str,
+    help: String,
+    default: Severity,
+    tags: Vec<String>,
+) -> sarif::ReportingDescriptor {
+    sarif::ReportingDescriptor::builder()
+        .id(id)
+        .name(pascal_case(id))
+        .short_description(text(statement))
+        .full_description(text(full))
+        .help(text(&help))
+        .default_configuration(
+            sarif::ReportingConfiguration::builder()
+                .level(serde_json::Value::from(default.as_str()))
+                .build(),
+        )
+        .properties(sarif::PropertyBag::builder().tags(tags).build())
+        .build()
+}
+
+fn invariant_rule(invariant: &Invariant) -> sarif::ReportingDescriptor {
+    let help = format!(
+        "{}. Reference: {}. `authflow invariants --explain {}` prints the rationale and a flow that violates it",
+        invariant.statement, invariant.reference, invariant.id
+    );
+    let mut tags = vec!["oauth2".to_string(), "security".to_string()];
+    if invariant.status == Status::Preview {
+        tags.push("preview".to_string());
+    }
+    rule(
+        invariant.id,
+        invariant.statement,
+        invariant.rationale,
+        help,
+        invariant.severity,
+        tags,
+    )
+}
+
+fn rules() -> Vec<sarif::ReportingDescriptor> {
+    let mut rules: Vec<_> = INVARIANTS.iter().map(|i| invariant_rule(i)).collect();
+    rules.push(rule(
+        EXPECTATION,
+        "every invariant a flow's `expect:` names fires",
+        "A flow file that states its expected verdict passes only when exactly the invariants it names fire; one that does not fire means the flow no longer shows what it was written to show",
+        "Fix the flow or its `expect:` list".to_string(),
+        Severity::Error,
+        Vec::new(),
+    ));
+    rules.push(rule(
+        INPUT_ERROR,
+        "the file can be read, parsed and executed",
+        "A file that cannot be read, does not parse, or names unknown participants, roles, parameters or invariants is not checked at all",
+        "Fix the input error at the location given".to_string(),
+        Severity::Error,
+        Vec::new(),
+    ));
+    rules
+}
+
+fn rule_index(id: &str) -> i64 {
+    let index = INVARIANTS
+        .iter()
+        .position(|i| i.id == id)
+        .unwrap_or(match id {
+            EXPECTATION => INVARIANTS.len(),
+            _ => INVARIANTS.len() + 1,
+        });
+    index as i64
+}
+
+/// A file name as a URI reference relative to where `check` ran: forward slashes, and
+/// anything outside RFC 3986's unreserved characters percent-encoded.
+fn uri(name: &str) -> String {
+    let mut uri = String::with_capacity(name.len());
+    for byte in name.replace('\\', "/").bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                uri.push(byte as char)
+            }
+            _ => uri.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    uri
+}
+
+fn location(
+    name: &str,
+    region: Option<sarif::Region>,
+    message: Option<&str>,
+    id: Option<i64>,
+) -> sarif::Location {
+    let artifact = sarif::ArtifactLocation::builder().uri(uri(name)).build();
+    let physical = match region {
+        Some(region) => sarif::PhysicalLocation::builder()
+            .artifact_location(artifact)
+            .region(region)
+            .build(),
+        None => sarif::PhysicalLocation::builder()
+            .artifact_location(artifact)
+            .build(),
+    };
+    let mut location = sarif::Location::builder()
+        .physical_location(physical)
+        .build();
+    location.message = message.map(|m| sarif::Message::builder().text(sentence(m)).build());
+    location.id = id;
+    location
+}
+
+fn region(checked: &Checked, span: authflow::Span) -> sarif::Region {
+    let r = checked.region(span);
+    sarif::Region::builder()
+        .start_line(r.line as i64)
+        .start_column(r.column as i64)
+        .end_line(r.end_line as i64)
+        .end_column(r.end_column as i64)
+        .build()
+}
+
+fn finding(checked: &Checked, violation: &Violation) -> sarif::Result {
+    let related: Vec<sarif::Location> = violation
+        .related
+        .iter()
+        .enumerate()
+        .map(|(i, (span, what))| {
+            location(
+                &checked.file.name,
+                Some(region(checked, *span)),
+                Some(what),
+                Some(i as i64),
+            )
+        })
+        .collect();
+    let mut result = sarif::Result::builder()
+        .rule_id(violation.id)
+        .level(level(violation.severity))
+        .message(
+            sarif::Message::builder()
+                .text(sentence(&format!(
+                    "{} ({})",
+                    violation.message, violation.reference
+                )))
+                .build(),
+        )
+        .locations(vec![location(
+            &checked.file.name,
+            Some(region(checked, violation.span)),
+            None,
+            None,
+        )])
+        .build();
+    if INVARIANTS.iter().any(|i| i.id == violation.id) {
+        result.rule_index = Some(rule_index(violation.id));
+    }
+    if !related.is_empty() {
+        result.related_locations = Some(related);
+    }
+    if checked.verdict.is_expected(violation) {
+        result.suppressions = Some(vec![
+            sarif::Suppression::builder()
+                .kind(serde_json::Value::from("inSource"))
+                .justification("named in the flow's `expect:`: the flow is written to show it")
+                .build(),
+        ]);
+    }
+    result
+}
+
+fn file_result(rule: &str, name: &str, line: usize, column: usize, message: &str) -> sarif::Result {
+    let region = (line > 0).then(|| {
+        sarif::Region::builder()
+            .start_line(line as i64)
+            .start_column(column.max(1) as i64)
+            .build()
+    });
+    sarif::Result::builder()
+        .rule_id(rule)
+        .rule_index(rule_index(rule))
+        .level(sarif::ResultLevel::Error)
+        .message(sarif::Message::builder().text(sentence(message)).build())
+        .locations(vec![location(name, region, None, None)])
+        .build()
+}
+
+fn results(entries: &[Entry]) -> Vec<sarif::Result> {
+    let mut results = Vec::new();
+    for entry in entries {
+        match entry {
+            Entry::Checked(checked) => {
+                // `ambiguous_reading` notes are not an invariant's: they carry no rule index.
+                results.extend(
+                    checked
+                        .verdict
+                        .violations
+                        .iter()
+                        .chain(&checked.verdict.notes)
+                        .map(|v| finding(checked, v)),
+                );
+                if !checked.verdict.missing.is_empty() {
+                    results.push(file_result(
+                        EXPECTATION,
+                        &checked.file.name,
+                        1,
+                        1,
+                        &format!(
+                            "the flow's `expect:` is not met: {}",
+                            expectation_problems(&checked.verdict)
+                        ),
+                    ));
+                }
+            }
+            Entry::Unchecked(unchecked) => {
+                for error in &unchecked.errors {
+                    results.push(file_result(
+                        INPUT_ERROR,
+                        &unchecked.name,
+                        error.line,
+                        error.column,
+                        &error.message,
+                    ));
+                }
+            }
+        }
+    }
+    results
+}
+
+impl Reporter for Sarif {
+    fn write(&self, entries: &[Entry], out: &mut dyn Write) -> io::Result<()> {
+        let driver = sarif::ToolComponent::builder()
+            .name("authflow")
+            .full_name(concat!("authflow ", env!("CARGO_PKG_VERSION")))
+            .version(env!("CARGO_PKG_VERSION"))
+            .semantic_version(env!("CARGO_PKG_VERSION"))
+            .rules(rules())
+            .build();
+        let run = sarif::Run::builder()
+            .tool(sarif::Tool::builder().driver(driver).build())
+            .column_kind(serde_json::Value::from("unicodeCodePoints"))
+            .results(results(entries))
+            .build();
+        let log = sarif::Sarif::builder()
+            .schema(SCHEMA)
+            .version(serde_json::Value::from("2.1.0"))
+            .runs(vec![run])
+            .build();
+        serde_json::to_writer_pretty(&mut *out, &log)?;
+        writeln!(out)
+    }
+}
