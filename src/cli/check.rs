@@ -154,7 +154,9 @@ impl Configs {
 
 /// Reads a config; on failure its diagnostics go to standard error, once.
 fn load_config(path: &Path) -> Result<Rc<Config>, String> {
-    let name = display_name(path);
+    // Found as an absolute path; shown as the user would type it from here.
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let name = display_name(path.strip_prefix(&cwd).unwrap_or(path));
     let bytes = read_bytes(path).inspect_err(|message| eprintln!("error: {message}"))?;
     let file = SourceFile::new(&name, String::from_utf8_lossy(&bytes).into_owned());
     Config::parse(&file).map(Rc::new).map_err(|problems| {

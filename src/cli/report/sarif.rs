@@ -7,6 +7,7 @@
 //! as the other formats do, and the run says so (`columnKind`).
 
 use std::io::{self, Write};
+use std::path::Path;
 
 use authflow::Severity;
 use authflow::check::{INVARIANTS, Invariant, Status, Violation};
@@ -135,15 +136,27 @@ fn rule_index(id: &str) -> i64 {
     index as i64
 }
 
-/// A file name as a URI reference relative to where `check` ran: forward slashes, and
-/// anything outside RFC 3986's unreserved characters percent-encoded.
+/// A file name as a URI: relative to where `check` ran (forward slashes), or `file://` for
+/// an absolute path; anything outside RFC 3986's unreserved characters percent-encoded.
 fn uri(name: &str) -> String {
-    let mut uri = String::with_capacity(name.len());
-    for byte in name.replace('\\', "/").bytes() {
+    let path = name.replace('\\', "/");
+    let absolute = Path::new(name).is_absolute();
+    let mut uri = String::with_capacity(path.len());
+    if absolute {
+        // `/tmp/a.flow` → `file:///tmp/a.flow`; `C:/a.flow` → `file:///C:/a.flow`.
+        uri.push_str(if path.starts_with('/') {
+            "file://"
+        } else {
+            "file:///"
+        });
+    }
+    for byte in path.bytes() {
         match byte {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
                 uri.push(byte as char)
             }
+            // A colon in a relative reference would read as a scheme.
+            b':' if absolute => uri.push(':'),
             _ => uri.push_str(&format!("%{byte:02X}")),
         }
     }
@@ -152,20 +165,15 @@ fn uri(name: &str) -> String {
 
 fn location(
     name: &str,
-    region: Option<sarif::Region>,
+    region: sarif::Region,
     message: Option<&str>,
     id: Option<i64>,
 ) -> sarif::Location {
     let artifact = sarif::ArtifactLocation::builder().uri(uri(name)).build();
-    let physical = match region {
-        Some(region) => sarif::PhysicalLocation::builder()
-            .artifact_location(artifact)
-            .region(region)
-            .build(),
-        None => sarif::PhysicalLocation::builder()
-            .artifact_location(artifact)
-            .build(),
-    };
+    let physical = sarif::PhysicalLocation::builder()
+        .artifact_location(artifact)
+        .region(region)
+        .build();
     let mut location = sarif::Location::builder()
         .physical_location(physical)
         .build();
@@ -192,7 +200,7 @@ fn finding(checked: &Checked, violation: &Violation) -> sarif::Result {
         .map(|(i, (span, what))| {
             location(
                 &checked.file.name,
-                Some(region(checked, *span)),
+                region(checked, *span),
                 Some(what),
                 Some(i as i64),
             )
@@ -211,7 +219,7 @@ fn finding(checked: &Checked, violation: &Violation) -> sarif::Result {
         )
         .locations(vec![location(
             &checked.file.name,
-            Some(region(checked, violation.span)),
+            region(checked, violation.span),
             None,
             None,
         )])
@@ -233,13 +241,13 @@ fn finding(checked: &Checked, violation: &Violation) -> sarif::Result {
     result
 }
 
+/// A result about a file as a whole or one place in it. A file that could not be read has
+/// no line (0); its result points at the start, since SARIF viewers need a region.
 fn file_result(rule: &str, name: &str, line: usize, column: usize, message: &str) -> sarif::Result {
-    let region = (line > 0).then(|| {
-        sarif::Region::builder()
-            .start_line(line as i64)
-            .start_column(column.max(1) as i64)
-            .build()
-    });
+    let region = sarif::Region::builder()
+        .start_line(line.max(1) as i64)
+        .start_column(column.max(1) as i64)
+        .build();
     sarif::Result::builder()
         .rule_id(rule)
         .rule_index(rule_index(rule))
@@ -313,5 +321,24 @@ impl Reporter for Sarif {
             .build();
         serde_json::to_writer_pretty(&mut *out, &log)?;
         writeln!(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_become_uri_references() {
+        assert_eq!(uri("flows/a b.flow"), "flows/a%20b.flow");
+        assert_eq!(uri("c:d.flow"), "c%3Ad.flow");
+        assert_eq!(uri("/tmp/x:y/é.flow"), "file:///tmp/x:y/%C3%A9.flow");
+    }
+
+    #[test]
+    fn rule_names_are_pascal_case_and_messages_sentences() {
+        assert_eq!(pascal_case("token_valid_at_rs"), "TokenValidAtRs");
+        assert_eq!(sentence("carries no state"), "carries no state.");
+        assert_eq!(sentence("is it?"), "is it?");
     }
 }
