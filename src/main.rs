@@ -34,6 +34,7 @@ Exit codes: 0 ok, 1 check failed (violations, unformatted files, stale diagrams)
 #[command(
     name = "authflow",
     version,
+    propagate_version = true,
     about = "Read, run, check and draw OAuth 2.0 authorization code flows",
     after_help = EXAMPLES
 )]
@@ -116,6 +117,25 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page, or write one page per command into a directory
+    Man {
+        /// Write `authflow.1`, `authflow-check.1`, ... into this directory
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Run as an mdBook preprocessor: draw the diagrams of a book's `authflow` blocks
+    ///
+    /// In book.toml: `[preprocessor.authflow]` with `command = "authflow mdbook"`.
+    Mdbook {
+        #[command(subcommand)]
+        supports: Option<MdbookQuery>,
+    },
     /// Regenerate the diagrams of flow blocks in Markdown files
     Docs {
         /// Markdown files
@@ -124,6 +144,16 @@ enum Command {
         /// Change nothing; report stale diagrams and exit 1 if any
         #[arg(long)]
         check: bool,
+    },
+}
+
+/// mdBook's question before a build.
+#[derive(Subcommand)]
+enum MdbookQuery {
+    /// Exit 0 when the preprocessor works for this renderer (it does for all)
+    Supports {
+        /// The renderer mdBook asks about (`html`, `markdown`, ...)
+        renderer: String,
     },
 }
 
@@ -226,6 +256,12 @@ fn main() -> ExitCode {
         Command::Invariants { explain } => cli::invariants::run(explain.as_deref()),
         Command::Fmt { paths, check } => cli::fmt::run(&paths, check),
         Command::Docs { files, check } => cli::docs::run(&files, check),
+        Command::Completions { shell } => cli::completions::completions(shell, Cli::command()),
+        Command::Man { dir } => cli::completions::man(Cli::command(), dir.as_deref()),
+        Command::Mdbook { supports: None } => cli::mdbook::run(),
+        Command::Mdbook {
+            supports: Some(MdbookQuery::Supports { renderer }),
+        } => cli::mdbook::supports(&renderer),
     };
     outcome.exit_code()
 }

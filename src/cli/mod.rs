@@ -2,9 +2,11 @@
 //! exit codes: 0 success, 1 a check failed, 2 usage or input error.
 
 pub mod check;
+pub mod completions;
 pub mod docs;
 pub mod fmt;
 pub mod invariants;
+pub mod mdbook;
 pub mod render;
 pub mod report;
 pub mod trace;
