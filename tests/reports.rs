@@ -12,6 +12,22 @@ use common::{authflow, scratch};
 const SEED: &str = "flows/authorization_code.flow";
 const STATE_MATCH: &str = "flows/state_match/violated.flow";
 
+/// A flow whose line 7 (`"submit"` on the login page) reads two ways, whose `expect:`
+/// names an invariant that does not fire, beside one that does not parse: every kind
+/// of result a report has besides plain findings.
+fn odd_flows(test: &str) -> (PathBuf, PathBuf) {
+    let dir = scratch("reports", test);
+    let ambiguous = dir.join("ambiguous.flow");
+    std::fs::write(
+        &ambiguous,
+        "---\nclient: { pkce: true }\nexpect: [state_match]\n---\nfe -> auth_server_be: \"authorize\"\nauth_server_be -> fe: \"login page\"\nfe -> auth_server_be: \"submit\"\nauth_server_be -> fe: \"code\"\n",
+    )
+    .unwrap();
+    let broken = dir.join("broken.flow");
+    std::fs::write(&broken, "fe -> be: \"ok\"\nfe be: \"x\"\n").unwrap();
+    (ambiguous, broken)
+}
+
 fn stdout(args: &[&str]) -> (Option<i32>, String) {
     let output = authflow().args(args).output().unwrap();
     (
@@ -72,13 +88,19 @@ fn sarif_passes_microsofts_validator() {
     let Some(validator) = sarif_validator() else {
         return;
     };
-    let dir = scratch("reports", "sarif_validator");
-    std::fs::write(dir.join("broken.flow"), "fe -> be: \"ok\"\nfe be: \"x\"\n").unwrap();
-    let broken = dir.join("broken.flow");
+    let (ambiguous, broken) = odd_flows("sarif_validator");
+    let dir = broken.parent().unwrap();
     let runs: [(&str, Vec<&str>); 4] = [
         ("catalogue", vec!["flows"]),
         ("strict", vec!["-D", "warnings", SEED, STATE_MATCH]),
-        ("broken", vec![broken.to_str().unwrap(), "no-such.flow"]),
+        (
+            "odd",
+            vec![
+                ambiguous.to_str().unwrap(),
+                broken.to_str().unwrap(),
+                "no-such.flow",
+            ],
+        ),
         ("preview", vec!["--preview", "flows/iss_match"]),
     ];
     let mut files = Vec::new();
@@ -130,6 +152,33 @@ fn sarif_rules_are_the_invariants_with_level_and_reference() {
         let index = result["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[index]["id"], result["ruleId"]);
     }
+}
+
+#[test]
+fn sarif_results_all_have_their_rule() {
+    let (ambiguous, broken) = odd_flows("sarif_rules");
+    let log = sarif(&[
+        ambiguous.to_str().unwrap(),
+        broken.to_str().unwrap(),
+        "no-such.flow",
+    ]);
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let mut fired: Vec<&str> = Vec::new();
+    for result in run["results"].as_array().unwrap() {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+        fired.push(result["ruleId"].as_str().unwrap());
+    }
+    assert_eq!(
+        fired,
+        [
+            "ambiguous_reading",
+            "expectation_met",
+            "input_error",
+            "input_error"
+        ]
+    );
 }
 
 #[test]

@@ -25,6 +25,9 @@ const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const EXPECTATION: &str = "expectation_met";
 /// A rule for files that could not be checked.
 const INPUT_ERROR: &str = "input_error";
+/// The rule of `ambiguous_reading` notes: not an invariant, but every result needs a rule
+/// for code scanning to describe it.
+const AMBIGUOUS_READING: &str = "ambiguous_reading";
 
 fn level(severity: Severity) -> sarif::ResultLevel {
     match severity {
@@ -104,36 +107,49 @@ fn invariant_rule(invariant: &Invariant) -> sarif::ReportingDescriptor {
     )
 }
 
-fn rules() -> Vec<sarif::ReportingDescriptor> {
-    let mut rules: Vec<_> = INVARIANTS.iter().map(|i| invariant_rule(i)).collect();
-    rules.push(rule(
+/// authflow's rules beside the invariants: id, statement, description, help. Each is an
+/// error but `ambiguous_reading`, a warning.
+const OTHER_RULES: [(&str, &str, &str, &str); 3] = [
+    (
         EXPECTATION,
         "every invariant a flow's `expect:` names fires",
         "A flow file that states its expected verdict passes only when exactly the invariants it names fire; one that does not fire means the flow no longer shows what it was written to show",
-        "Fix the flow or its `expect:` list".to_string(),
-        Severity::Error,
-        Vec::new(),
-    ));
-    rules.push(rule(
+        "Fix the flow or its `expect:` list",
+    ),
+    (
+        AMBIGUOUS_READING,
+        "every message reads as one protocol step",
+        "When the evidence (parameters, the actors' state, the label's words) leaves a message with two readings, authflow picks one and says so; the verdict may depend on the choice",
+        "Write `as KIND` on the message to say which step it is; `authflow trace` shows how each message was read",
+    ),
+    (
         INPUT_ERROR,
         "the file can be read, parsed and executed",
         "A file that cannot be read, does not parse, or names unknown participants, roles, parameters or invariants is not checked at all",
-        "Fix the input error at the location given".to_string(),
-        Severity::Error,
-        Vec::new(),
-    ));
+        "Fix the input error at the location given",
+    ),
+];
+
+fn rules() -> Vec<sarif::ReportingDescriptor> {
+    let mut rules: Vec<_> = INVARIANTS.iter().map(|i| invariant_rule(i)).collect();
+    rules.extend(OTHER_RULES.iter().map(|(id, statement, full, help)| {
+        let severity = if *id == AMBIGUOUS_READING {
+            Severity::Warning
+        } else {
+            Severity::Error
+        };
+        rule(id, statement, full, help.to_string(), severity, Vec::new())
+    }));
     rules
 }
 
-fn rule_index(id: &str) -> i64 {
-    let index = INVARIANTS
-        .iter()
-        .position(|i| i.id == id)
-        .unwrap_or(match id {
-            EXPECTATION => INVARIANTS.len(),
-            _ => INVARIANTS.len() + 1,
-        });
-    index as i64
+/// The position of `id` in [`rules`].
+fn rule_index(id: &str) -> Option<i64> {
+    let ids = INVARIANTS.iter().map(|i| i.id);
+    let index = ids
+        .chain(OTHER_RULES.iter().map(|r| r.0))
+        .position(|r| r == id)?;
+    Some(index as i64)
 }
 
 /// A file name as a URI: relative to where `check` ran (forward slashes), or `file://` for
@@ -224,9 +240,7 @@ fn finding(checked: &Checked, violation: &Violation) -> sarif::Result {
             None,
         )])
         .build();
-    if INVARIANTS.iter().any(|i| i.id == violation.id) {
-        result.rule_index = Some(rule_index(violation.id));
-    }
+    result.rule_index = rule_index(violation.id);
     if !related.is_empty() {
         result.related_locations = Some(related);
     }
@@ -248,13 +262,14 @@ fn file_result(rule: &str, name: &str, line: usize, column: usize, message: &str
         .start_line(line.max(1) as i64)
         .start_column(column.max(1) as i64)
         .build();
-    sarif::Result::builder()
+    let mut result = sarif::Result::builder()
         .rule_id(rule)
-        .rule_index(rule_index(rule))
         .level(sarif::ResultLevel::Error)
         .message(sarif::Message::builder().text(sentence(message)).build())
         .locations(vec![location(name, region, None, None)])
-        .build()
+        .build();
+    result.rule_index = rule_index(rule);
+    result
 }
 
 fn results(entries: &[Entry]) -> Vec<sarif::Result> {
@@ -262,7 +277,6 @@ fn results(entries: &[Entry]) -> Vec<sarif::Result> {
     for entry in entries {
         match entry {
             Entry::Checked(checked) => {
-                // `ambiguous_reading` notes are not an invariant's: they carry no rule index.
                 results.extend(
                     checked
                         .verdict
