@@ -67,6 +67,9 @@ enum Command {
         output: Option<PathBuf>,
     },
     /// Execute flows against the actor models and check the protocol invariants
+    ///
+    /// Levels and world defaults also come from the nearest `authflow.toml` above each
+    /// file (`[check] deny/warn/allow/preview`, `[world]`); the command line wins over it.
     Check {
         /// Flow files, or directories searched recursively for `*.flow`
         #[arg(required = true)]

@@ -19,7 +19,7 @@ use clap::ValueEnum;
 /// The report formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// rustc-style diagnostics and one status line per file that needs attention
+    /// Diagnostics in rustc's style, a status line per file that needs attention, a summary
     Human,
     /// One JSON document (schema in the README, versioned by its `version` field)
     Json,
