@@ -255,16 +255,16 @@ fn main() -> ExitCode {
             };
             cli::check::run(&paths, &args)
         }
-        Command::Trace { file } => cli::trace::run(&file),
-        Command::Invariants { explain } => cli::invariants::run(explain.as_deref()),
-        Command::Fmt { paths, check } => cli::fmt::run(&paths, check),
-        Command::Docs { files, check } => cli::docs::run(&files, check),
         Command::Completions { shell } => cli::completions::completions(shell, Cli::command()),
         Command::Man { dir } => cli::completions::man(Cli::command(), dir.as_deref()),
         Command::Mdbook { supports: None } => cli::mdbook::run(),
         Command::Mdbook {
             supports: Some(MdbookQuery::Supports { renderer }),
         } => cli::mdbook::supports(&renderer),
+        Command::Trace { file } => cli::trace::run(&file),
+        Command::Invariants { explain } => cli::invariants::run(explain.as_deref()),
+        Command::Fmt { paths, check } => cli::fmt::run(&paths, check),
+        Command::Docs { files, check } => cli::docs::run(&files, check),
     };
     outcome.exit_code()
 }
