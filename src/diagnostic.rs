@@ -13,6 +13,8 @@ use crate::span::{SourceFile, Span};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// For information only: a finding a flow's `expect:` names, shown by `--verbose`.
+    Note,
     /// Worth fixing, but fails `check` only with `--deny warnings`.
     Warning,
     /// A broken protocol rule or invalid input: fails `check`.
@@ -23,6 +25,7 @@ impl Severity {
     /// The lowercase name printed before the message (`error`, `warning`).
     pub fn as_str(self) -> &'static str {
         match self {
+            Severity::Note => "note",
             Severity::Warning => "warning",
             Severity::Error => "error",
         }
@@ -85,6 +88,7 @@ impl Diagnostic {
         let severity = match self.severity {
             Severity::Error => cs::Severity::Error,
             Severity::Warning => cs::Severity::Warning,
+            Severity::Note => cs::Severity::Note,
         };
         let mut labels = vec![cs::Label::primary((), self.span.range()).with_message(&self.label)];
         labels.extend(

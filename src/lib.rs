@@ -69,6 +69,7 @@
 //! ```
 
 pub mod check;
+pub mod config;
 pub mod diagnostic;
 pub mod docs;
 pub mod model;

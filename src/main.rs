@@ -5,17 +5,22 @@ mod cli;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use authflow::check::levels::{Level, Levels, validate_level_id};
 use authflow::render::TextStyle;
 use clap::error::ErrorKind;
-use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use cli::Color;
+use cli::check::CheckArgs;
 use cli::render::RenderFormat;
+use cli::report::Format;
 
 const EXAMPLES: &str = "\
 Examples:
   authflow render flows/authorization_code.flow          draw the diagram
   authflow render --ascii --trim flow.flow -o flow.txt   plain ASCII, no trailing spaces
   authflow check flows/                                  check every *.flow under flows/
-  authflow check --format json --deny warnings a.flow    machine-readable, strict
+  authflow check --format json -D warnings a.flow        machine-readable, strict
+  authflow check -A state_single_use --report sarif=out/authflow.sarif flows/
   authflow trace flows/authorization_code.flow           what each message was read as and carried
   authflow invariants                                    the rules, with their RFC references
   authflow invariants --explain state_match              one rule: why it exists, an example
@@ -29,12 +34,16 @@ Exit codes: 0 ok, 1 check failed (violations, unformatted files, stale diagrams)
 #[command(
     name = "authflow",
     version,
+    propagate_version = true,
     about = "Read, run, check and draw OAuth 2.0 authorization code flows",
     after_help = EXAMPLES
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Colour diagnostics and reports: `auto` honours NO_COLOR and CLICOLOR_FORCE
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    color: Color,
 }
 
 #[derive(Subcommand)]
@@ -44,36 +53,48 @@ enum Command {
         /// The flow file, or `-` for standard input
         #[arg(default_value = "-")]
         file: PathBuf,
-        /// What to write
-        #[arg(long, value_enum, default_value_t = RenderFormat::Text)]
-        format: RenderFormat,
+        /// What to write [default: from the extension of `-o` (.svg, .mmd), else text]
+        #[arg(long, value_enum)]
+        format: Option<RenderFormat>,
         /// Plain ASCII (`+ - | > <`) instead of box-drawing characters (text only)
         #[arg(long)]
         ascii: bool,
         /// No trailing spaces on any line (text only)
         #[arg(long)]
         trim: bool,
-        /// Write the diagram to this file instead of standard output
+        /// Write the diagram to this file instead of standard output (`-` is standard output)
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
     /// Execute flows against the actor models and check the protocol invariants
+    ///
+    /// Levels and world defaults also come from the nearest `authflow.toml` above each
+    /// file (`[check] deny/warn/allow/preview`, `[world]`); the command line wins over it.
     Check {
         /// Flow files, or directories searched recursively for `*.flow`
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Output format
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-        /// Treat warnings as errors (`--deny warnings`)
-        #[arg(long, value_name = "LEVEL", value_parser = ["warnings"])]
-        deny: Option<String>,
-        /// Colour the human output
-        #[arg(long, value_enum, default_value_t = Color::Auto)]
-        color: Color,
+        /// The report on standard output [default: github when GITHUB_ACTIONS=true, else human]
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Also write a report to a file, beside the one on standard output (repeatable)
+        #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_report)]
+        report: Vec<(Format, PathBuf)>,
+        /// Do not report an invariant's findings (repeatable)
+        #[arg(short = 'A', long, value_name = "ID", value_parser = parse_level_id)]
+        allow: Vec<String>,
+        /// Report an invariant's findings as warnings, which do not fail a file (repeatable)
+        #[arg(short = 'W', long, value_name = "ID", value_parser = parse_level_id)]
+        warn: Vec<String>,
+        /// Report an invariant's findings as errors; `-D warnings` makes every warning one
+        #[arg(short = 'D', long, value_name = "ID", value_parser = parse_level_id)]
+        deny: Vec<String>,
         /// Human output: show diagnostics only for files that fail
-        #[arg(short, long)]
+        #[arg(short, long, conflicts_with = "verbose")]
         quiet: bool,
+        /// Human output: also show the findings each file expects, and every file's status
+        #[arg(short, long)]
+        verbose: bool,
         /// Also run the preview invariants (rules not yet stable), in every file
         #[arg(long)]
         preview: bool,
@@ -99,6 +120,25 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page, or write one page per command into a directory
+    Man {
+        /// Write `authflow.1`, `authflow-check.1`, ... into this directory
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Run as an mdBook preprocessor: draw the diagrams of a book's `authflow` blocks
+    ///
+    /// In book.toml: `[preprocessor.authflow]` with `command = "authflow mdbook"`.
+    Mdbook {
+        #[command(subcommand)]
+        supports: Option<MdbookQuery>,
+    },
     /// Regenerate the diagrams of flow blocks in Markdown files
     Docs {
         /// Markdown files
@@ -110,22 +150,60 @@ enum Command {
     },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum Format {
-    Human,
-    Json,
-    Junit,
+/// mdBook's question before a build.
+#[derive(Subcommand)]
+enum MdbookQuery {
+    /// Exit 0 when the preprocessor works for this renderer (it does for all)
+    Supports {
+        /// The renderer mdBook asks about (`html`, `markdown`, ...)
+        renderer: String,
+    },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum Color {
-    Auto,
-    Always,
-    Never,
+/// `--report FORMAT=PATH`.
+fn parse_report(text: &str) -> Result<(Format, PathBuf), String> {
+    let (format, path) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}` is not FORMAT=PATH (e.g. `junit=out/junit.xml`)"))?;
+    let format = Format::from_str(format, true)?;
+    if path.is_empty() {
+        return Err(format!("`{text}` names no file after `=`"));
+    }
+    Ok((format, PathBuf::from(path)))
+}
+
+/// An id `-A`, `-W` or `-D` may name, with "did you mean" when it is mistyped.
+fn parse_level_id(text: &str) -> Result<String, String> {
+    validate_level_id(text).map(|()| text.to_string())
+}
+
+/// The levels of `-A`, `-W` and `-D` in the order given: as with rustc, a later flag for
+/// the same id wins (`-D warnings -A state_single_use`).
+fn levels(matches: &ArgMatches) -> Levels {
+    let mut given: Vec<(usize, &String, Level)> = Vec::new();
+    for (name, level) in [
+        ("allow", Level::Allow),
+        ("warn", Level::Warn),
+        ("deny", Level::Deny),
+    ] {
+        if let (Some(indices), Some(ids)) =
+            (matches.indices_of(name), matches.get_many::<String>(name))
+        {
+            given.extend(indices.zip(ids).map(|(index, id)| (index, id, level)));
+        }
+    }
+    given.sort_by_key(|(index, _, _)| *index);
+    let mut levels = Levels::new();
+    for (_, id, level) in given {
+        levels.set(id, level);
+    }
+    levels
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());
+    cli.color.apply();
     let outcome = match cli.command {
         Command::Render {
             file,
@@ -134,6 +212,10 @@ fn main() -> ExitCode {
             trim,
             output,
         } => {
+            let output = output.filter(|path| path.as_os_str() != "-");
+            let format = format
+                .or_else(|| output.as_deref().and_then(RenderFormat::from_extension))
+                .unwrap_or(RenderFormat::Text);
             // `conflicts_with` cannot depend on a value, and `--format text` is fine.
             if format != RenderFormat::Text && (ascii || trim) {
                 let flag = if ascii { "--ascii" } else { "--trim" };
@@ -153,11 +235,32 @@ fn main() -> ExitCode {
         Command::Check {
             paths,
             format,
-            deny,
-            color,
+            report,
             quiet,
+            verbose,
             preview,
-        } => cli::check::run(&paths, format, deny.is_some(), color, quiet, preview),
+            ..
+        } => {
+            let check = matches
+                .subcommand_matches("check")
+                .map(levels)
+                .unwrap_or_default();
+            let args = CheckArgs {
+                format,
+                reports: report,
+                levels: check,
+                quiet,
+                verbose,
+                preview,
+            };
+            cli::check::run(&paths, &args)
+        }
+        Command::Completions { shell } => cli::completions::completions(shell, Cli::command()),
+        Command::Man { dir } => cli::completions::man(Cli::command(), dir.as_deref()),
+        Command::Mdbook { supports: None } => cli::mdbook::run(),
+        Command::Mdbook {
+            supports: Some(MdbookQuery::Supports { renderer }),
+        } => cli::mdbook::supports(&renderer),
         Command::Trace { file } => cli::trace::run(&file),
         Command::Invariants { explain } => cli::invariants::run(explain.as_deref()),
         Command::Fmt { paths, check } => cli::fmt::run(&paths, check),

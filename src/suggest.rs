@@ -43,6 +43,27 @@ pub fn hint<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Op
     did_you_mean(word, candidates).map(|candidate| format!("did you mean `{candidate}`?"))
 }
 
+/// Ends serde's "unknown field `clent`, expected one of `title`, ..." (or "unknown
+/// variant") with "; did you mean `client`?". serde's error carries the names only in its
+/// text, so they are read back from there: every backticked word after the first is a
+/// name serde would have accepted.
+pub fn with_serde_suggestion(message: &str) -> String {
+    let Some(at) = message
+        .find("unknown field `")
+        .or_else(|| message.find("unknown variant `"))
+    else {
+        return message.to_string();
+    };
+    let mut quoted = message[at..].split('`').skip(1).step_by(2);
+    let Some(word) = quoted.next() else {
+        return message.to_string();
+    };
+    match hint(word, quoted) {
+        Some(hint) => format!("{message}; {hint}"),
+        None => message.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

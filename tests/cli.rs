@@ -160,7 +160,8 @@ fn json_output() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
     let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let file = &value[0];
+    assert_eq!(value["version"], 1);
+    let file = &value["files"][0];
     assert_eq!(file["file"], SEED);
     assert_eq!(file["conformant"], true);
     let violations = file["violations"].as_array().unwrap();
@@ -170,8 +171,11 @@ fn json_output() {
     assert_eq!(violations[0]["line"], 2);
     assert_eq!(violations[0]["column"], 1);
     assert_eq!(violations[0]["reference"], "RFC 9700 §2.1.1");
+    assert_eq!(violations[0]["expected"], false);
     assert_eq!(violations[1]["id"], "token_response_to_requester");
     assert_eq!(violations[1]["line"], 10);
+    assert_eq!(violations[1]["related"][0]["line"], 9);
+    assert_eq!(violations[1]["related"][0]["message"], "token request here");
 }
 
 #[test]
@@ -182,14 +186,25 @@ fn junit_output_has_one_testcase_per_file() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let text = String::from_utf8(output.stdout).unwrap();
-    assert!(text.starts_with("<?xml"));
-    assert_eq!(text.matches("<testcase ").count(), 1);
-    assert!(
-        text.contains("<failure message=\"0 error(s), 2 warning(s)\">"),
-        "{text}"
+    let xml = roxmltree::Document::parse(&text).unwrap();
+    let cases: Vec<_> = xml
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
+    assert_eq!(cases.len(), 1);
+    let failure = cases[0]
+        .children()
+        .find(|n| n.has_tag_name("failure"))
+        .expect("a failure");
+    assert_eq!(
+        failure.attribute("message"),
+        Some("NOT conformant (2 error(s), 0 warning(s))")
     );
     assert!(
-        text.contains("flows/authorization_code.flow:2:1: warning[pkce_required]"),
+        failure
+            .text()
+            .unwrap()
+            .contains("flows/authorization_code.flow:2:1: error[pkce_required]"),
         "{text}"
     );
 }
@@ -515,7 +530,7 @@ fn reports_list_files_that_could_not_be_checked() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let files = value.as_array().unwrap();
+    let files = value["files"].as_array().unwrap();
     assert_eq!(files.len(), 2);
     assert_eq!(files[0]["passed"], true);
     assert_eq!(files[0]["errors"].as_array().unwrap().len(), 0);
@@ -540,11 +555,16 @@ fn reports_list_files_that_could_not_be_checked() {
         .output()
         .unwrap();
     let text = String::from_utf8(output.stdout).unwrap();
+    let xml = roxmltree::Document::parse(&text).unwrap();
+    let root = xml.root_element();
+    let counts = ["tests", "failures", "errors"].map(|a| root.attribute(a));
+    assert_eq!(counts, [Some("2"), Some("0"), Some("1")], "{text}");
     assert!(
-        text.contains("tests=\"2\" failures=\"0\" errors=\"1\""),
+        text.contains(
+            "<error message=\"input error: the file could not be checked\" type=\"input\">"
+        ),
         "{text}"
     );
-    assert!(text.contains("<error message=\"input error\">"), "{text}");
 
     let output = authflow().arg("check").arg(&dir).output().unwrap();
     let text = String::from_utf8(output.stdout).unwrap();
@@ -553,7 +573,7 @@ fn reports_list_files_that_could_not_be_checked() {
         "{text}"
     );
     assert!(
-        text.contains("checked 2 flows: 1 passed, 1 failed"),
+        text.contains("checked 2 flows: 1 passed, 0 failed, 1 not checked (input errors)"),
         "{text}"
     );
 }

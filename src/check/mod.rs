@@ -6,6 +6,7 @@ use crate::model::Run;
 use crate::model::run::{StepId, TokenAnswer};
 use crate::syntax::Flow;
 use crate::{Diagnostic, Severity, Span};
+use levels::Levels;
 
 mod client_authenticated;
 mod code_bound_to_client;
@@ -14,6 +15,7 @@ mod code_single_use;
 mod consent_before_code;
 mod denied_no_code;
 mod iss_match;
+pub mod levels;
 mod no_redirect_to_unregistered;
 mod no_token_in_front_channel;
 mod pkce_no_downgrade;
@@ -297,6 +299,14 @@ impl Verdict {
             .count()
     }
 
+    /// Whether `violation` is one the file's `expect:` names: shown as expected, not as
+    /// a problem, when the file passes.
+    pub fn is_expected(&self, violation: &Violation) -> bool {
+        self.expected
+            .as_ref()
+            .is_some_and(|e| e.iter().any(|id| id == violation.id))
+    }
+
     /// How many violations are warnings.
     pub fn warnings(&self) -> usize {
         self.violations
@@ -321,11 +331,25 @@ pub fn verdict_with(
     deny_warnings: bool,
     options: &CheckOptions,
 ) -> Verdict {
-    let violations = check_run_with(run, &options.for_flow(flow));
+    verdict_at(flow, run, &Levels::deny_warnings(deny_warnings), options)
+}
+
+/// [`verdict_with`] under lint levels: findings of ids the file expects are kept as they
+/// are (the expectation is the file's own statement); the others are allowed away or take
+/// their level's severity before the file is judged.
+pub fn verdict_at(flow: &Flow, run: &Run, levels: &Levels, options: &CheckOptions) -> Verdict {
     let expected = flow
         .front_matter
         .as_ref()
         .and_then(|f| f.value.expect.clone());
+    let is_expected = |id: &str| expected.as_ref().is_some_and(|e| e.iter().any(|x| x == id));
+    let (kept, leveled): (Vec<Violation>, Vec<Violation>) =
+        check_run_with(run, &options.for_flow(flow))
+            .into_iter()
+            .partition(|v| is_expected(v.id));
+    let mut violations = kept;
+    violations.extend(levels.apply(leveled));
+    violations.sort_by(|a, b| (a.span.start, a.id).cmp(&(b.span.start, b.id)));
     let mut fired: Vec<&'static str> = violations.iter().map(|v| v.id).collect();
     fired.sort_unstable();
     fired.dedup();
@@ -344,14 +368,11 @@ pub fn verdict_with(
             let passed = missing.is_empty() && unexpected.is_empty();
             (missing, unexpected, passed)
         }
-        None => {
-            let failing = |v: &&Violation| v.severity == Severity::Error || deny_warnings;
-            (
-                Vec::new(),
-                Vec::new(),
-                !violations.iter().any(|v| failing(&v)),
-            )
-        }
+        None => (
+            Vec::new(),
+            Vec::new(),
+            !violations.iter().any(|v| v.severity == Severity::Error),
+        ),
     };
     Verdict {
         violations,

@@ -1,65 +1,75 @@
-//! `authflow check`: parse, execute and judge each flow, then report in the chosen format.
+//! `authflow check`: parse, execute and judge each flow under the levels and world of its
+//! nearest `authflow.toml` and the command line, then write the reports.
 
-use std::fmt::Write as _;
-use std::io::IsTerminal;
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::time::Instant;
 
-use authflow::check::{CheckOptions, Verdict, Violation, validate_expectation_with, verdict_with};
+use authflow::check::levels::Levels;
+use authflow::check::{CheckOptions, validate_expectation_with, verdict_at};
+use authflow::config::Config;
 use authflow::model::execute;
 use authflow::syntax::parse_bytes;
-use authflow::{Diagnostic, SourceFile, render_diagnostics};
-use serde::Serialize;
+use authflow::{Diagnostic, SourceFile, Span, render_diagnostics};
 
-use super::{Outcome, display_name, expand_flow_paths, read_bytes, stderr_color, write_stdout};
-use crate::{Color, Format};
+use super::report::{self, Checked, Entry, Format, HumanOptions, InputError, Unchecked};
+use super::{Outcome, color_for_stdout, display_name, expand_flow_paths, read_bytes, stderr_color};
 
-/// One checked file.
-struct Checked {
-    file: SourceFile,
-    verdict: Verdict,
+/// What `check` was asked to do, beyond which paths.
+pub struct CheckArgs {
+    /// The report on standard output; `None` picks `github` under GitHub Actions, else
+    /// `human`.
+    pub format: Option<Format>,
+    /// Further reports written to files (`--report junit=out/junit.xml`).
+    pub reports: Vec<(Format, PathBuf)>,
+    /// Levels from `-A`, `-W`, `-D`, in command-line order (later wins).
+    pub levels: Levels,
+    /// Human report: only files that fail.
+    pub quiet: bool,
+    /// Human report: expected findings too.
+    pub verbose: bool,
+    /// Run the preview invariants in every file.
+    pub preview: bool,
 }
 
-/// A file that could not be checked: unreadable, malformed, or naming unknown things.
-/// Machine-readable reports list it too, so a dashboard never loses a file silently.
-struct Unchecked {
-    name: String,
-    errors: Vec<InputError>,
-}
-
-#[derive(Serialize)]
-struct InputError {
-    line: usize,
-    column: usize,
-    message: String,
-}
-
-enum Entry {
-    Checked(Checked),
-    Unchecked(Unchecked),
-}
-
-impl Entry {
-    fn passed(&self) -> bool {
-        matches!(self, Entry::Checked(c) if c.verdict.passed)
+/// The format for standard output when none is given: GitHub's annotations inside GitHub
+/// Actions (where the log is read as a pull request's annotations), else the human one.
+pub fn default_format() -> Format {
+    if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
+        Format::Github
+    } else {
+        Format::Human
     }
 }
 
-pub fn run(
-    paths: &[PathBuf],
-    format: Format,
-    deny_warnings: bool,
-    color: Color,
-    quiet: bool,
-    preview: bool,
-) -> Outcome {
-    let options = CheckOptions { preview };
+pub fn run(paths: &[PathBuf], args: &CheckArgs) -> Outcome {
     let files = match expand_flow_paths(paths) {
-        Ok(files) => files,
+        Ok(files) => unique(files),
         Err(outcome) => return outcome,
     };
+    let mut configs = Configs::default();
     let entries: Vec<Entry> = files
         .iter()
-        .map(|path| check_file(path, deny_warnings, &options))
+        .map(|path| {
+            let started = Instant::now();
+            let mut entry = match configs.for_file(path) {
+                Ok(config) => check_file(path, &config, args),
+                Err(errors) => Entry::Unchecked(Unchecked {
+                    name: display_name(path),
+                    errors,
+                    time: Default::default(),
+                }),
+            };
+            let time = started.elapsed();
+            match &mut entry {
+                Entry::Checked(c) => c.time = time,
+                Entry::Unchecked(u) => u.time = time,
+            }
+            entry
+        })
         .collect();
     let worst = entries
         .iter()
@@ -70,48 +80,144 @@ pub fn run(
         })
         .max()
         .unwrap_or(Outcome::Success);
-    let color = match color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+    let human = HumanOptions {
+        color: color_for_stdout(),
+        quiet: args.quiet,
+        verbose: args.verbose,
     };
-    let report = match format {
-        Format::Human => human(&entries, color, quiet),
-        Format::Json => json(&entries, deny_warnings),
-        Format::Junit => junit(&entries),
-    };
-    worst.max(write_stdout(&report))
+    let mut written = Outcome::Success;
+    for (format, path) in &args.reports {
+        written = written.max(write_report_file(*format, path, &entries));
+    }
+    let format = args.format.unwrap_or_else(default_format);
+    let mut stdout = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = report::reporter(format, human).write(&entries, &mut stdout);
+    worst.max(written).max(super::write_stdout_bytes(&stdout))
+}
+
+/// Each file once, in the order first given: `check a.flow dir/` where `dir/` holds
+/// `a.flow` must not judge (and count) it twice.
+fn unique(files: Vec<PathBuf>) -> Vec<PathBuf> {
+    let mut seen = std::collections::HashSet::new();
+    files
+        .into_iter()
+        .filter(|path| seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone())))
+        .collect()
+}
+
+fn write_report_file(format: Format, path: &Path, entries: &[Entry]) -> Outcome {
+    let written = (|| {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let mut out = BufWriter::new(File::create(path)?);
+        report::reporter(format, HumanOptions::default()).write(entries, &mut out)?;
+        out.flush()
+    })();
+    match written {
+        Ok(()) => Outcome::Success,
+        Err(error) => {
+            eprintln!("error: cannot write report `{}`: {error}", path.display());
+            Outcome::InputError
+        }
+    }
+}
+
+/// The configs found so far, by the directory they govern from: a directory of a
+/// thousand flows reads its `authflow.toml` once, and reports its errors once.
+#[derive(Default)]
+struct Configs {
+    by_path: HashMap<PathBuf, Result<Rc<Config>, String>>,
+}
+
+impl Configs {
+    /// The nearest config's settings for `flow`, or the defaults without one. A broken
+    /// config is an input error of every file it governs.
+    fn for_file(&mut self, flow: &Path) -> Result<Rc<Config>, Vec<InputError>> {
+        let Some(path) = Config::find_for(flow) else {
+            return Ok(Rc::new(Config::default()));
+        };
+        let loaded = self
+            .by_path
+            .entry(path.clone())
+            .or_insert_with(|| load_config(&path));
+        loaded.clone().map_err(|message| {
+            vec![InputError {
+                line: 0,
+                column: 0,
+                message,
+            }]
+        })
+    }
+}
+
+/// Reads a config; on failure its diagnostics go to standard error, once.
+fn load_config(path: &Path) -> Result<Rc<Config>, String> {
+    // Found as an absolute path; shown as the user would type it from here.
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let name = display_name(path.strip_prefix(&cwd).unwrap_or(path));
+    let bytes = read_bytes(path).inspect_err(|message| eprintln!("error: {message}"))?;
+    let file = SourceFile::new(&name, String::from_utf8_lossy(&bytes).into_owned());
+    Config::parse(&file).map(Rc::new).map_err(|problems| {
+        eprint!("{}", render_diagnostics(&problems, &file, stderr_color()));
+        format!("`{name}` governs this file and is invalid")
+    })
 }
 
 /// Checks one file. Input errors are printed to standard error as diagnostics whatever
 /// the format, and kept as data for the machine-readable reports.
-fn check_file(path: &Path, deny_warnings: bool, options: &CheckOptions) -> Entry {
+fn check_file(path: &Path, config: &Config, args: &CheckArgs) -> Entry {
     let name = display_name(path);
+    let unchecked = |errors| {
+        Entry::Unchecked(Unchecked {
+            name: name.clone(),
+            errors,
+            time: Default::default(),
+        })
+    };
     let bytes = match read_bytes(path) {
         Ok(bytes) => bytes,
         Err(message) => {
             eprintln!("error: {message}");
-            let errors = vec![InputError {
+            return unchecked(vec![InputError {
                 line: 0,
                 column: 0,
                 message,
-            }];
-            return Entry::Unchecked(Unchecked { name, errors });
+            }]);
         }
     };
+    let options = CheckOptions {
+        preview: args.preview || config.preview,
+    };
+    let levels = args.levels.over(&config.levels);
     let (file, flow) = parse_bytes(&name, &bytes);
     let problems = match flow {
         Err(diagnostics) => diagnostics,
-        Ok(flow) => {
-            let mut problems = validate_expectation_with(&flow, options);
+        // A file without a single message would pass every invariant vacuously; calling it
+        // "conformant" would hide a truncated or mistyped file in CI.
+        Ok(ref flow) if flow.messages().next().is_none() => vec![
+            Diagnostic::error(
+                "the flow has no messages: there is nothing to check",
+                Span::default(),
+            )
+            .with_label("no `a -> b: \"message\"` line in this file"),
+        ],
+        Ok(mut flow) => {
+            config.world.apply(&mut flow);
+            let mut problems = validate_expectation_with(&flow, &options);
             match execute(&flow, &file) {
                 Ok(run) if problems.is_empty() => {
-                    let verdict = verdict_with(&flow, &run, deny_warnings, options);
+                    let verdict = verdict_at(&flow, &run, &levels, &options);
                     // The process ends soon after: handing a long flow's millions of small
                     // allocations back one by one costs more than checking it did.
                     std::mem::forget(run);
                     std::mem::forget(flow);
-                    return Entry::Checked(Checked { file, verdict });
+                    return Entry::Checked(Checked {
+                        file,
+                        verdict,
+                        time: Default::default(),
+                    });
                 }
                 Ok(_) => {}
                 Err(diagnostics) => problems.extend(diagnostics),
@@ -131,244 +237,5 @@ fn check_file(path: &Path, deny_warnings: bool, options: &CheckOptions) -> Entry
             }
         })
         .collect();
-    Entry::Unchecked(Unchecked { name, errors })
-}
-
-fn human(entries: &[Entry], color: bool, quiet: bool) -> String {
-    let mut out = String::new();
-    for entry in entries {
-        let Entry::Checked(Checked { file, verdict }) = entry else {
-            if let Entry::Unchecked(unchecked) = entry {
-                let _ = writeln!(
-                    out,
-                    "{}: NOT CHECKED: {} input error(s), reported above",
-                    unchecked.name,
-                    unchecked.errors.len()
-                );
-            }
-            continue;
-        };
-        if quiet && verdict.passed && verdict.notes.is_empty() {
-            continue;
-        }
-        let diagnostics: Vec<Diagnostic> = verdict
-            .violations
-            .iter()
-            .chain(&verdict.notes)
-            .map(|v| v.to_diagnostic())
-            .collect();
-        out.push_str(&render_diagnostics(&diagnostics, file, color));
-        let _ = writeln!(out, "{}: {}", file.name, status(verdict));
-    }
-    if entries.len() > 1 {
-        let passed = entries.iter().filter(|e| e.passed()).count();
-        let _ = writeln!(
-            out,
-            "\nchecked {} flows: {passed} passed, {} failed",
-            entries.len(),
-            entries.len() - passed
-        );
-    }
-    out
-}
-
-/// One line on how a checked file fared against its expectation (or conformance).
-fn status(verdict: &Verdict) -> String {
-    let counts = format!(
-        "{} error(s), {} warning(s)",
-        verdict.errors(),
-        verdict.warnings()
-    );
-    match (&verdict.expected, verdict.passed) {
-        (None, true) => format!("conformant ({counts})"),
-        (None, false) => format!("NOT conformant ({counts})"),
-        (Some(expected), true) if expected.is_empty() => {
-            format!("ok: nothing fired, as expected ({counts})")
-        }
-        (Some(expected), true) => {
-            format!("ok: fired exactly as expected: {}", expected.join(", "))
-        }
-        (Some(_), false) => {
-            let mut parts = Vec::new();
-            if !verdict.missing.is_empty() {
-                parts.push(format!(
-                    "expected but not fired: {}",
-                    verdict.missing.join(", ")
-                ));
-            }
-            if !verdict.unexpected.is_empty() {
-                parts.push(format!(
-                    "fired but not expected: {}",
-                    verdict.unexpected.join(", ")
-                ));
-            }
-            format!("FAILED expectation: {}", parts.join("; "))
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct JsonFile<'a> {
-    file: &'a str,
-    conformant: bool,
-    passed: bool,
-    expected: Option<&'a [String]>,
-    violations: Vec<JsonViolation<'a>>,
-    /// Messages the model could read two ways (`ambiguous_reading`); never failing.
-    notes: Vec<JsonViolation<'a>>,
-    /// Input errors that kept the file from being checked.
-    errors: &'a [InputError],
-}
-
-#[derive(Serialize)]
-struct JsonViolation<'a> {
-    id: &'a str,
-    severity: &'a str,
-    line: usize,
-    column: usize,
-    message: &'a str,
-    reference: &'a str,
-}
-
-fn json_violations<'a>(file: &SourceFile, violations: &'a [Violation]) -> Vec<JsonViolation<'a>> {
-    violations
-        .iter()
-        .map(|v| {
-            let (line, column) = file.line_col(v.span.start);
-            JsonViolation {
-                id: v.id,
-                severity: v.severity.as_str(),
-                line,
-                column,
-                message: &v.message,
-                reference: v.reference,
-            }
-        })
-        .collect()
-}
-
-fn json(entries: &[Entry], deny_warnings: bool) -> String {
-    let files: Vec<JsonFile> = entries
-        .iter()
-        .map(|entry| match entry {
-            Entry::Unchecked(Unchecked { name, errors }) => JsonFile {
-                file: name,
-                conformant: false,
-                passed: false,
-                expected: None,
-                violations: Vec::new(),
-                notes: Vec::new(),
-                errors,
-            },
-            Entry::Checked(Checked { file, verdict }) => JsonFile {
-                file: &file.name,
-                conformant: if deny_warnings {
-                    verdict.violations.is_empty()
-                } else {
-                    verdict.errors() == 0
-                },
-                passed: verdict.passed,
-                expected: verdict.expected.as_deref(),
-                violations: json_violations(file, &verdict.violations),
-                notes: json_violations(file, &verdict.notes),
-                errors: &[],
-            },
-        })
-        .collect();
-    let mut text = serde_json::to_string_pretty(&files).unwrap_or_else(|_| "[]".to_string());
-    text.push('\n');
-    text
-}
-
-/// One test case per file: a `failure` when the verdict fails, an `error` when the file
-/// could not be checked at all.
-fn junit(entries: &[Entry]) -> String {
-    let failures = entries
-        .iter()
-        .filter(|e| matches!(e, Entry::Checked(c) if !c.verdict.passed))
-        .count();
-    let errors = entries
-        .iter()
-        .filter(|e| matches!(e, Entry::Unchecked(_)))
-        .count();
-    let counts = format!(
-        "tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\"",
-        entries.len()
-    );
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(out, "<testsuites name=\"authflow\" {counts}>");
-    let _ = writeln!(out, "  <testsuite name=\"authflow check\" {counts}>");
-    for entry in entries {
-        let (name, element, summary, body) = match entry {
-            Entry::Checked(c) if c.verdict.passed => {
-                let name = xml_escape(&c.file.name);
-                let _ = writeln!(
-                    out,
-                    "    <testcase classname=\"authflow.check\" name=\"{name}\"/>"
-                );
-                continue;
-            }
-            Entry::Checked(Checked { file, verdict }) => {
-                let summary = if verdict.expected.is_some() {
-                    status(verdict)
-                } else {
-                    format!(
-                        "{} error(s), {} warning(s)",
-                        verdict.errors(),
-                        verdict.warnings()
-                    )
-                };
-                let mut body = String::new();
-                for v in &verdict.violations {
-                    let (line, column) = file.line_col(v.span.start);
-                    let _ = writeln!(
-                        body,
-                        "{}:{line}:{column}: {}[{}]: {} ({})",
-                        file.name,
-                        v.severity.as_str(),
-                        v.id,
-                        v.message,
-                        v.reference
-                    );
-                }
-                (&file.name, "failure", summary, body)
-            }
-            Entry::Unchecked(Unchecked { name, errors }) => {
-                let mut body = String::new();
-                for e in errors {
-                    let _ = writeln!(body, "{name}:{}:{}: {}", e.line, e.column, e.message);
-                }
-                (name, "error", "input error".to_string(), body)
-            }
-        };
-        let _ = writeln!(
-            out,
-            "    <testcase classname=\"authflow.check\" name=\"{}\">",
-            xml_escape(name)
-        );
-        let _ = writeln!(
-            out,
-            "      <{element} message=\"{}\">{}</{element}>",
-            xml_escape(&summary),
-            xml_escape(&body)
-        );
-        let _ = writeln!(out, "    </testcase>");
-    }
-    out.push_str("  </testsuite>\n</testsuites>\n");
-    out
-}
-
-fn xml_escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&apos;"),
-            _ => escaped.push(c),
-        }
-    }
-    escaped
+    unchecked(errors)
 }

@@ -2,13 +2,16 @@
 //! exit codes: 0 success, 1 a check failed, 2 usage or input error.
 
 pub mod check;
+pub mod completions;
 pub mod docs;
 pub mod fmt;
 pub mod invariants;
+pub mod mdbook;
 pub mod render;
+pub mod report;
 pub mod trace;
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -77,8 +80,37 @@ pub fn load_flow(path: &Path) -> Result<(SourceFile, Flow), Outcome> {
     }
 }
 
+/// `--color`, for every command: whether diagnostics and reports carry ANSI colours.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Color {
+    /// When the stream is a terminal, unless `NO_COLOR` is set (or `CLICOLOR_FORCE` is)
+    Auto,
+    /// Always, even into a pipe or file
+    Always,
+    /// Never
+    Never,
+}
+
+impl Color {
+    /// Makes this the choice for the whole process. anstream then decides per stream:
+    /// `auto` honours `NO_COLOR`, `CLICOLOR_FORCE`, `CLICOLOR` and whether it is a terminal.
+    pub fn apply(self) {
+        anstream::ColorChoice::write_global(match self {
+            Color::Auto => anstream::ColorChoice::Auto,
+            Color::Always => anstream::ColorChoice::Always,
+            Color::Never => anstream::ColorChoice::Never,
+        });
+    }
+}
+
+/// Whether diagnostics on standard error are coloured (see [`Color::apply`]).
 pub fn stderr_color() -> bool {
-    std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+    anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never
+}
+
+/// Whether reports on standard output are coloured (see [`Color::apply`]).
+pub fn color_for_stdout() -> bool {
+    anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
 }
 
 /// Expands directories into the `*.flow` files under them, sorted so output is
@@ -123,11 +155,13 @@ fn collect_flows(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
 
 /// Writes a report to standard output; a reader that closed the pipe early is not an error.
 pub fn write_stdout(text: &str) -> Outcome {
+    write_stdout_bytes(text.as_bytes())
+}
+
+/// [`write_stdout`] for bytes.
+pub fn write_stdout_bytes(bytes: &[u8]) -> Outcome {
     let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
         Ok(()) => Outcome::Success,
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Success,
         Err(error) => {

@@ -21,6 +21,19 @@ pub enum RenderFormat {
     Mermaid,
 }
 
+impl RenderFormat {
+    /// The format a file name asks for by its extension (`diagram.svg`), if it does.
+    pub fn from_extension(path: &Path) -> Option<RenderFormat> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        match extension.as_str() {
+            "svg" => Some(RenderFormat::Svg),
+            "mmd" | "mermaid" => Some(RenderFormat::Mermaid),
+            "txt" | "text" => Some(RenderFormat::Text),
+            _ => None,
+        }
+    }
+}
+
 pub fn run(file: &Path, format: RenderFormat, style: TextStyle, output: Option<&Path>) -> Outcome {
     let (_, flow) = match load_flow(file) {
         Ok(loaded) => loaded,

@@ -97,7 +97,7 @@ impl FrontMatter {
             // The typed read of the expanded tree has no positions: point at the first
             // dotted key, the only part of the text the expansion changed.
             return serde_yaml::from_value(expanded).map_err(|error| FrontMatterError {
-                message: with_suggestion(error.to_string()),
+                message: crate::suggest::with_serde_suggestion(&error.to_string()),
                 offset: yaml.find(&first_dotted).unwrap_or(0),
             });
         }
@@ -110,30 +110,9 @@ impl FrontMatter {
             .unwrap_or(&message)
             .to_string();
         Err(FrontMatterError {
-            message: with_suggestion(message),
+            message: crate::suggest::with_serde_suggestion(&message),
             offset: error.location().map_or(0, |l| l.index()).min(yaml.len()),
         })
-    }
-}
-
-/// Ends serde's "unknown field `clent`, expected one of `title`, ..." (or "unknown
-/// variant") with "; did you mean `client`?". serde's error carries the names only in its
-/// text, so they are read back from there: every backticked word after the first is a
-/// name serde would have accepted.
-fn with_suggestion(message: String) -> String {
-    let Some(at) = message
-        .find("unknown field `")
-        .or_else(|| message.find("unknown variant `"))
-    else {
-        return message;
-    };
-    let mut quoted = message[at..].split('`').skip(1).step_by(2);
-    let Some(word) = quoted.next() else {
-        return message;
-    };
-    match crate::suggest::hint(word, quoted) {
-        Some(hint) => format!("{message}; {hint}"),
-        None => message,
     }
 }
 

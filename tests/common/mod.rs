@@ -7,10 +7,13 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
-/// The `authflow` binary, with colour off so output is plain and comparable.
+/// The `authflow` binary, with colour off so output is plain and comparable, and the
+/// human report by default wherever the tests run.
 pub fn authflow() -> Command {
     let mut command = Command::cargo_bin("authflow").unwrap();
     command.env("NO_COLOR", "1");
+    // Inside GitHub Actions `check` would default to workflow commands.
+    command.env_remove("GITHUB_ACTIONS");
     command
 }
 
