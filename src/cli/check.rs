@@ -158,7 +158,7 @@ fn human(entries: &[Entry], color: bool, quiet: bool) -> String {
             .map(|v| v.to_diagnostic())
             .collect();
         out.push_str(&render_diagnostics(&diagnostics, file, color));
-        let _ = writeln!(out, "{}: {}", file.name, status(verdict));
+        let _ = writeln!(out, "{}: {}", file.name, verdict.status());
     }
     if entries.len() > 1 {
         let passed = entries.iter().filter(|e| e.passed()).count();
@@ -170,41 +170,6 @@ fn human(entries: &[Entry], color: bool, quiet: bool) -> String {
         );
     }
     out
-}
-
-/// One line on how a checked file fared against its expectation (or conformance).
-fn status(verdict: &Verdict) -> String {
-    let counts = format!(
-        "{} error(s), {} warning(s)",
-        verdict.errors(),
-        verdict.warnings()
-    );
-    match (&verdict.expected, verdict.passed) {
-        (None, true) => format!("conformant ({counts})"),
-        (None, false) => format!("NOT conformant ({counts})"),
-        (Some(expected), true) if expected.is_empty() => {
-            format!("ok: nothing fired, as expected ({counts})")
-        }
-        (Some(expected), true) => {
-            format!("ok: fired exactly as expected: {}", expected.join(", "))
-        }
-        (Some(_), false) => {
-            let mut parts = Vec::new();
-            if !verdict.missing.is_empty() {
-                parts.push(format!(
-                    "expected but not fired: {}",
-                    verdict.missing.join(", ")
-                ));
-            }
-            if !verdict.unexpected.is_empty() {
-                parts.push(format!(
-                    "fired but not expected: {}",
-                    verdict.unexpected.join(", ")
-                ));
-            }
-            format!("FAILED expectation: {}", parts.join("; "))
-        }
-    }
 }
 
 #[derive(Serialize)]
@@ -310,7 +275,7 @@ fn junit(entries: &[Entry]) -> String {
             }
             Entry::Checked(Checked { file, verdict }) => {
                 let summary = if verdict.expected.is_some() {
-                    status(verdict)
+                    verdict.status()
                 } else {
                     format!(
                         "{} error(s), {} warning(s)",
