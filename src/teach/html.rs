@@ -91,10 +91,10 @@ pub fn render_html(
                 }
                 main {
                     nav #controls hidden aria-label="Step through the flow" {
-                        button #first type="button" aria-keyshortcuts="Home" { "⏮ First" }
+                        button #first type="button" aria-keyshortcuts="Home" { "« First" }
                         button #prev type="button" aria-keyshortcuts="ArrowLeft" { "◀ Previous" }
                         button #next type="button" aria-keyshortcuts="ArrowRight" { "Next ▶" }
-                        button #last type="button" aria-keyshortcuts="End" { "Last ⏭" }
+                        button #last type="button" aria-keyshortcuts="End" { "Last »" }
                         label for="slider" .visually-hidden { "Step" }
                         input #slider type="range" min="1" max=(total.max(1)) value="1";
                         output #position for="slider" aria-live="polite" { "Step 1 of " (total) }
@@ -154,7 +154,7 @@ fn step_item(lesson: &Lesson, number: usize, step: &LessonStep) -> Markup {
                 " · line " (step.line) " · " (step.time)
             }
             p.message {
-                code { (step.from) } " → " code { (step.to) } ": “" (step.label) "”"
+                code { (step.from) } " → " code { (step.to) } ": " (step.label)
             }
             p.reading {
                 "Read as " strong { (step.reading) } " (" code { (step.kind) } "): " (step.reason)

@@ -117,7 +117,7 @@
       arrow.setAttribute("aria-current", "step");
       if (arrow.scrollIntoView) arrow.scrollIntoView({ block: "nearest", inline: "nearest" });
     }
-    var entry = document.getElementById("step-" + step);
+    var entry = document.getElementById("entry-" + step);
     panel.replaceChildren();
     if (entry) {
       for (var c = 0; c < entry.childNodes.length; c++) panel.appendChild(entry.childNodes[c].cloneNode(true));
@@ -137,6 +137,10 @@
     return match ? parseInt(match[1], 10) : null;
   }
 
+  // The list entries give up their `step-N` ids, so that a link to a step opens it in
+  // the stepper instead of scrolling down to the entry.
+  var entries = document.querySelectorAll("#all-steps li[data-step]");
+  for (var e = 0; e < entries.length; e++) entries[e].id = "entry-" + entries[e].dataset.step;
   document.getElementById("controls").hidden = false;
   buttons.first.addEventListener("click", function () { show(1); });
   buttons.prev.addEventListener("click", function () { show(current - 1); });
