@@ -53,6 +53,21 @@ fn browser() -> Result<(PathBuf, PathBuf), String> {
     Ok((chromium, driver))
 }
 
+/// The browser and its driver; `None` (with the reason on standard error) when the test
+/// is to be skipped. With `AUTHFLOW_REQUIRE_BROWSER=1` a missing browser fails instead.
+fn browser_or_skip() -> Option<(PathBuf, PathBuf)> {
+    match browser() {
+        Ok(found) => Some(found),
+        Err(why) if std::env::var("AUTHFLOW_REQUIRE_BROWSER").as_deref() == Ok("1") => {
+            panic!("AUTHFLOW_REQUIRE_BROWSER=1 but {why}")
+        }
+        Err(why) => {
+            eprintln!("skipping the browser test: {why}");
+            None
+        }
+    }
+}
+
 fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("a free local port");
     listener.local_addr().unwrap().port()
@@ -284,15 +299,8 @@ async fn walk(client: &Client, page: &Path, flow: &Path) {
 
 #[test]
 fn pages_step_through_the_seed_and_the_attacks() {
-    let (chromium, driver) = match browser() {
-        Ok(found) => found,
-        Err(why) if std::env::var("AUTHFLOW_REQUIRE_BROWSER").as_deref() == Ok("1") => {
-            panic!("AUTHFLOW_REQUIRE_BROWSER=1 but {why}")
-        }
-        Err(why) => {
-            eprintln!("skipping the browser test: {why}");
-            return;
-        }
+    let Some((chromium, driver)) = browser_or_skip() else {
+        return;
     };
     let dir = scratch("browser", "pages");
     let mut flows = vec![PathBuf::from(SEED)];
@@ -317,9 +325,12 @@ fn pages_step_through_the_seed_and_the_attacks() {
         for (flow, page) in flows.iter().zip(&pages) {
             walk(&client, page, flow).await;
         }
+        // The page the README links, generated from its copy of the seed by `docs`.
+        let linked = Path::new("docs/teach/authorization_code.html");
+        walk(&client, linked, Path::new(SEED)).await;
         // Pictures to look at: the seed at its token response, an attack at its finding.
         client
-            .goto(&format!("{}#step-10", url(&pages[0])))
+            .goto(&format!("{}#step-10", url(linked)))
             .await
             .unwrap();
         screenshot(&client, &dir.join("seed-step-10.png")).await;
@@ -340,15 +351,8 @@ fn pages_step_through_the_seed_and_the_attacks() {
 /// last step is one key away, and each move rebuilds only the current step.
 #[test]
 fn a_thousand_message_page_steps_quickly() {
-    let (chromium, driver) = match browser() {
-        Ok(found) => found,
-        Err(why) if std::env::var("AUTHFLOW_REQUIRE_BROWSER").as_deref() == Ok("1") => {
-            panic!("AUTHFLOW_REQUIRE_BROWSER=1 but {why}")
-        }
-        Err(why) => {
-            eprintln!("skipping the browser test: {why}");
-            return;
-        }
+    let Some((chromium, driver)) = browser_or_skip() else {
+        return;
     };
     let dir = scratch("browser", "long");
     let seed = std::fs::read_to_string(SEED).unwrap();

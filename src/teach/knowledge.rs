@@ -19,15 +19,20 @@ pub struct Known {
     pub value: String,
     /// The line of the message it (last) came with; `None`: configured with it.
     pub line: Option<usize>,
-    /// Whether the participant learned it in the step the table was advanced to.
+    /// Whether the participant first learned it in the step the table was advanced to (a
+    /// value it had and receives again is not new).
     pub new: bool,
 }
+
+/// One value a participant knows: its latest learning, and the step it was first learned
+/// at (`None`: configured).
+type Cell<'r> = (&'r Learning, Option<StepId>);
 
 /// The knowledge of every participant, advanced one step at a time.
 pub struct KnowledgeTable<'r> {
     run: &'r Run,
     /// Participants in column order, with their values in the order first learned.
-    rows: Vec<(Value, Vec<(Value, &'r Learning)>)>,
+    rows: Vec<(Value, Vec<Cell<'r>>)>,
     /// Participant name → index in `rows`; (participant, value) → index in its values.
     row_of: HashMap<Value, usize>,
     cell_of: HashMap<(usize, Value), usize>,
@@ -75,11 +80,11 @@ impl<'r> KnowledgeTable<'r> {
             let row = self.row(&learning.participant);
             let values = &mut self.rows[row].1;
             match self.cell_of.get(&(row, learning.value.clone())) {
-                Some(&cell) => values[cell].1 = learning,
+                Some(&cell) => values[cell].0 = learning,
                 None => {
                     self.cell_of
                         .insert((row, learning.value.clone()), values.len());
-                    values.push((learning.value.clone(), learning));
+                    values.push((learning, learning.step));
                 }
             }
             self.cursor += 1;
@@ -98,11 +103,11 @@ impl<'r> KnowledgeTable<'r> {
         self.rows.iter().map(|(name, values)| {
             let known = values
                 .iter()
-                .map(|(value, learning)| Known {
+                .map(|(learning, first)| Known {
                     key: learning.key.as_str(),
-                    value: value.to_string(),
+                    value: learning.value.to_string(),
                     line: learning.step.map(|s| self.run.steps[s].line),
-                    new: learning.step.is_some() && learning.step == self.at,
+                    new: first.is_some() && *first == self.at,
                 })
                 .collect();
             (&**name, known)

@@ -26,7 +26,7 @@
   }
 
   // What each participant knows after step `step` (1-based): later receipts of a value
-  // replace earlier ones, as in the model.
+  // replace earlier ones, as in the model; `first` is when it was first learned.
   function knowledgeAt(step) {
     var rows = data.participants.map(function (p) {
       return { name: p.name, role: p.role, values: new Map() };
@@ -35,7 +35,8 @@
       var l = data.learnings[i];
       var at = l[3];
       if (at !== null && at > step - 1) break;
-      rows[l[0]].values.set(l[2], { key: l[1], at: at });
+      var had = rows[l[0]].values.get(l[2]);
+      rows[l[0]].values.set(l[2], { key: l[1], at: at, first: had ? had.first : at });
     }
     return rows;
   }
@@ -68,7 +69,7 @@
         li.appendChild(el("code", value));
         li.appendChild(document.createTextNode(" "));
         li.appendChild(el("span", v.at === null ? "configured" : "line " + data.lines[v.at], "learned"));
-        if (v.at === step - 1) {
+        if (v.first === step - 1) {
           li.appendChild(document.createTextNode(" "));
           li.appendChild(el("strong", "new", "new"));
           li.dataset.new = "true";
