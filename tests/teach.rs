@@ -310,3 +310,32 @@ fn the_readme_page_is_fresh() {
         "docs/teach/authorization_code.html is stale: run `authflow docs README.md`"
     );
 }
+
+#[test]
+fn html_reports_bad_input_like_every_command() {
+    let dir = scratch("teach", "html_bad_input");
+    std::fs::write(dir.join("bad.flow"), "fe -> be \"no colon\"\n").unwrap();
+    authflow_in(&dir)
+        .args(["html", "bad.flow"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicates::str::contains("--> bad.flow:1:"))
+        .stderr(predicates::str::contains("^"));
+    authflow_in(&dir)
+        .args(["html", "../../../../no/such/dir/x.flow"])
+        .assert()
+        .code(2);
+    authflow_in(&dir)
+        .args(["html", "bad.flow", "-o", "no-such-dir/page.html"])
+        .assert()
+        .code(2);
+    std::fs::write(dir.join("good.flow"), SEED).unwrap();
+    authflow_in(&dir)
+        .args(["html", "good.flow", "-o", "no-such-dir/page.html"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "cannot write to `no-such-dir/page.html`",
+        ));
+}
