@@ -193,7 +193,13 @@ fn expected(flow: &Path) -> Expected {
     }
     Expected {
         findings: (1..=run.steps.len())
-            .map(|n| lesson.findings_at(n).map(|f| f.id.to_string()).collect())
+            .map(|n| {
+                lesson
+                    .findings_at(n)
+                    .iter()
+                    .map(|f| f.id.to_string())
+                    .collect()
+            })
             .collect(),
         knowledge,
         attackers: authflow::teach::attackers(&run)

@@ -31,7 +31,7 @@ pub struct Lesson {
     pub learnings: Vec<(usize, &'static str, String, Option<usize>)>,
     /// What the actors stored, with every change.
     pub stored: Vec<Stored>,
-    /// What the invariants found, and messages read two ways, in source order.
+    /// What the invariants found, and messages read two ways, in step order.
     pub findings: Vec<LessonFinding>,
     /// The verdict on the whole file.
     pub summary: Summary,
@@ -202,7 +202,7 @@ impl Lesson {
             .map(|(i, s)| (s.span.start, i))
             .collect();
         let line = |start: usize| file.line_col(start).0;
-        let findings = verdict
+        let mut findings: Vec<LessonFinding> = verdict
             .violations
             .iter()
             .chain(&verdict.notes)
@@ -224,6 +224,8 @@ impl Lesson {
                 })
             })
             .collect();
+        // Stable: at one step the violations keep check's order, the notes come last.
+        findings.sort_by_key(|f| f.step);
         let (errors, warnings) = (verdict.errors(), verdict.warnings());
         let front = flow.front_matter.as_ref().map(|f| &f.value);
         Lesson {
@@ -246,7 +248,9 @@ impl Lesson {
     }
 
     /// The findings at step `step` (1-based).
-    pub fn findings_at(&self, step: usize) -> impl Iterator<Item = &LessonFinding> {
-        self.findings.iter().filter(move |f| f.step == step)
+    pub fn findings_at(&self, step: usize) -> &[LessonFinding] {
+        let start = self.findings.partition_point(|f| f.step < step);
+        let end = self.findings.partition_point(|f| f.step <= step);
+        &self.findings[start..end]
     }
 }

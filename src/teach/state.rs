@@ -7,8 +7,10 @@
 
 use serde::Serialize;
 
+use rustc_hash::FxHashMap as HashMap;
+
 use crate::model::Run;
-use crate::model::run::StepId;
+use crate::model::run::{AuthorizationResponse, Callback, Redemption, StepId, TransactionId};
 
 /// One object an actor stores, and how it changed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -68,13 +70,12 @@ pub fn stored_objects(run: &Run) -> Vec<Stored> {
     }
     // Stable: objects of one holder keep their order of creation.
     stored.sort_by_key(|o| o.changes.first().map_or(usize::MAX, |c| c.step));
-    let mut holders: Vec<String> = Vec::new();
+    let mut holders: HashMap<String, usize> = HashMap::default();
     for object in &stored {
-        if !holders.contains(&object.holder) {
-            holders.push(object.holder.clone());
-        }
+        let next = holders.len();
+        holders.entry(object.holder.clone()).or_insert(next);
     }
-    stored.sort_by_key(|o| holders.iter().position(|h| *h == o.holder));
+    stored.sort_by_key(|o| holders[&o.holder]);
     stored
 }
 
@@ -83,6 +84,16 @@ fn or_none(value: Option<&str>) -> &str {
 }
 
 fn client_sessions(run: &Run, stored: &mut Vec<Stored>) {
+    // Each callback belongs to the session bound at the step its state was bound at.
+    let mut callbacks: HashMap<(&str, StepId), Vec<&Callback>> = HashMap::default();
+    for callback in &run.callbacks {
+        if let Some((_, bound_at)) = &callback.session_state {
+            callbacks
+                .entry((&callback.browser, *bound_at))
+                .or_default()
+                .push(callback);
+        }
+    }
     for session in &run.sessions {
         let mut object = Stored::new(
             format!("client {}", session.client_id),
@@ -100,10 +111,8 @@ fn client_sessions(run: &Run, stored: &mut Vec<Stored>) {
                 or_none(session.state.as_deref())
             ),
         );
-        for callback in run.callbacks.iter().filter(|c| {
-            c.browser == session.browser
-                && c.session_state.as_ref().map(|(_, at)| *at) == Some(session.bound_at)
-        }) {
+        let arrived = callbacks.get(&(&*session.browser, session.bound_at));
+        for callback in arrived.into_iter().flatten() {
             object.change(
                 run,
                 callback.step,
@@ -119,6 +128,12 @@ fn client_sessions(run: &Run, stored: &mut Vec<Stored>) {
 }
 
 fn transactions(run: &Run, stored: &mut Vec<Stored>) {
+    let mut responses: HashMap<TransactionId, Vec<&AuthorizationResponse>> = HashMap::default();
+    for response in &run.authorization_responses {
+        if let Some(transaction) = response.transaction {
+            responses.entry(transaction).or_default().push(response);
+        }
+    }
     for (id, transaction) in run.transactions.iter().enumerate() {
         let mut object = Stored::new(
             transaction.server.to_string(),
@@ -166,11 +181,7 @@ fn transactions(run: &Run, stored: &mut Vec<Stored>) {
         if let Some(at) = transaction.refused_at {
             object.change(run, at, "refused by the authorization server");
         }
-        for response in run
-            .authorization_responses
-            .iter()
-            .filter(|r| r.transaction == Some(id))
-        {
+        for response in responses.get(&id).into_iter().flatten() {
             let what = match (&response.code, &response.error) {
                 (Some(code), _) => format!("answered with code {code}"),
                 (None, Some(error)) => format!("answered with error {error}"),
@@ -183,6 +194,16 @@ fn transactions(run: &Run, stored: &mut Vec<Stored>) {
 }
 
 fn codes(run: &Run, stored: &mut Vec<Stored>) {
+    // Token requests for each code, at the server that knew it.
+    let mut redemptions: HashMap<(&str, &str), Vec<&Redemption>> = HashMap::default();
+    for redemption in &run.redemptions {
+        if let Some(code) = &redemption.code {
+            redemptions
+                .entry((&redemption.server, &code.value))
+                .or_default()
+                .push(redemption);
+        }
+    }
     for code in &run.codes {
         let mut object = Stored::new(code.server.to_string(), format!("code {}", code.value));
         object.change(
@@ -193,12 +214,8 @@ fn codes(run: &Run, stored: &mut Vec<Stored>) {
                 or_none(code.client_id.as_deref())
             ),
         );
-        let redemptions = run
-            .redemptions
-            .iter()
-            .filter(|r| r.server == code.server)
-            .filter(|r| r.code.as_ref().is_some_and(|c| c.value == code.value));
-        for (n, redemption) in redemptions.enumerate() {
+        let of_code = redemptions.get(&(&*code.server, &*code.value));
+        for (n, redemption) in of_code.into_iter().flatten().enumerate() {
             let what = if n == 0 {
                 format!("redeemed by {}", redemption.requester)
             } else {
