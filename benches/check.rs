@@ -4,10 +4,11 @@
 use std::io;
 
 use authflow::SourceFile;
-use authflow::check::check_run;
+use authflow::check::{CheckOptions, check_run};
 use authflow::model::execute;
 use authflow::render::{Diagram, TextStyle, render_text};
 use authflow::syntax::parse;
+use authflow::teach::{Lesson, render_html};
 use divan::counter::ItemsCount;
 
 fn main() {
@@ -140,4 +141,25 @@ fn render_repeated_logins(bencher: divan::Bencher, messages: usize) {
     bencher
         .counter(ItemsCount::new(count))
         .bench(|| render(divan::black_box(&text)));
+}
+
+/// The teaching page of the repeated-logins flow, as `authflow html` builds it: parse,
+/// replay, check, and write the page (into memory). Items are messages; the page's size
+/// is returned so it is not optimised away. `cargo bench --bench check -- html_`.
+#[divan::bench(args = [1_000, 10_000], sample_size = 1, sample_count = 20, max_time = 10)]
+fn html_repeated_logins(bencher: divan::Bencher, messages: usize) {
+    let (text, count) = repeated_logins(messages);
+    bencher
+        .counter(ItemsCount::new(count))
+        .bench(|| teaching_page(divan::black_box(&text)));
+}
+
+fn teaching_page(text: &str) -> usize {
+    let file = SourceFile::new("bench.flow", text);
+    let flow = parse(&file).expect("bench flows parse");
+    let run = execute(&flow, &file).expect("bench flows execute");
+    let lesson = Lesson::new(&flow, &file, &run, &CheckOptions::default());
+    let mut page = Vec::new();
+    render_html(&lesson, &Diagram::from_flow(&flow), &run, &mut page).expect("into memory");
+    page.len()
 }

@@ -12,6 +12,10 @@
 //!    `src`, then a fenced block with any info string (the source). This layout is matched
 //!    first; blocks it claims play no part in layout 1.
 //!
+//! A flow block whose info string says `html=PATH` (```` ```authflow html=docs/x.html ````)
+//! also has a teaching page (`crate::teach`), which `docs` writes to PATH, relative to the
+//! Markdown file, and `docs --check` compares, so a page linked from the docs stays fresh.
+//!
 //! Only the lines between the fences of a stale diagram are rewritten; every other byte of
 //! the file is kept, line endings included. A diagram that differs from the drawing only by
 //! trailing whitespace is fresh, because editors strip it and the diagram reads the same.
@@ -20,8 +24,11 @@ use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag};
 
+use crate::check::CheckOptions;
+use crate::model::execute;
 use crate::render::{Diagram, TextStyle, render_text_to_string};
-use crate::syntax::parse;
+use crate::syntax::{Flow, parse};
+use crate::teach::{Lesson, render_html};
 use crate::{Diagnostic, SourceFile, Span, render_diagnostics};
 
 /// The outcome of bringing a Markdown file's diagrams up to date.
@@ -33,6 +40,20 @@ pub struct DocsUpdate {
     pub flows: usize,
     /// The diagrams that were out of date or missing, in file order.
     pub stale: Vec<StaleDiagram>,
+    /// The teaching pages flow blocks ask for (```` ```authflow html=PATH ````), as they
+    /// should now be.
+    pub pages: Vec<TeachingPage>,
+}
+
+/// The teaching page of a flow block, to be written to (or compared with) its path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TeachingPage {
+    /// The path the info string gives, relative to the Markdown file.
+    pub path: String,
+    /// 1-based line of the flow block's opening fence.
+    pub line: usize,
+    /// The page (see [`crate::teach::render_html`]).
+    pub html: String,
 }
 
 /// A diagram [`update_markdown`] redrew or added.
@@ -80,6 +101,7 @@ pub fn update_markdown(name: &str, text: &str) -> Result<DocsUpdate, DocsError> 
     let mut diagnostics = Vec::new();
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     let mut stale = Vec::new();
+    let mut pages = Vec::new();
     for pair in &pairs {
         let Kind::Code(source) = &blocks[pair.source].kind else {
             unreachable!("sources are code blocks")
@@ -92,6 +114,17 @@ pub fn update_markdown(name: &str, text: &str) -> Result<DocsUpdate, DocsError> 
                 continue;
             }
         };
+        if let Some(path) = &source.page {
+            let line = file.line_col(blocks[pair.source].range.start).0;
+            match teaching_page(&flow, &flow_file, line) {
+                Ok(html) => pages.push(TeachingPage {
+                    path: path.clone(),
+                    line,
+                    html,
+                }),
+                Err(found) => diagnostics.extend(found.into_iter().map(|d| source.relocate(d))),
+            }
+        }
         let drawn = render_text_to_string(
             &Diagram::from_flow(&flow),
             TextStyle {
@@ -151,7 +184,22 @@ pub fn update_markdown(name: &str, text: &str) -> Result<DocsUpdate, DocsError> 
         text: updated,
         flows: pairs.len(),
         stale,
+        pages,
     })
+}
+
+/// The teaching page of a flow block; the page names the block by its line.
+fn teaching_page(flow: &Flow, source: &SourceFile, line: usize) -> Result<String, Vec<Diagnostic>> {
+    let run = execute(flow, source)?;
+    let named = SourceFile::new(
+        format!("{} (line {line})", source.name),
+        source.text.as_str(),
+    );
+    let lesson = Lesson::new(flow, &named, &run, &CheckOptions::default());
+    let mut html = Vec::new();
+    render_html(&lesson, &Diagram::from_flow(flow), &run, &mut html)
+        .expect("writing to memory cannot fail");
+    Ok(String::from_utf8_lossy(&html).into_owned())
 }
 
 /// Whether a diagram shows the drawing, ignoring what editors do to whitespace at line ends.
@@ -204,6 +252,8 @@ enum Kind {
 struct CodeBlock {
     /// The first word of the info string.
     language: String,
+    /// Where the flow's teaching page goes, when the info string says `html=PATH`.
+    page: Option<String>,
     /// The contents, without container prefixes or indentation, with LF line endings.
     text: String,
     /// Where each piece of `text` lies in the Markdown file.
@@ -281,6 +331,10 @@ fn blocks(text: &str) -> Vec<Block> {
                 let kind = match &tag {
                     Tag::CodeBlock(CodeBlockKind::Fenced(info)) => Kind::Code(CodeBlock {
                         language: info.split_whitespace().next().unwrap_or("").to_string(),
+                        page: info
+                            .split_whitespace()
+                            .find_map(|word| word.strip_prefix("html="))
+                            .map(str::to_string),
                         start: text[range.start..]
                             .find('\n')
                             .map_or(range.end, |i| range.start + i + 1),

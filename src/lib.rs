@@ -77,6 +77,7 @@ pub mod render;
 pub mod span;
 pub mod suggest;
 pub mod syntax;
+pub mod teach;
 
 pub use diagnostic::{Diagnostic, Severity, render_diagnostics};
 pub use span::{SourceFile, Span};

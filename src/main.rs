@@ -22,6 +22,8 @@ Examples:
   authflow check --format json -D warnings a.flow        machine-readable, strict
   authflow check -A state_single_use --report sarif=out/authflow.sarif flows/
   authflow trace flows/authorization_code.flow           what each message was read as and carried
+  authflow trace --knowledge flows/authorization_code.flow   ... and what every party knows after it
+  authflow html flows/authorization_code.flow -o seed.html   a page to step through in a browser
   authflow invariants                                    the rules, with their RFC references
   authflow invariants --explain state_match              one rule: why it exists, an example
   authflow fmt --check flows/                            verify canonical formatting
@@ -104,6 +106,25 @@ enum Command {
         /// The flow file, or `-` for standard input
         #[arg(default_value = "-")]
         file: PathBuf,
+        /// After each message, what every participant knows (and where it learned it) and
+        /// what the actors' stored objects became
+        #[arg(long)]
+        knowledge: bool,
+        /// After each message, what the attacker knows (implies `--knowledge`, attacker only)
+        #[arg(long)]
+        attacker: bool,
+    },
+    /// Write the teaching page: one self-contained HTML file to step through the flow
+    Html {
+        /// The flow file, or `-` for standard input
+        #[arg(default_value = "-")]
+        file: PathBuf,
+        /// Write the page to this file instead of standard output
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Also run the preview invariants (rules not yet stable)
+        #[arg(long)]
+        preview: bool,
     },
     /// List the invariants `check` enforces, with their RFC references
     Invariants {
@@ -261,7 +282,16 @@ fn main() -> ExitCode {
         Command::Mdbook {
             supports: Some(MdbookQuery::Supports { renderer }),
         } => cli::mdbook::supports(&renderer),
-        Command::Trace { file } => cli::trace::run(&file),
+        Command::Trace {
+            file,
+            knowledge,
+            attacker,
+        } => cli::trace::run(&file, knowledge || attacker, attacker),
+        Command::Html {
+            file,
+            output,
+            preview,
+        } => cli::html::run(&file, output.as_deref(), preview),
         Command::Invariants { explain } => cli::invariants::run(explain.as_deref()),
         Command::Fmt { paths, check } => cli::fmt::run(&paths, check),
         Command::Docs { files, check } => cli::docs::run(&files, check),

@@ -314,6 +314,37 @@ impl Verdict {
             .filter(|v| v.severity == Severity::Warning)
             .count()
     }
+
+    /// One line on how a checked file fared against its expectation (or conformance).
+    pub fn status(&self) -> String {
+        let counts = format!("{} error(s), {} warning(s)", self.errors(), self.warnings());
+        match (&self.expected, self.passed) {
+            (None, true) => format!("conformant ({counts})"),
+            (None, false) => format!("NOT conformant ({counts})"),
+            (Some(expected), true) if expected.is_empty() => {
+                format!("ok: nothing fired, as expected ({counts})")
+            }
+            (Some(expected), true) => {
+                format!("ok: fired exactly as expected: {}", expected.join(", "))
+            }
+            (Some(_), false) => {
+                let mut parts = Vec::new();
+                if !self.missing.is_empty() {
+                    parts.push(format!(
+                        "expected but not fired: {}",
+                        self.missing.join(", ")
+                    ));
+                }
+                if !self.unexpected.is_empty() {
+                    parts.push(format!(
+                        "fired but not expected: {}",
+                        self.unexpected.join(", ")
+                    ));
+                }
+                format!("FAILED expectation: {}", parts.join("; "))
+            }
+        }
+    }
 }
 
 /// Judges a run with the stable invariants (and the preview ones if the flow's front

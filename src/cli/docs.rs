@@ -39,20 +39,69 @@ fn update_file(path: &Path, check: bool) -> Outcome {
         }
     };
     let stdin = path == Path::new("-");
+    let pages = pages(path, &name, &update, check, stdin);
+    let diagrams = diagrams(path, &name, &text, &update, check, stdin);
+    pages.max(diagrams)
+}
+
+/// Writes the teaching pages the flow blocks ask for, or with `check` reports the stale
+/// ones. Paths are relative to the Markdown file (to the working directory for stdin).
+fn pages(path: &Path, name: &str, update: &DocsUpdate, check: bool, stdin: bool) -> Outcome {
+    let base = if stdin {
+        Path::new(".")
+    } else {
+        path.parent().unwrap_or(Path::new("."))
+    };
+    let mut outcome = Outcome::Success;
+    for page in &update.pages {
+        let target = base.join(&page.path);
+        let current = std::fs::read(&target).ok();
+        if current.as_deref() == Some(page.html.as_bytes()) {
+            continue;
+        }
+        let what = if current.is_some() {
+            "stale"
+        } else {
+            "missing"
+        };
+        if check {
+            println!("{name}:{}: page {} is {what}", page.line, page.path);
+            outcome = outcome.max(Outcome::CheckFailed);
+            continue;
+        }
+        let written = target
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&target, &page.html));
+        match written {
+            // Standard output holds the Markdown when it came from standard input.
+            Ok(()) if stdin => eprintln!("{name}:{}: page {} written", page.line, page.path),
+            Ok(()) => println!("{name}:{}: page {} written", page.line, page.path),
+            Err(error) => {
+                eprintln!("error: cannot write `{}`: {error}", target.display());
+                outcome = Outcome::InputError;
+            }
+        }
+    }
+    outcome
+}
+
+fn diagrams(
+    path: &Path,
+    name: &str,
+    text: &str,
+    update: &DocsUpdate,
+    check: bool,
+    stdin: bool,
+) -> Outcome {
     if stdin && !check {
-        report(
-            &name,
-            &update,
-            "updated",
-            "inserted",
-            &mut std::io::stderr(),
-        );
+        report(name, update, "updated", "inserted", &mut std::io::stderr());
         return write_stdout(&update.text);
     }
     if check {
         report(
-            &name,
-            &update,
+            name,
+            update,
             "is stale",
             "is missing",
             &mut std::io::stdout(),
@@ -70,13 +119,7 @@ fn update_file(path: &Path, check: bool) -> Outcome {
         eprintln!("error: cannot write `{name}`: {error}");
         return Outcome::InputError;
     }
-    report(
-        &name,
-        &update,
-        "updated",
-        "inserted",
-        &mut std::io::stdout(),
-    );
+    report(name, update, "updated", "inserted", &mut std::io::stdout());
     Outcome::Success
 }
 

@@ -5,6 +5,7 @@ pub mod check;
 pub mod completions;
 pub mod docs;
 pub mod fmt;
+pub mod html;
 pub mod invariants;
 pub mod mdbook;
 pub mod render;
@@ -166,6 +167,30 @@ pub fn write_stdout_bytes(bytes: &[u8]) -> Outcome {
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Success,
         Err(error) => {
             eprintln!("error: cannot write to standard output: {error}");
+            Outcome::InputError
+        }
+    }
+}
+
+/// Writes a command's output to `output`, or to standard output; a reader that closed the
+/// pipe early is not an error, any other failure is reported with its target.
+pub fn write_output(
+    output: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Outcome {
+    let written = match output {
+        Some(path) => std::fs::File::create(path).and_then(|mut f| write(&mut f)),
+        None => write(&mut std::io::stdout().lock()),
+    };
+    match written {
+        Ok(()) => Outcome::Success,
+        // A closed pipe (`authflow render x | head`) is the reader's choice, not an error.
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Success,
+        Err(error) => {
+            let target = output.map_or("standard output".to_string(), |p| {
+                format!("`{}`", p.display())
+            });
+            eprintln!("error: cannot write to {target}: {error}");
             Outcome::InputError
         }
     }

@@ -1,14 +1,13 @@
 //! `authflow render`: the box diagram of one flow, or an export of it (SVG, Mermaid),
 //! streamed to stdout or a file.
 
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use authflow::render::{Diagram, TextStyle, render_mermaid, render_svg, render_text};
 use clap::ValueEnum;
 
-use super::{Outcome, load_flow};
+use super::{Outcome, load_flow, write_output};
 
 /// What `render` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -19,6 +18,8 @@ pub enum RenderFormat {
     Svg,
     /// A Mermaid `sequenceDiagram`
     Mermaid,
+    /// The teaching page: the diagram to step through, with what every party knows
+    Html,
 }
 
 impl RenderFormat {
@@ -35,30 +36,19 @@ impl RenderFormat {
 }
 
 pub fn run(file: &Path, format: RenderFormat, style: TextStyle, output: Option<&Path>) -> Outcome {
+    if format == RenderFormat::Html {
+        // The page also shows the replay and the verdict, so it takes the whole pipeline.
+        return super::html::run(file, output, false);
+    }
     let (_, flow) = match load_flow(file) {
         Ok(loaded) => loaded,
         Err(outcome) => return outcome,
     };
     let diagram = Diagram::from_flow(&flow);
     let names = flow.participant_order();
-    let written = match output {
-        Some(path) => {
-            File::create(path).and_then(|f| write_diagram(&diagram, &names, format, style, f))
-        }
-        None => write_diagram(&diagram, &names, format, style, std::io::stdout().lock()),
-    };
-    match written {
-        Ok(()) => Outcome::Success,
-        // A closed pipe (`authflow render x | head`) is the reader's choice, not an error.
-        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Success,
-        Err(error) => {
-            let target = output.map_or("standard output".to_string(), |p| {
-                format!("`{}`", p.display())
-            });
-            eprintln!("error: cannot write to {target}: {error}");
-            Outcome::InputError
-        }
-    }
+    write_output(output, |out| {
+        write_diagram(&diagram, &names, format, style, out)
+    })
 }
 
 fn write_diagram(
@@ -73,6 +63,8 @@ fn write_diagram(
         RenderFormat::Text => render_text(diagram, style, &mut out),
         RenderFormat::Svg => render_svg(diagram, &mut out),
         RenderFormat::Mermaid => render_mermaid(diagram, names, &mut out),
+        // `run` hands the page to `cli::html`, which has the replay it needs.
+        RenderFormat::Html => Err(std::io::Error::other("the page is written by `html`")),
     }?;
     out.flush()
 }

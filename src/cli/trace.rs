@@ -1,16 +1,20 @@
 //! `authflow trace`: the replay as the models saw it, message by message: which protocol
 //! step each message was read as and the parameters it carried. For teaching, and for
-//! understanding why the checker said what it said.
+//! understanding why the checker said what it said. With `--knowledge`, each message is
+//! followed by what every participant knows after it and the stored objects it changed;
+//! `--attacker` narrows that to the attacker.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 use authflow::model::execute;
 use authflow::render_diagnostics;
+use authflow::teach::state::stored_objects;
+use authflow::teach::{KnowledgeTable, Known, attackers};
 
 use super::{Outcome, load_flow, stderr_color, write_stdout};
 
-pub fn run(path: &Path) -> Outcome {
+pub fn run(path: &Path, knowledge: bool, attacker_only: bool) -> Outcome {
     let (file, flow) = match load_flow(path) {
         Ok(loaded) => loaded,
         Err(outcome) => return outcome,
@@ -25,9 +29,20 @@ pub fn run(path: &Path) -> Outcome {
             return Outcome::InputError;
         }
     };
+    let attackers = attackers(&run);
+    if attacker_only && attackers.is_empty() {
+        eprintln!(
+            "error: no participant of `{}` plays the attacker: declare one with `participant NAME as attacker`",
+            file.name
+        );
+        return Outcome::InputError;
+    }
+    let names = flow.participant_order();
+    let mut table = KnowledgeTable::new(&run, &names);
+    let stored = stored_objects(&run);
     let mut out = String::new();
     let _ = writeln!(out, "{:>5}  {:>6}  {:<24} message", "line", "time", "step");
-    for step in &run.steps {
+    for (id, step) in run.steps.iter().enumerate() {
         let label = &file.text[step.label_span.start..step.label_span.end];
         let _ = writeln!(
             out,
@@ -89,8 +104,45 @@ pub fn run(path: &Path) -> Outcome {
                 "", step.from
             );
         }
+        if knowledge {
+            table.advance_to(id);
+            let shown = |name: &str| !attacker_only || attackers.contains(&name);
+            write_knowledge(&mut out, table.rows().filter(|(name, _)| shown(name)));
+            for object in &stored {
+                for change in object.changes.iter().filter(|c| c.step == id) {
+                    let _ = writeln!(
+                        out,
+                        "{:>40}~ {} · {}: {}",
+                        "", object.holder, object.object, change.state
+                    );
+                }
+            }
+        }
     }
     write_stdout(&out)
+}
+
+/// One line per participant: what it knows, `+` marking what it learned in this step.
+fn write_knowledge<'a>(out: &mut String, rows: impl Iterator<Item = (&'a str, Vec<Known>)>) {
+    let _ = writeln!(out, "{:>40}knows (+ learned here):", "");
+    for (name, known) in rows {
+        let values: Vec<String> = known
+            .iter()
+            .map(|k| {
+                let new = if k.new { "+" } else { "" };
+                let at = k
+                    .line
+                    .map_or("configured".to_string(), |l| format!("line {l}"));
+                format!("{new}{} {} ({at})", k.key, k.value)
+            })
+            .collect();
+        let values = if values.is_empty() {
+            "nothing secret".to_string()
+        } else {
+            values.join(", ")
+        };
+        let _ = writeln!(out, "{:>42}{name:<16} {values}", "");
+    }
 }
 
 fn clock(seconds: u64) -> String {

@@ -197,12 +197,17 @@ impl Actor {
 
     /// Records that it has `value` since `step` (`None`: configuration). The latest
     /// receipt wins: when a value is passed on, the message it most recently arrived
-    /// with is the one that explains it.
-    pub fn learn(&mut self, value: &Value, step: Option<StepId>) {
+    /// with is the one that explains it. Returns whether that changed what it knows.
+    pub fn learn(&mut self, value: &Value, step: Option<StepId>) -> bool {
         match self.knows.get_mut(value) {
-            Some(slot) => *slot = step.or(*slot),
+            Some(slot) => {
+                let before = *slot;
+                *slot = step.or(*slot);
+                *slot != before
+            }
             None => {
                 self.knows.insert(value.clone(), step);
+                true
             }
         }
     }

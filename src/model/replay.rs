@@ -80,8 +80,8 @@ impl Sent<'_> {
 #[derive(Default)]
 pub(crate) struct Outgoing {
     pub params: Params,
-    /// Values it generates for this message.
-    pub generated: Vec<Value>,
+    /// Values it generates for this message, each as the parameter it is.
+    pub generated: Vec<(Key, Value)>,
     /// Values the step needs that it does not have.
     pub missing: Vec<Missing>,
 }
@@ -117,6 +117,8 @@ impl<'w> Replay<'w> {
                 refresh_tokens: Vec::new(),
                 revocations: Vec::new(),
                 api_calls: Vec::new(),
+                learnings: Vec::new(),
+                sessions: Vec::new(),
                 provenance: Provenance::with_capacity(messages),
                 index: Index::default(),
             },
@@ -240,34 +242,50 @@ impl<'w> Replay<'w> {
                 .generated(&Value::from(value), Origin::Config);
         }
         for index in 0..self.actors.len() {
-            let known: Vec<String> = match self.actors[index].kind {
-                ActorKind::Client { app } => world.registrations[self.apps[app].registration]
-                    .secret
-                    .iter()
-                    .cloned()
-                    .collect(),
+            let secret =
+                |c: &crate::model::world::Client| c.secret.clone().map(|s| (Key::ClientSecret, s));
+            let password = |u: &crate::model::world::User| (Key::Password, u.password.clone());
+            let known: Vec<(Key, String)> = match self.actors[index].kind {
+                ActorKind::Client { app } => {
+                    secret(&world.registrations[self.apps[app].registration])
+                        .into_iter()
+                        .collect()
+                }
                 ActorKind::UserAgent(UserAgent { attacker: true, .. }) => world
                     .registrations
                     .iter()
                     .enumerate()
                     .filter(|(i, _)| !honest.contains(i) && *i != 0)
-                    .filter_map(|(_, c)| c.secret.clone())
-                    .chain(world.users.iter().skip(1).map(|u| u.password.clone()))
+                    .filter_map(|(_, c)| secret(c))
+                    .chain(world.users.iter().skip(1).map(password))
                     .collect(),
                 ActorKind::UserAgent(_) | ActorKind::LoginPage { .. } => {
-                    world.users.iter().map(|u| u.password.clone()).collect()
+                    world.users.iter().map(password).collect()
                 }
                 ActorKind::AuthorizationServer(_) => world
                     .registrations
                     .iter()
-                    .filter_map(|c| c.secret.clone())
-                    .chain(world.users.iter().map(|u| u.password.clone()))
+                    .filter_map(secret)
+                    .chain(world.users.iter().map(password))
                     .collect(),
                 ActorKind::ResourceServer => Vec::new(),
             };
-            for value in known {
-                self.actors[index].learn(&Value::from(value), None);
+            for (key, value) in known {
+                self.learn(index, key, &Value::from(value), None);
             }
+        }
+    }
+
+    /// `actor` has `value` (a `key`) since `step` (`None`: configuration); the run keeps
+    /// every change of what an actor knows, for the teaching view.
+    pub(crate) fn learn(&mut self, actor: ActorId, key: Key, value: &Value, step: Option<StepId>) {
+        if self.actors[actor].learn(value, step) {
+            self.run.learnings.push(Learning {
+                participant: self.actors[actor].name.clone(),
+                key,
+                value: value.clone(),
+                step,
+            });
         }
     }
 
@@ -489,7 +507,7 @@ impl<'w> Replay<'w> {
     fn causality(&mut self, sent: &Sent, out: &mut Outgoing) -> Vec<(Key, Value)> {
         let mut unknown = Vec::new();
         for carried in out.params.iter().filter(|c| c.key.is_secret()) {
-            if out.generated.contains(&carried.value) {
+            if out.generated.iter().any(|(_, v)| *v == carried.value) {
                 continue;
             }
             // A login page is the AS's own front end: it knows what its AS knows.
@@ -510,12 +528,12 @@ impl<'w> Replay<'w> {
                 None if self.run.provenance.origin(&carried.value).is_some() => {
                     unknown.push((carried.key, carried.value.clone()));
                 }
-                None => out.generated.push(carried.value.clone()),
+                None => out.generated.push((carried.key, carried.value.clone())),
             }
         }
-        for value in &out.generated {
+        for (key, value) in &out.generated {
             self.run.provenance.generated(value, Origin::Step(sent.id));
-            self.actors[sent.from].learn(value, Some(sent.id));
+            self.learn(sent.from, *key, value, Some(sent.id));
         }
         unknown
     }
@@ -523,10 +541,18 @@ impl<'w> Replay<'w> {
     /// The receiver learns every secret the message carried, and holds the latest code
     /// and tokens it was handed.
     fn observe(&mut self, sent: &Sent) {
+        let learned: Vec<(Key, Value)> = self.run.steps[sent.id]
+            .params
+            .iter()
+            .filter(|c| c.key.is_learned())
+            .map(|c| (c.key, c.value.clone()))
+            .collect();
+        for (key, value) in &learned {
+            self.learn(sent.to, *key, value, Some(sent.id));
+        }
         let step = &self.run.steps[sent.id];
         let receiver = &mut self.actors[sent.to];
         for carried in step.params.iter().filter(|c| c.key.is_learned()) {
-            receiver.learn(&carried.value, Some(sent.id));
             let slot = match carried.key {
                 Key::Code => {
                     receiver.holds.receive_code(&carried.value, None);

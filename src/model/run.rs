@@ -393,6 +393,36 @@ pub struct ApiAnswer {
     pub time: u64,
 }
 
+/// A participant coming to know a secret value (or the PKCE challenge), or learning it
+/// again from a later message: the latest receipt is the one that explains it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Learning {
+    /// The participant that knows it.
+    pub participant: Value,
+    /// The parameter the value is.
+    pub key: Key,
+    /// The value.
+    pub value: Value,
+    /// The message it came with, or was generated for; `None`: configured with it.
+    pub step: Option<StepId>,
+}
+
+/// The authorization request a client bound to one browser's session (RFC 6749 §10.12:
+/// the state, RFC 7636 §4.1: the verifier), which the callback is later compared with.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClientSession {
+    /// The registration of the client application.
+    pub client_id: Value,
+    /// The browser (or attacker) participant whose session it is.
+    pub browser: Value,
+    /// The state bound to the session.
+    pub state: Option<Value>,
+    /// The PKCE verifier kept for the session.
+    pub verifier: Option<Value>,
+    /// The message that bound it.
+    pub bound_at: StepId,
+}
+
 /// The outcome of replaying a flow.
 #[derive(Clone, Debug)]
 pub struct Run {
@@ -418,6 +448,11 @@ pub struct Run {
     pub revocations: Vec<Revocation>,
     /// Calls to the API.
     pub api_calls: Vec<ApiCall>,
+    /// Every change in what a participant knows, in the order it happened: the teaching
+    /// view rebuilds each party's knowledge at any step from it.
+    pub learnings: Vec<Learning>,
+    /// The authorization requests clients bound to browser sessions, in order.
+    pub sessions: Vec<ClientSession>,
     /// Where every secret value came from, and the hands it passed through.
     pub provenance: Provenance,
     pub(crate) index: Index,

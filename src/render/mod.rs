@@ -13,7 +13,7 @@ mod width;
 use std::collections::HashMap;
 
 pub use mermaid::render_mermaid;
-pub use svg::render_svg;
+pub use svg::{render_svg, render_svg_steps};
 pub use text::{render_text, render_text_to_string};
 
 use crate::syntax::{Flow, Statement};

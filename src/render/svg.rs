@@ -83,6 +83,17 @@ fn rows(step: &Step) -> usize {
 /// Writes the diagram as an SVG document. A diagram without participants is an empty
 /// picture, 0 by 0. Arrows naming a participant that does not exist are left out.
 pub fn render_svg(diagram: &Diagram, out: &mut impl Write) -> io::Result<()> {
+    write_svg(diagram, false, out)
+}
+
+/// [`render_svg`], with each message drawn in its own `<g class="msg" id="msg-N"
+/// data-step="N">` group, N counting messages from 1 in flow order: a page that steps
+/// through the flow highlights the current message by its number.
+pub fn render_svg_steps(diagram: &Diagram, out: &mut impl Write) -> io::Result<()> {
+    write_svg(diagram, true, out)
+}
+
+fn write_svg(diagram: &Diagram, grouped: bool, out: &mut impl Write) -> io::Result<()> {
     // The grid of the default text diagram.
     let layout = Layout::new(diagram, TextStyle::default());
     let mut out = BufWriter::with_capacity(CHUNK, out);
@@ -106,7 +117,15 @@ pub fn render_svg(diagram: &Diagram, out: &mut impl Write) -> io::Result<()> {
             writeln!(out, r#"<line x1="{x}" y1="{y1}" x2="{x}" y2="{y2}"/>"#)?;
         }
         let mut row = 3;
+        let mut messages = 0;
         for step in &layout.steps {
+            if grouped && matches!(step, Step::Arrow(_)) {
+                messages += 1;
+                writeln!(
+                    out,
+                    r#"<g class="msg" id="msg-{messages}" data-step="{messages}">"#
+                )?;
+            }
             match step {
                 Step::Arrow(arrow) if arrow.from == arrow.to => {
                     draw_self_message(layout.lifelines[arrow.from], row, arrow, &mut out)?;
@@ -115,6 +134,9 @@ pub fn render_svg(diagram: &Diagram, out: &mut impl Write) -> io::Result<()> {
                 &Step::Divider { text, width } => {
                     draw_divider(&layout, row, text, width, &mut out)?;
                 }
+            }
+            if grouped && matches!(step, Step::Arrow(_)) {
+                writeln!(out, "</g>")?;
             }
             row += rows(step);
         }

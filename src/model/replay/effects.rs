@@ -109,6 +109,8 @@ impl Replay<'_> {
     /// request prepared earlier does not. Its participants know what it bound.
     fn bind_session(&mut self, sent: &Sent, params: &Params) {
         let (app, session) = self.session_of(sent);
+        let registration = &self.world.registrations[self.apps[app].registration];
+        let client_id = Value::from(registration.id.as_str());
         let Some(prepared) = self.apps[app].sessions.get_mut(&*session) else {
             return;
         };
@@ -126,14 +128,25 @@ impl Replay<'_> {
         if sent.kind == StepKind::AuthorizationRequest {
             prepared.sent = true;
         }
-        let values: Vec<Value> = [&prepared.state, &prepared.verifier]
-            .into_iter()
-            .flatten()
-            .cloned()
-            .collect();
+        let values: Vec<(Key, Value)> = [
+            (Key::State, &prepared.state),
+            (Key::CodeVerifier, &prepared.verifier),
+        ]
+        .into_iter()
+        .filter_map(|(key, value)| Some((key, value.clone()?)))
+        .collect();
+        if prepared.bound_at == sent.id {
+            self.run.sessions.push(ClientSession {
+                client_id,
+                browser: session.clone(),
+                state: prepared.state.clone(),
+                verifier: prepared.verifier.clone(),
+                bound_at: sent.id,
+            });
+        }
         for participant in self.apps[app].participants.clone() {
-            for value in &values {
-                self.actors[participant].learn(value, Some(sent.id));
+            for (key, value) in &values {
+                self.learn(participant, *key, value, Some(sent.id));
             }
         }
     }

@@ -87,7 +87,7 @@ impl Replay<'_> {
     /// a verifier whose challenge goes into the request. The challenge follows the method
     /// the author wrote (S256 unless it says `plain`), so that a plain-PKCE client is
     /// modelled, not a broken S256 one.
-    fn prepare(&mut self, sent: &Sent, app: usize, generated: &mut Vec<Value>) -> Prepared {
+    fn prepare(&mut self, sent: &Sent, app: usize, generated: &mut Vec<(Key, Value)>) -> Prepared {
         let client = &self.world.registrations[self.apps[app].registration];
         let (id, redirect_uri, scope, uses_pkce) = (
             self.values.get(&client.id),
@@ -96,7 +96,7 @@ impl Replay<'_> {
             client.uses_pkce,
         );
         let state = self.fresh("state");
-        generated.push(state.clone());
+        generated.push((Key::State, state.clone()));
         let (verifier, challenge, method) = if uses_pkce {
             let base = self.fresh("verifier");
             // RFC 7636 §4.1 asks for 43 to 128 characters.
@@ -104,7 +104,7 @@ impl Replay<'_> {
                 "{base}-{}",
                 "x".repeat(43usize.saturating_sub(base.len() + 1))
             ));
-            generated.push(verifier.clone());
+            generated.push((Key::CodeVerifier, verifier.clone()));
             let (challenge, method) = match sent.written(Key::CodeChallengeMethod) {
                 Some(Some("plain")) => (verifier.clone(), "plain"),
                 _ => (Value::from(s256(&verifier)), "S256"),
@@ -241,7 +241,7 @@ impl Replay<'_> {
             );
         } else {
             let code = self.fresh("code");
-            out.generated.push(code.clone());
+            out.generated.push((Key::Code, code.clone()));
             out.params.set(Key::Code, Some(code));
         }
         out.params.set(Key::State, state);
@@ -357,7 +357,7 @@ impl Replay<'_> {
             return;
         }
         let token = self.fresh("token");
-        out.generated.push(token.clone());
+        out.generated.push((Key::AccessToken, token.clone()));
         out.params.set(Key::AccessToken, Some(token));
         out.params
             .set(Key::TokenType, Some(self.values.get("Bearer")));

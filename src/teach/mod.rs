@@ -1,0 +1,15 @@
+//! The teaching view: a flow stepped through message by message, with what every party
+//! knows and stores at each step and where the rules break.
+//!
+//! It sits beside `check`, not in `model/`: it reads the run's facts (`knowledge.rs`,
+//! `state.rs`) and also shows `check`'s findings at their steps (`lesson.rs`), which the
+//! model must never do. `html.rs` writes the whole of it as one self-contained page.
+
+pub mod html;
+pub mod knowledge;
+pub mod lesson;
+pub mod state;
+
+pub use html::render_html;
+pub use knowledge::{KnowledgeTable, Known, attackers};
+pub use lesson::Lesson;
