@@ -16,6 +16,7 @@ mod denied_no_code;
 mod iss_match;
 mod no_redirect_to_unregistered;
 mod no_token_in_front_channel;
+pub mod paths;
 mod pkce_no_downgrade;
 mod pkce_required;
 mod pkce_verifier_match;
@@ -322,6 +323,16 @@ pub fn verdict_with(
     options: &CheckOptions,
 ) -> Verdict {
     let violations = check_run_with(run, &options.for_flow(flow));
+    judge(flow, violations, ambiguous_readings(run), deny_warnings)
+}
+
+/// The verdict on `violations` (and `notes` beside it) against the flow's expectation.
+fn judge(
+    flow: &Flow,
+    violations: Vec<Violation>,
+    notes: Vec<Violation>,
+    deny_warnings: bool,
+) -> Verdict {
     let expected = flow
         .front_matter
         .as_ref()
@@ -355,7 +366,7 @@ pub fn verdict_with(
     };
     Verdict {
         violations,
-        notes: ambiguous_readings(run),
+        notes,
         expected,
         missing,
         unexpected,

@@ -4,8 +4,8 @@ use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use authflow::check::{CheckOptions, Verdict, Violation, validate_expectation_with, verdict_with};
-use authflow::model::execute;
+use authflow::check::paths::{replay_paths, verdict_over_paths};
+use authflow::check::{CheckOptions, Verdict, Violation, validate_expectation_with};
 use authflow::syntax::parse_bytes;
 use authflow::{Diagnostic, SourceFile, render_diagnostics};
 use serde::Serialize;
@@ -104,12 +104,13 @@ fn check_file(path: &Path, deny_warnings: bool, options: &CheckOptions) -> Entry
         Err(diagnostics) => diagnostics,
         Ok(flow) => {
             let mut problems = validate_expectation_with(&flow, options);
-            match execute(&flow, &file) {
-                Ok(run) if problems.is_empty() => {
-                    let verdict = verdict_with(&flow, &run, deny_warnings, options);
+            match replay_paths(&flow, &file) {
+                Ok(replayed) if problems.is_empty() => {
+                    let verdict =
+                        verdict_over_paths(&flow, &file, &replayed, deny_warnings, options);
                     // The process ends soon after: handing a long flow's millions of small
                     // allocations back one by one costs more than checking it did.
-                    std::mem::forget(run);
+                    std::mem::forget(replayed);
                     std::mem::forget(flow);
                     return Entry::Checked(Checked { file, verdict });
                 }

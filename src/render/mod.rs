@@ -103,7 +103,7 @@ impl<'a> Diagram<'a> {
                 Statement::Wait(wait) => Some(Entry::Divider(Divider {
                     text: format!("{} later", wait.written),
                 })),
-                Statement::Participant(_) => None,
+                _ => None,
             })
             .collect();
         let participants = names
