@@ -306,6 +306,7 @@ fn mermaid_keeps_keywords_out_of_ids_and_skips_lost_arrows() {
                 label: "lost",
             }),
         ],
+        ..Diagram::default()
     };
     let mut out = Vec::new();
     render_mermaid(&diagram, &[], &mut out).unwrap();
@@ -368,6 +369,7 @@ fn wait_mermaid_is_a_note_over_every_participant() {
     let nobody = Diagram {
         participants: vec![],
         entries: vec![divider.clone()],
+        ..Diagram::default()
     };
     render_mermaid(&nobody, &[], &mut out).unwrap();
     assert_eq!(String::from_utf8(out).unwrap(), "sequenceDiagram\n");
@@ -375,6 +377,7 @@ fn wait_mermaid_is_a_note_over_every_participant() {
     let two = Diagram {
         participants: vec!["a-b", "c"],
         entries: vec![divider],
+        ..Diagram::default()
     };
     render_mermaid(&two, &[], &mut out).unwrap();
     assert_eq!(

@@ -27,6 +27,7 @@ fn diagram<'a>(participants: &[&'a str], messages: &[(usize, usize, &'a str)]) -
             .iter()
             .map(|&(from, to, label)| Entry::Arrow(Arrow { from, to, label }))
             .collect(),
+        ..Diagram::default()
     }
 }
 

@@ -1,14 +1,17 @@
 //! `authflow render`: the box diagram of one flow, or an export of it (SVG, Mermaid),
-//! streamed to stdout or a file.
+//! streamed to stdout or a file; with `--verdict`, the checker's findings drawn on it.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-use authflow::render::{Diagram, TextStyle, render_mermaid, render_svg, render_text};
+use authflow::check::CheckOptions;
+use authflow::check::paths::verdict_paths;
+use authflow::render::{Diagram, Mark, TextStyle, render_mermaid, render_svg, render_text};
+use authflow::render_diagnostics;
 use clap::ValueEnum;
 
-use super::{Outcome, load_flow};
+use super::{Outcome, load_flow, stderr_color};
 
 /// What `render` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -21,12 +24,62 @@ pub enum RenderFormat {
     Mermaid,
 }
 
-pub fn run(file: &Path, format: RenderFormat, style: TextStyle, output: Option<&Path>) -> Outcome {
-    let (_, flow) = match load_flow(file) {
+/// What `render` draws, and how.
+pub struct RenderOptions {
+    /// Text, SVG or Mermaid.
+    pub format: RenderFormat,
+    /// The text diagram's style.
+    pub style: TextStyle,
+    /// Number the messages (`--number`), whether or not the flow says `autonumber`.
+    pub number: bool,
+    /// Show the front matter's title.
+    pub title: bool,
+    /// Check the flow and draw its findings (`--verdict`).
+    pub verdict: bool,
+}
+
+pub fn run(file: &Path, options: &RenderOptions, output: Option<&Path>) -> Outcome {
+    let (source, flow) = match load_flow(file) {
         Ok(loaded) => loaded,
         Err(outcome) => return outcome,
     };
-    let diagram = Diagram::from_flow(&flow);
+    let verdict = if options.verdict {
+        match verdict_paths(&flow, &source, false, &CheckOptions::default()) {
+            Ok(verdict) => Some(verdict),
+            Err(diagnostics) => {
+                eprint!(
+                    "{}",
+                    render_diagnostics(&diagnostics, &source, stderr_color())
+                );
+                return Outcome::InputError;
+            }
+        }
+    } else {
+        None
+    };
+    let mut diagram = Diagram::from_flow(&flow);
+    diagram.autonumber |= options.number;
+    if options.title {
+        diagram = diagram.titled(&flow);
+    }
+    if let Some(verdict) = &verdict {
+        // A violation's span is its message's: that message's place is the arrow's.
+        let arrows: Vec<usize> = flow.messages().map(|m| m.span.start).collect();
+        diagram.marks = verdict
+            .violations
+            .iter()
+            .filter_map(|v| {
+                let arrow = arrows.binary_search(&v.span.start).ok()?;
+                Some(Mark {
+                    arrow,
+                    id: v.id,
+                    severity: v.severity,
+                    message: &v.message,
+                })
+            })
+            .collect();
+    }
+    let (format, style) = (options.format, options.style);
     let names = flow.participant_order();
     let written = match output {
         Some(path) => {

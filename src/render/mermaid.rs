@@ -19,7 +19,9 @@
 use std::collections::HashSet;
 use std::io::{self, BufWriter, Write};
 
-use super::{Diagram, Entry};
+use super::{Diagram, Entry, FragmentHeader};
+use crate::Severity;
+use crate::syntax::NotePlacement;
 
 /// Words Mermaid's sequence lexer reads as keywords before it reads a participant.
 const KEYWORDS: &[&str] = &[
@@ -59,9 +61,13 @@ const KEYWORDS: &[&str] = &[
     "title",
 ];
 
-/// Writes the diagram as a Mermaid `sequenceDiagram`: one `participant` line per column,
-/// left to right, then in flow order one `A->>B: label` line per message and one
-/// `Note over FIRST,LAST: text` line per divider, across every participant.
+/// Writes the diagram as a Mermaid `sequenceDiagram`: its `title` and `autonumber` if it
+/// has them, one `participant` line per column, left to right (those of a group inside
+/// `box transparent TITLE` … `end`: `transparent` is the box's colour, so that a title
+/// starting with a colour name stays a title), then in flow order one `A->>B: label` line
+/// per message (followed by a `Note right of B: ✗ id` per mark on it), one
+/// `Note over FIRST,LAST: text` line per divider, across every participant, `Note`s,
+/// and `alt`/`else`/`opt`/`loop`/`end` as they are.
 ///
 /// `names[i]` is the name participant `i` goes by in the flow (`Flow::participant_order`),
 /// used as its Mermaid id where Mermaid allows; a participant without one (`names` is
@@ -76,11 +82,24 @@ pub fn render_mermaid(diagram: &Diagram, names: &[&str], out: &mut impl Write) -
         .collect();
     let ids = ids(&names);
     writeln!(out, "sequenceDiagram")?;
-    for ((id, name), text) in ids.iter().zip(&names).zip(shown) {
+    if let Some(title) = diagram.title {
+        writeln!(out, "    title {}", Escaped(title))?;
+    }
+    if diagram.autonumber {
+        writeln!(out, "    autonumber")?;
+    }
+    for (i, ((id, name), text)) in ids.iter().zip(&names).zip(shown).enumerate() {
+        let group = diagram.groups.iter().find(|g| g.first <= i && i <= g.last);
+        if let Some(group) = group.filter(|g| g.first == i) {
+            writeln!(out, "    box transparent {}", Escaped(group.title))?;
+        }
         if id == name && name == text {
             writeln!(out, "    participant {id}")?;
         } else {
             writeln!(out, "    participant {id} as {}", Escaped(text))?;
+        }
+        if group.is_some_and(|g| g.last == i) {
+            writeln!(out, "    end")?;
         }
     }
     // What a divider's note spans. Without participants there is nothing to note over.
@@ -89,22 +108,68 @@ pub fn render_mermaid(diagram: &Diagram, names: &[&str], out: &mut impl Write) -
         [only] => Some(only.clone()),
         [first, .., last] => Some(format!("{first},{last}")),
     };
+    let mut arrows = 0;
     for entry in &diagram.entries {
         match entry {
             Entry::Arrow(arrow) => {
+                let index = arrows;
+                arrows += 1;
                 let (Some(from), Some(to)) = (ids.get(arrow.from), ids.get(arrow.to)) else {
                     continue;
                 };
                 writeln!(out, "    {from}->>{to}: {}", Escaped(arrow.label))?;
+                for mark in diagram.marks.iter().filter(|m| m.arrow == index) {
+                    let glyph = match mark.severity {
+                        Severity::Error => "✗",
+                        _ => "!",
+                    };
+                    writeln!(out, "    Note right of {to}: {glyph} {}", Escaped(mark.id))?;
+                }
             }
             Entry::Divider(divider) => {
                 if let Some(across) = &across {
                     writeln!(out, "    Note over {across}: {}", Escaped(&divider.text))?;
                 }
             }
+            Entry::Note(note) => {
+                let (Some(first), Some(last)) = (ids.get(note.first), ids.get(note.last)) else {
+                    continue;
+                };
+                let at = match note.placement {
+                    NotePlacement::Over if first != last => format!("over {first},{last}"),
+                    placement => format!("{} {first}", placement.keyword()),
+                };
+                // `<br>` is Mermaid's line break in a note.
+                let lines: Vec<String> = note
+                    .text
+                    .split('\n')
+                    .map(|line| Escaped(line).to_string())
+                    .collect();
+                writeln!(out, "    Note {at}: {}", lines.join("<br>"))?;
+            }
+            Entry::Open(header) => {
+                writeln!(out, "    {} {}", header.kind.keyword(), Condition(header))?;
+            }
+            Entry::Else(header) => writeln!(out, "    else {}", Condition(header))?,
+            Entry::Close => writeln!(out, "    end")?,
         }
     }
     out.flush()
+}
+
+/// The text after a fragment's keyword: a loop's count and the label, as the text diagram
+/// writes them after the keyword.
+struct Condition<'h, 'a>(&'h FragmentHeader<'a>);
+
+impl std::fmt::Display for Condition<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = match (self.0.times, self.0.label) {
+            (Some(times), Some(label)) => format!("{times} times, {label}"),
+            (Some(times), None) => format!("{times} times"),
+            (None, label) => label.unwrap_or_default().to_string(),
+        };
+        Escaped(&text).fmt(f)
+    }
 }
 
 /// A Mermaid id for each participant: its name where that is a safe id not taken by an
