@@ -330,7 +330,7 @@ impl<'a> Layout<'a> {
             0
         } else {
             headers
-                .chain(title.map(|(_, width)| width))
+                .chain(title.map(|(_, width)| width + 1))
                 .fold(content + marks_width + 2 * depth, usize::max)
         };
         Layout {
@@ -572,7 +572,8 @@ fn widen_for_groups(box_widths: &[usize], gaps: &mut [usize], groups: &[&Group])
 }
 
 /// A group's bracket: from its first participant's box to its last one's, or further
-/// right when the title needs it (the title, a space each side, and the corners).
+/// right when the title needs it (the title, a space and a line each side, and the
+/// corners: `┌─ title ─┐`).
 fn group_frame<'a>(group: &Group<'a>, box_widths: &[usize], lifelines: &[usize]) -> GroupFrame<'a> {
     let left = lifelines[group.first] - box_widths[group.first] / 2;
     let last = lifelines[group.last] - box_widths[group.last] / 2 + box_widths[group.last] - 1;
@@ -581,7 +582,7 @@ fn group_frame<'a>(group: &Group<'a>, box_widths: &[usize], lifelines: &[usize])
         title: group.title,
         title_width,
         left,
-        right: last.max(left + title_width + 3),
+        right: last.max(left + title_width + 5),
     }
 }
 
