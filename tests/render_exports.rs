@@ -467,19 +467,24 @@ note right of auth_server_be: "done"
 
 #[test]
 fn every_extension_svg_matches_the_text_diagram() {
-    let flow = flow(EXTENSIONS);
-    let mut diagram = Diagram::from_flow(&flow).titled(&flow);
+    let file = SourceFile::new("extensions.flow", EXTENSIONS);
+    let flow = parse(&file).unwrap();
+    let mut diagram = Diagram::from_flow(&flow)
+        .titled(&flow)
+        .numbered(&flow, &file);
     diagram.marks = vec![
         Mark {
             arrow: 1,
             id: "state_match",
             severity: Severity::Error,
+            line: 9,
             message: "a message long enough to be wider than the whole diagram drawn above",
         },
         Mark {
             arrow: 2,
             id: "pkce_required",
             severity: Severity::Warning,
+            line: 11,
             message: "no PKCE",
         },
     ];
@@ -488,15 +493,15 @@ fn every_extension_svg_matches_the_text_diagram() {
         "Every extension",
         "Client",
         "starts here",
-        "1. login",
+        "7. login",
         "alt: valid code",
         "loop 2 times: poll",
-        "3. 認可",
+        "11. 認可",
         "else: invalid code",
         "opt",
         "✗ state_match",
         "! pkce_required",
-        "! warning[pkce_required] at message 3: no PKCE",
+        "! warning[pkce_required] line 11: no PKCE",
     ] {
         assert!(labels.iter().any(|l| l == label), "{label} in {labels:?}");
     }
@@ -507,9 +512,12 @@ fn every_extension_svg_matches_the_text_diagram() {
 
 #[test]
 fn every_extension_in_mermaid() {
-    let flow = flow(EXTENSIONS);
+    let file = SourceFile::new("extensions.flow", EXTENSIONS);
+    let flow = parse(&file).unwrap();
     let mut out = Vec::new();
-    let diagram = Diagram::from_flow(&flow).titled(&flow);
+    let diagram = Diagram::from_flow(&flow)
+        .titled(&flow)
+        .numbered(&flow, &file);
     render_mermaid(&diagram, &flow.participant_order(), &mut out).unwrap();
     snapshot!("render_extensions_mermaid", String::from_utf8(out).unwrap());
 }

@@ -429,28 +429,35 @@ c -> a: "done"
 
 #[test]
 fn nested_fragments_with_numbers() {
-    let flow = parse_flow(FRAGMENTS);
-    let out = render(&Diagram::from_flow(&flow));
+    let file = SourceFile::new("fragments.flow", FRAGMENTS);
+    let flow = parse(&file).unwrap();
+    let out = render(&Diagram::from_flow(&flow).numbered(&flow, &file));
     snapshot!("render_fragments", out);
 }
 
 #[test]
 fn numbers_only_prefix_labels() {
-    // The seed with `autonumber` draws exactly the seed whose labels carry the numbers.
-    let seed = include_str!("../flows/authorization_code.flow");
-    let numbered = parse_flow(&format!("autonumber\n{seed}"));
-    let mut count = 0;
+    // The seed numbered draws exactly the seed whose labels carry their line numbers
+    // (after a comment line, so that numbers are lines, not counts).
+    let seed = format!(
+        "# numbered\n{}",
+        include_str!("../flows/authorization_code.flow")
+    );
+    let file = SourceFile::new("seed.flow", seed.as_str());
+    let numbered = parse(&file).unwrap();
     let prefixed: String = seed
         .lines()
-        .map(|line| {
-            count += 1;
+        .enumerate()
+        .skip(1)
+        .map(|(index, line)| {
             let (head, label) = line.split_once(": \"").unwrap();
             let separator = if label == "\"" { "" } else { " " };
-            format!("{head}: \"{count}.{separator}{label}\n")
+            format!("{head}: \"{}.{separator}{label}\n", index + 1)
         })
         .collect();
+    assert!(prefixed.starts_with("fe -> fe: \"2. click\""));
     assert_eq!(
-        render(&Diagram::from_flow(&numbered)),
+        render(&Diagram::from_flow(&numbered).numbered(&numbered, &file)),
         render(&Diagram::from_flow(&parse_flow(&prefixed)))
     );
 }
@@ -495,18 +502,21 @@ fn title_line_and_marks_with_a_legend() {
             arrow: 0,
             id: "state_match",
             severity: Severity::Error,
+            line: 4,
             message: "the state differs",
         },
         Mark {
             arrow: 0,
             id: "pkce_required",
             severity: Severity::Warning,
+            line: 4,
             message: "no PKCE",
         },
         Mark {
             arrow: 1,
             id: "state_match",
             severity: Severity::Error,
+            line: 4,
             message: "the state differs",
         },
     ];
@@ -518,10 +528,11 @@ fn title_line_and_marks_with_a_legend() {
     assert_eq!(
         legend,
         [
-            "! warning[pkce_required] at message 1: no PKCE".to_string(),
-            "✗ error[state_match] at message 1: the state differs".to_string(),
-            " ".repeat(width),
+            "! warning[pkce_required] line 4: no PKCE",
+            "✗ error[state_match] line 4: the state differs",
+            "",
         ]
+        .map(|line| format!("{line:width$}"))
     );
     let ascii = render_text_to_string(&diagram, ASCII);
     assert!(ascii.contains("X state_match ! pkce_required"), "{ascii}");

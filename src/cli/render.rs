@@ -58,7 +58,9 @@ pub fn run(file: &Path, options: &RenderOptions, output: Option<&Path>) -> Outco
         None
     };
     let mut diagram = Diagram::from_flow(&flow);
-    diagram.autonumber |= options.number;
+    if options.number || flow.autonumber() {
+        diagram = diagram.numbered(&flow, &source);
+    }
     if options.title {
         diagram = diagram.titled(&flow);
     }
@@ -74,6 +76,7 @@ pub fn run(file: &Path, options: &RenderOptions, output: Option<&Path>) -> Outco
                     arrow,
                     id: v.id,
                     severity: v.severity,
+                    line: source.line_col(v.span.start).0,
                     message: &v.message,
                 })
             })

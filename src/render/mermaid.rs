@@ -61,11 +61,11 @@ const KEYWORDS: &[&str] = &[
     "title",
 ];
 
-/// Writes the diagram as a Mermaid `sequenceDiagram`: its `title` and `autonumber` if it
-/// has them, one `participant` line per column, left to right (those of a group inside
+/// Writes the diagram as a Mermaid `sequenceDiagram`: its `title` if it has one, one `participant` line per column, left to right (those of a group inside
 /// `box transparent TITLE` … `end`: `transparent` is the box's colour, so that a title
 /// starting with a colour name stays a title), then in flow order one `A->>B: label` line
-/// per message (followed by a `Note right of B: ✗ id` per mark on it), one
+/// per message (its number written before the label, as the text diagram draws it:
+/// Mermaid's own `autonumber` only counts 1, 2, 3, not lines; followed by a `Note right of B: ✗ id` per mark on it), one
 /// `Note over FIRST,LAST: text` line per divider, across every participant, `Note`s,
 /// and `alt`/`else`/`opt`/`loop`/`end` as they are.
 ///
@@ -84,9 +84,6 @@ pub fn render_mermaid(diagram: &Diagram, names: &[&str], out: &mut impl Write) -
     writeln!(out, "sequenceDiagram")?;
     if let Some(title) = diagram.title {
         writeln!(out, "    title {}", Escaped(title))?;
-    }
-    if diagram.autonumber {
-        writeln!(out, "    autonumber")?;
     }
     for (i, ((id, name), text)) in ids.iter().zip(&names).zip(shown).enumerate() {
         let group = diagram.groups.iter().find(|g| g.first <= i && i <= g.last);
@@ -117,7 +114,16 @@ pub fn render_mermaid(diagram: &Diagram, names: &[&str], out: &mut impl Write) -
                 let (Some(from), Some(to)) = (ids.get(arrow.from), ids.get(arrow.to)) else {
                     continue;
                 };
-                writeln!(out, "    {from}->>{to}: {}", Escaped(arrow.label))?;
+                match diagram.numbers.get(index) {
+                    Some(number) if arrow.label.is_empty() => {
+                        writeln!(out, "    {from}->>{to}: {number}.")?;
+                    }
+                    Some(number) => {
+                        let label = format!("{number}. {}", arrow.label);
+                        writeln!(out, "    {from}->>{to}: {}", Escaped(&label))?;
+                    }
+                    None => writeln!(out, "    {from}->>{to}: {}", Escaped(arrow.label))?,
+                }
                 for mark in diagram.marks.iter().filter(|m| m.arrow == index) {
                     let glyph = match mark.severity {
                         Severity::Error => "✗",

@@ -16,8 +16,8 @@ pub use mermaid::render_mermaid;
 pub use svg::render_svg;
 pub use text::{render_text, render_text_to_string};
 
-use crate::Severity;
 use crate::syntax::{Flow, FragmentKind, NotePlacement, Statement};
+use crate::{Severity, SourceFile};
 
 /// What a sequence diagram shows: participants left to right, then messages and time
 /// dividers top to bottom.
@@ -29,9 +29,10 @@ pub struct Diagram<'a> {
     pub entries: Vec<Entry<'a>>,
     /// Frames around adjacent participants' boxes (`box "title" a b`), left to right.
     pub groups: Vec<Group<'a>>,
-    /// Draw each arrow's label after its number: the arrow's place among the arrows, from
-    /// 1, which is the message's place in the flow, as `trace` counts.
-    pub autonumber: bool,
+    /// The number drawn before each arrow's label, by the arrow's place among the arrows;
+    /// empty for none. [`Diagram::numbered`] numbers arrows by their messages' lines,
+    /// the numbers `check` and `trace` show, so "step 9" means line 9 everywhere.
+    pub numbers: Vec<usize>,
     /// A heading: the SVG's `<title>` and first line, the text diagram's title line.
     pub title: Option<&'a str>,
     /// Findings drawn on their arrows (`render --verdict`), with a legend under the
@@ -48,6 +49,8 @@ pub struct Mark<'a> {
     pub id: &'a str,
     /// Error or warning: drawn differently.
     pub severity: Severity,
+    /// The line of the message in the flow, for the legend.
+    pub line: usize,
     /// What is wrong, for the legend.
     pub message: &'a str,
 }
@@ -167,7 +170,8 @@ pub struct TextStyle {
 impl<'a> Diagram<'a> {
     /// The diagram of a flow: its participants in drawing order, showing their declared
     /// display text if any, its messages, waits, notes and fragments in order, its
-    /// participant boxes, and whether it numbers its messages.
+    /// and its participant boxes; see [`Diagram::numbered`] and [`Diagram::titled`] for
+    /// numbers and a heading.
     ///
     /// When a participant is declared more than once, the first declaration that gives a
     /// display text wins, as the first declaration is where readers look.
@@ -268,10 +272,20 @@ impl<'a> Diagram<'a> {
             participants,
             entries,
             groups,
-            autonumber: flow.autonumber(),
+            numbers: Vec::new(),
             title: None,
             marks: Vec::new(),
         }
+    }
+
+    /// The diagram with every arrow numbered by the line of its message in `source`, the
+    /// file `flow` was parsed from (what `autonumber` and `render --number` draw).
+    pub fn numbered(mut self, flow: &Flow, source: &SourceFile) -> Diagram<'a> {
+        self.numbers = flow
+            .messages()
+            .map(|message| source.line_col(message.span.start).0)
+            .collect();
+        self
     }
 
     /// The diagram with the flow's front matter `title` as its heading, if it has one.

@@ -94,7 +94,8 @@ pub(crate) struct Measured<'a> {
     pub(crate) label: &'a str,
     /// Width of what is drawn as the label: the number prefix (if any) and the label.
     pub(crate) width: usize,
-    /// `Some(n)` when the diagram numbers its arrows: drawn as `n. ` before the label
+    /// `Some(n)` when the diagram numbers its arrows (`n` is the message's line): drawn as
+    /// `n. ` before the label
     /// (`n.` alone before an empty one).
     pub(crate) number: Option<usize>,
     /// The arrow's place among the diagram's arrows, from 0 (what marks refer to).
@@ -354,7 +355,7 @@ impl<'a> Layout<'a> {
         &self.marks[start..end]
     }
 
-    /// The legend: each finding once, `✗ error[id] at message N: what is wrong`.
+    /// The legend: each finding once, `✗ error[id] line N: what is wrong`.
     pub(crate) fn legend(&self) -> Vec<String> {
         let mut listed: Vec<(&str, &str)> = Vec::new();
         let mut lines = Vec::new();
@@ -364,11 +365,11 @@ impl<'a> Layout<'a> {
             }
             listed.push((mark.id, mark.message));
             lines.push(format!(
-                "{} {}[{}] at message {}: {}",
+                "{} {}[{}] line {}: {}",
                 self.mark_glyph(mark.severity),
                 mark.severity.as_str(),
                 mark.id,
-                mark.arrow + 1,
+                mark.line,
                 mark.message
             ));
         }
@@ -434,7 +435,7 @@ fn measure<'a>(diagram: &'a Diagram<'a>, participants: usize) -> Vec<Step<'a>> {
                     to: arrow.to,
                     label: arrow.label,
                     width: width::width(arrow.label),
-                    number: diagram.autonumber.then_some(index + 1),
+                    number: diagram.numbers.get(index).copied(),
                     index,
                 };
                 measured.width += measured.prefix_width();
