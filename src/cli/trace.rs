@@ -1,11 +1,13 @@
 //! `authflow trace`: the replay as the models saw it, message by message: which protocol
 //! step each message was read as and the parameters it carried. For teaching, and for
-//! understanding why the checker said what it said.
+//! understanding why the checker said what it said. A flow with fragments is shown path
+//! by path, as `check` replays it.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
-use authflow::model::execute;
+use authflow::check::paths::replay_paths;
+use authflow::model::Run;
 use authflow::render_diagnostics;
 
 use super::{Outcome, load_flow, stderr_color, write_stdout};
@@ -15,8 +17,8 @@ pub fn run(path: &Path) -> Outcome {
         Ok(loaded) => loaded,
         Err(outcome) => return outcome,
     };
-    let run = match execute(&flow, &file) {
-        Ok(run) => run,
+    let replayed = match replay_paths(&flow, &file) {
+        Ok(replayed) => replayed,
         Err(diagnostics) => {
             eprint!(
                 "{}",
@@ -26,9 +28,20 @@ pub fn run(path: &Path) -> Outcome {
         }
     };
     let mut out = String::new();
+    for (path, run) in &replayed {
+        if replayed.len() > 1 {
+            let _ = writeln!(out, "path through {}:", path.describe());
+        }
+        trace(&mut out, &file.text, run);
+    }
+    write_stdout(&out)
+}
+
+/// The table of one run.
+fn trace(out: &mut String, text: &str, run: &Run) {
     let _ = writeln!(out, "{:>5}  {:>6}  {:<24} message", "line", "time", "step");
     for step in &run.steps {
-        let label = &file.text[step.label_span.start..step.label_span.end];
+        let label = &text[step.label_span.start..step.label_span.end];
         let _ = writeln!(
             out,
             "{:>5}  {:>6}  {:<24} {} -> {}: {label}",
@@ -90,7 +103,6 @@ pub fn run(path: &Path) -> Outcome {
             );
         }
     }
-    write_stdout(&out)
 }
 
 fn clock(seconds: u64) -> String {
