@@ -3,6 +3,8 @@
 //! (`flows/<id>/satisfied*.flow`), and the human diagnostics of every flow are
 //! snapshotted so that a change in wording or position is reviewed.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use authflow::check::INVARIANTS;
@@ -11,20 +13,7 @@ use authflow::syntax::parse;
 use authflow::{SourceFile, render_diagnostics};
 
 fn flows() -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "flow") {
-                out.push(path);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(Path::new("flows"), &mut out);
-    out.sort();
-    out
+    common::catalogue_flows()
 }
 
 struct Checked {

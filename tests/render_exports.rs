@@ -8,8 +8,8 @@ mod common;
 use common::authflow;
 
 use authflow::render::{
-    Arrow, Diagram, Divider, Entry, Mark, TextStyle, render_mermaid, render_svg,
-    render_text_to_string,
+    Arrow, Diagram, Divider, Entry, Mark, TextStyle, render_d2, render_mermaid, render_plantuml,
+    render_svg, render_text_to_string,
 };
 use authflow::syntax::{Flow, parse};
 use authflow::{Severity, SourceFile};
@@ -520,4 +520,22 @@ fn every_extension_in_mermaid() {
         .numbered(&flow, &file);
     render_mermaid(&diagram, &flow.participant_order(), &mut out).unwrap();
     snapshot!("render_extensions_mermaid", String::from_utf8(out).unwrap());
+}
+
+#[test]
+fn every_extension_in_plantuml_and_d2() {
+    let file = SourceFile::new("extensions.flow", EXTENSIONS);
+    let flow = parse(&file).unwrap();
+    let diagram = Diagram::from_flow(&flow)
+        .titled(&flow)
+        .numbered(&flow, &file);
+    let mut out = Vec::new();
+    render_plantuml(&diagram, &mut out).unwrap();
+    snapshot!(
+        "render_extensions_plantuml",
+        String::from_utf8(out).unwrap()
+    );
+    let mut out = Vec::new();
+    render_d2(&diagram, &mut out).unwrap();
+    snapshot!("render_extensions_d2", String::from_utf8(out).unwrap());
 }

@@ -7,7 +7,9 @@ use std::path::Path;
 
 use authflow::check::CheckOptions;
 use authflow::check::paths::verdict_paths;
-use authflow::render::{Diagram, Mark, TextStyle, render_mermaid, render_svg, render_text};
+use authflow::render::{
+    Diagram, Mark, TextStyle, render_d2, render_mermaid, render_plantuml, render_svg, render_text,
+};
 use authflow::render_diagnostics;
 use clap::ValueEnum;
 
@@ -22,6 +24,10 @@ pub enum RenderFormat {
     Svg,
     /// A Mermaid `sequenceDiagram`
     Mermaid,
+    /// A PlantUML sequence diagram
+    Plantuml,
+    /// A D2 sequence diagram
+    D2,
 }
 
 /// What `render` draws, and how.
@@ -116,6 +122,8 @@ fn write_diagram(
         RenderFormat::Text => render_text(diagram, style, &mut out),
         RenderFormat::Svg => render_svg(diagram, &mut out),
         RenderFormat::Mermaid => render_mermaid(diagram, names, &mut out),
+        RenderFormat::Plantuml => render_plantuml(diagram, &mut out),
+        RenderFormat::D2 => render_d2(diagram, &mut out),
     }?;
     out.flush()
 }

@@ -19,8 +19,7 @@
 use std::collections::HashSet;
 use std::io::{self, BufWriter, Write};
 
-use super::{Diagram, Entry, FragmentHeader};
-use crate::Severity;
+use super::{Diagram, Entry};
 use crate::syntax::NotePlacement;
 
 /// Words Mermaid's sequence lexer reads as keywords before it reads a participant.
@@ -105,31 +104,16 @@ pub fn render_mermaid(diagram: &Diagram, names: &[&str], out: &mut impl Write) -
         [only] => Some(only.clone()),
         [first, .., last] => Some(format!("{first},{last}")),
     };
-    let mut arrows = 0;
-    for entry in &diagram.entries {
+    for (index, entry) in diagram.entries_by_arrow() {
         match entry {
             Entry::Arrow(arrow) => {
-                let index = arrows;
-                arrows += 1;
                 let (Some(from), Some(to)) = (ids.get(arrow.from), ids.get(arrow.to)) else {
                     continue;
                 };
-                match diagram.numbers.get(index) {
-                    Some(number) if arrow.label.is_empty() => {
-                        writeln!(out, "    {from}->>{to}: {number}.")?;
-                    }
-                    Some(number) => {
-                        let label = format!("{number}. {}", arrow.label);
-                        writeln!(out, "    {from}->>{to}: {}", Escaped(&label))?;
-                    }
-                    None => writeln!(out, "    {from}->>{to}: {}", Escaped(arrow.label))?,
-                }
+                let label = diagram.arrow_label(index, arrow.label);
+                writeln!(out, "    {from}->>{to}: {}", Escaped(&label))?;
                 for mark in diagram.marks.iter().filter(|m| m.arrow == index) {
-                    let glyph = match mark.severity {
-                        Severity::Error => "✗",
-                        _ => "!",
-                    };
-                    writeln!(out, "    Note right of {to}: {glyph} {}", Escaped(mark.id))?;
+                    writeln!(out, "    Note right of {to}: {}", Escaped(&mark.text()))?;
                 }
             }
             Entry::Divider(divider) => {
@@ -146,36 +130,24 @@ pub fn render_mermaid(diagram: &Diagram, names: &[&str], out: &mut impl Write) -
                     placement => format!("{} {first}", placement.keyword()),
                 };
                 // `<br>` is Mermaid's line break in a note.
-                let lines: Vec<String> = note
-                    .text
-                    .split('\n')
-                    .map(|line| Escaped(line).to_string())
-                    .collect();
+                let lines: Vec<String> = note.lines().map(|l| Escaped(l).to_string()).collect();
                 writeln!(out, "    Note {at}: {}", lines.join("<br>"))?;
             }
             Entry::Open(header) => {
-                writeln!(out, "    {} {}", header.kind.keyword(), Condition(header))?;
+                let condition = header.condition();
+                writeln!(out, "    {} {}", header.kind.keyword(), Escaped(&condition))?;
             }
-            Entry::Else(header) => writeln!(out, "    else {}", Condition(header))?,
+            Entry::Else(header) => {
+                writeln!(
+                    out,
+                    "    else {}",
+                    Escaped(header.label.unwrap_or_default())
+                )?;
+            }
             Entry::Close => writeln!(out, "    end")?,
         }
     }
     out.flush()
-}
-
-/// The text after a fragment's keyword: a loop's count and the label, as the text diagram
-/// writes them after the keyword.
-struct Condition<'h, 'a>(&'h FragmentHeader<'a>);
-
-impl std::fmt::Display for Condition<'_, '_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let text = match (self.0.times, self.0.label) {
-            (Some(times), Some(label)) => format!("{times} times, {label}"),
-            (Some(times), None) => format!("{times} times"),
-            (None, label) => label.unwrap_or_default().to_string(),
-        };
-        Escaped(&text).fmt(f)
-    }
 }
 
 /// A Mermaid id for each participant: its name where that is a safe id not taken by an

@@ -1,10 +1,13 @@
 //! Drawing a flow: the byte-exact box diagram, and exports of it for documentation (an
-//! SVG picture on the same grid, a Mermaid `sequenceDiagram`).
+//! SVG picture on the same grid, a Mermaid `sequenceDiagram`, PlantUML and D2 sequence
+//! diagrams).
 //!
 //! Renderers work on a [`Diagram`], not on the syntax tree, so that they can be driven and
 //! tested without a parser, and so that the tree's names are resolved to columns once.
 
+mod d2;
 mod mermaid;
+mod plantuml;
 mod row;
 mod svg;
 mod text;
@@ -12,7 +15,9 @@ mod width;
 
 use std::collections::HashMap;
 
+pub use d2::render_d2;
 pub use mermaid::render_mermaid;
+pub use plantuml::render_plantuml;
 pub use svg::render_svg;
 pub use text::{render_text, render_text_to_string};
 
@@ -55,6 +60,17 @@ pub struct Mark<'a> {
     pub message: &'a str,
 }
 
+impl Mark<'_> {
+    /// What the exports write for the mark: `✗ id` for an error, `! id` for a warning.
+    pub fn text(&self) -> String {
+        let sign = match self.severity {
+            Severity::Error => "✗",
+            _ => "!",
+        };
+        format!("{sign} {}", self.id)
+    }
+}
+
 /// Adjacent participants framed together under a title.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Group<'a> {
@@ -93,7 +109,23 @@ pub struct FragmentHeader<'a> {
     pub text: String,
 }
 
+impl Note<'_> {
+    /// The note's lines.
+    pub fn lines(&self) -> impl Iterator<Item = &str> {
+        self.text.split('\n')
+    }
+}
+
 impl<'a> FragmentHeader<'a> {
+    /// What the exports write after the keyword: `3 times, label`, `label` or nothing.
+    pub fn condition(&self) -> String {
+        match (self.times, self.label) {
+            (Some(times), Some(label)) => format!("{times} times, {label}"),
+            (Some(times), None) => format!("{times} times"),
+            (None, label) => label.unwrap_or_default().to_string(),
+        }
+    }
+
     /// A header; `is_else` for an `else` branch of an `alt`.
     pub fn new(
         kind: FragmentKind,
@@ -275,6 +307,28 @@ impl<'a> Diagram<'a> {
             numbers: Vec::new(),
             title: None,
             marks: Vec::new(),
+        }
+    }
+
+    /// The entries in order, each with the number of arrows before it: an arrow's place
+    /// among the arrows, which numbers and marks refer to.
+    pub fn entries_by_arrow(&self) -> impl Iterator<Item = (usize, &Entry<'a>)> {
+        self.entries.iter().scan(0, |arrows, entry| {
+            let before = *arrows;
+            if let Entry::Arrow(_) = entry {
+                *arrows += 1;
+            }
+            Some((before, entry))
+        })
+    }
+
+    /// The text arrow `index` (its place among the arrows) is labelled with: `N. label`
+    /// when the diagram numbers it (`N.` for an empty label), else `label`.
+    pub fn arrow_label<'l>(&self, index: usize, label: &'l str) -> std::borrow::Cow<'l, str> {
+        match self.numbers.get(index) {
+            Some(number) if label.is_empty() => format!("{number}.").into(),
+            Some(number) => format!("{number}. {label}").into(),
+            None => label.into(),
         }
     }
 
