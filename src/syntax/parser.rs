@@ -61,6 +61,9 @@ pub fn parse(file: &SourceFile) -> Result<Flow, Vec<Diagnostic>> {
     }
 
     let mut declared: HashMap<String, Span> = HashMap::new();
+    // Whether the flow has fragments, or notes and boxes that name participants: only
+    // then is it walked again to check them (most flows, and long ones, have neither).
+    let (mut fragments, mut references) = (false, false);
     while offset < text.len() {
         let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
         let raw = &text[offset..end];
@@ -85,6 +88,15 @@ pub fn parse(file: &SourceFile) -> Result<Flow, Vec<Diagnostic>> {
                         declared.insert(p.name.text.clone(), p.name.span);
                     }
                 }
+                if let Line::Statement { statement, .. } = &parsed {
+                    match statement {
+                        Statement::FragmentStart(_) | Statement::Else(_) | Statement::End(_) => {
+                            fragments = true;
+                        }
+                        Statement::Note(_) | Statement::Box(_) => references = true,
+                        _ => {}
+                    }
+                }
                 let repeated_blank =
                     matches!(parsed, Line::Blank) && matches!(flow.lines.last(), Some(Line::Blank));
                 if !repeated_blank {
@@ -95,8 +107,10 @@ pub fn parse(file: &SourceFile) -> Result<Flow, Vec<Diagnostic>> {
         }
         offset = end + 1;
     }
-    if diagnostics.is_empty() {
+    if diagnostics.is_empty() && fragments {
         diagnostics.extend(super::fragments::validate(&flow));
+    }
+    if diagnostics.is_empty() && references {
         diagnostics.extend(check_references(&flow));
     }
     if diagnostics.is_empty() {
