@@ -1087,6 +1087,7 @@ impl Fenwick {
 mod tests {
     use super::*;
     use crate::render::{Arrow, Divider};
+    use crate::syntax::FragmentKind;
 
     fn measured(from: usize, to: usize, label: &str) -> Measured<'_> {
         Measured {
@@ -1185,6 +1186,84 @@ mod tests {
         );
         let empty = [measured(1, 1, "")];
         assert_eq!(canvas_width(&boxes, &lifelines, &steps(&empty), 2, &[]), 15);
+    }
+
+    fn note(placement: NotePlacement, first: usize, last: usize, text: &str) -> Step<'_> {
+        Step::Note(MeasuredNote {
+            placement,
+            first,
+            last,
+            text,
+            lines: text.split('\n').count(),
+            width: text.split('\n').map(width::width).max().unwrap_or(0),
+        })
+    }
+
+    #[test]
+    fn notes_keep_clear_of_neighbouring_lifelines() {
+        // `right of 0`, 10 wide: box 14, gap(0) >= 16.
+        let steps = [note(NotePlacement::RightOf, 0, 0, "0123456789")];
+        assert_eq!(gaps(&[6, 6], &steps), [16]);
+        // `left of 1`: the same floor on gap(0).
+        let steps = [note(NotePlacement::LeftOf, 1, 1, "0123456789")];
+        assert_eq!(gaps(&[6, 6], &steps), [16]);
+        // `over 1`, 11 wide: box 15, half 7: gap(0) >= 8, gap(1) >= 8.
+        let steps = [note(NotePlacement::Over, 1, 1, "01234567890")];
+        assert_eq!(gaps(&[6, 6, 6], &steps), [8, 8]);
+        // `over 0, 2`, 20 wide: 18 columns between lifelines 0 and 2 (6 + 6 + 1 = 13:
+        // short by 5, the last gap grows by 6).
+        let wide = "x".repeat(20);
+        let steps = [note(NotePlacement::Over, 0, 2, &wide)];
+        assert_eq!(gaps(&[6, 6, 6], &steps), [6, 12]);
+    }
+
+    #[test]
+    fn a_note_left_of_the_first_participant_shifts_the_drawing() {
+        let diagram = Diagram {
+            participants: vec!["a", "b"],
+            entries: vec![Entry::Note(crate::render::Note {
+                placement: NotePlacement::LeftOf,
+                first: 0,
+                last: 0,
+                text: "0123456789",
+            })],
+            ..Diagram::default()
+        };
+        // Box 14 wide ends at x − 2 and starts at x − 15 = 0: x = 15, not 2.
+        let layout = Layout::new(&diagram, TextStyle::default());
+        assert_eq!(layout.lifelines[0], 15);
+        let Step::Note(note) = &layout.steps[0] else {
+            panic!("a note")
+        };
+        assert_eq!(note_columns(note, &layout.lifelines), (0, 13));
+    }
+
+    #[test]
+    fn frames_take_two_columns_a_level_on_each_side() {
+        let header = |text: &'static str| {
+            crate::render::FragmentHeader::new(FragmentKind::Opt, None, Some(text), false)
+        };
+        let diagram = Diagram {
+            participants: vec!["a", "b"],
+            entries: vec![
+                Entry::Open(header("x")),
+                Entry::Open(header("y")),
+                Entry::Close,
+                Entry::Close,
+            ],
+            ..Diagram::default()
+        };
+        let bare = Diagram {
+            participants: vec!["a", "b"],
+            ..Diagram::default()
+        };
+        let plain = Layout::new(&bare, TextStyle::default());
+        let layout = Layout::new(&diagram, TextStyle::default());
+        // Two levels: everything moves right by 4 and the canvas grows by 8.
+        assert_eq!(layout.lifelines[0], plain.lifelines[0] + 4);
+        assert_eq!(layout.width, plain.width + 8);
+        assert_eq!(layout.frame_sides(0), (0, layout.width - 2));
+        assert_eq!(layout.frame_sides(1), (2, layout.width - 4));
     }
 
     #[test]
