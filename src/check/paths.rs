@@ -127,3 +127,76 @@ fn path_phrase(source: &SourceFile, path: &FlowPath, others: usize) -> String {
         n => format!("in {through} (and {n} other paths)"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::parse;
+
+    const LOGIN: &str = "fe -> fe: \"click\"\nfe -> auth_server_be: \"redirect\"\n\
+        auth_server_be -> auth_server_fe: \"redirect\"\nauth_server_fe -> auth_server_fe: \"enter \"\n\
+        auth_server_fe -> auth_server_be: \"login, permission\"\nauth_server_be -> fe: \"code\"\n\
+        fe -> be: \"\"\nbe -> auth_server_be: \"request token\"\nauth_server_be -> be: \"access token\"\n";
+
+    const REPLAY: &str =
+        "  be -> auth_server_be: \"request token\"\n  auth_server_be -> be: \"access token\"\n";
+
+    fn verdict_of(text: &str) -> Verdict {
+        let file = SourceFile::new(
+            "t.flow",
+            format!("---\nclient: {{ pkce: true }}\n---\n{text}"),
+        );
+        let flow = parse(&file).unwrap();
+        verdict_paths(&flow, &file, false, &CheckOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn a_finding_on_some_paths_names_the_first_and_counts_the_others() {
+        // Three paths: the replay happens on the two through `alt "replay"`.
+        let text = format!(
+            "{LOGIN}alt \"replay\"\n  opt \"log\"\n    be -> fe: \"log\"\n  end\n{REPLAY}\
+             else \"no replay\"\n  be -> fe: \"ok\"\nend\n"
+        );
+        let verdict = verdict_of(&text);
+        let ids: Vec<&str> = verdict.violations.iter().map(|v| v.id).collect();
+        assert_eq!(ids, ["code_single_use"], "{:?}", verdict.violations);
+        assert_eq!(
+            verdict.violations[0].message,
+            "in the path through `alt \"replay\"` (line 13), `opt \"log\"` (line 14) (and 1 \
+             other path): tokens issued although code `code-1` was already redeemed at line 11; \
+             a correct AS answers `invalid_grant`"
+        );
+        assert!(!verdict.passed);
+    }
+
+    #[test]
+    fn a_finding_on_every_path_needs_no_path() {
+        let text = format!("{LOGIN}{REPLAY}opt \"bye\"\n  be -> fe: \"ok\"\nend\n");
+        let verdict = verdict_of(&text);
+        assert_eq!(verdict.violations.len(), 1);
+        assert!(verdict.violations[0].message.starts_with("tokens issued"));
+        // Twice as often as it is reported: once per path, merged.
+        let file = SourceFile::new(
+            "t.flow",
+            format!("---\nclient: {{ pkce: true }}\n---\n{text}"),
+        );
+        let flow = parse(&file).unwrap();
+        assert_eq!(replay_paths(&flow, &file).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn the_verdict_is_the_union_over_paths() {
+        let text = format!(
+            "---\nclient: {{ pkce: true }}\nexpect: [code_single_use]\n---\n{LOGIN}opt\n{REPLAY}end\n"
+        );
+        let file = SourceFile::new("t.flow", text);
+        let flow = parse(&file).unwrap();
+        let verdict = verdict_paths(&flow, &file, false, &CheckOptions::default()).unwrap();
+        assert!(verdict.passed, "{:?}", verdict.violations);
+        assert!(
+            verdict.violations[0]
+                .message
+                .contains("in the path through `opt`")
+        );
+    }
+}
