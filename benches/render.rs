@@ -44,6 +44,7 @@ impl Generated {
                     })
                 })
                 .collect(),
+            ..Diagram::default()
         }
     }
 }

@@ -125,8 +125,13 @@ pub fn update_markdown(name: &str, text: &str) -> Result<DocsUpdate, DocsError> 
                 Err(found) => diagnostics.extend(found.into_iter().map(|d| source.relocate(d))),
             }
         }
+        let mut diagram = Diagram::from_flow(&flow);
+        if flow.autonumber() {
+            // Numbered by the lines of the block, as `check` numbers them in a file.
+            diagram = diagram.numbered(&flow, &flow_file);
+        }
         let drawn = render_text_to_string(
-            &Diagram::from_flow(&flow),
+            &diagram,
             TextStyle {
                 ascii: false,
                 trim: false,

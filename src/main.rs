@@ -18,6 +18,7 @@ const EXAMPLES: &str = "\
 Examples:
   authflow render flows/authorization_code.flow          draw the diagram
   authflow render --ascii --trim flow.flow -o flow.txt   plain ASCII, no trailing spaces
+  authflow render --verdict --number flow.flow           mark each broken rule on its arrow
   authflow check flows/                                  check every *.flow under flows/
   authflow check --format json -D warnings a.flow        machine-readable, strict
   authflow check -A state_single_use --report sarif=out/authflow.sarif flows/
@@ -67,6 +68,15 @@ enum Command {
         /// Write the diagram to this file instead of standard output (`-` is standard output)
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Number every message, as `autonumber` in the flow does
+        #[arg(long)]
+        number: bool,
+        /// Text: start with the front matter's title (SVG and Mermaid always show it)
+        #[arg(long)]
+        title: bool,
+        /// Check the flow and mark each finding on its arrow, with a legend
+        #[arg(long)]
+        verdict: bool,
     },
     /// Execute flows against the actor models and check the protocol invariants
     ///
@@ -232,6 +242,9 @@ fn main() -> ExitCode {
             ascii,
             trim,
             output,
+            number,
+            title,
+            verdict,
         } => {
             let output = output.filter(|path| path.as_os_str() != "-");
             let format = format
@@ -250,8 +263,14 @@ fn main() -> ExitCode {
                 let mut render = cli.find_subcommand("render").cloned().unwrap_or(cli);
                 render.error(ErrorKind::ArgumentConflict, message).exit();
             }
-            let style = TextStyle { ascii, trim };
-            cli::render::run(&file, format, style, output.as_deref())
+            let options = cli::render::RenderOptions {
+                format,
+                style: TextStyle { ascii, trim },
+                number,
+                title: title || format != RenderFormat::Text,
+                verdict,
+            };
+            cli::render::run(&file, &options, output.as_deref())
         }
         Command::Check {
             paths,

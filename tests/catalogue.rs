@@ -3,28 +3,17 @@
 //! (`flows/<id>/satisfied*.flow`), and the human diagnostics of every flow are
 //! snapshotted so that a change in wording or position is reviewed.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use authflow::check::{INVARIANTS, verdict};
-use authflow::model::execute;
+use authflow::check::INVARIANTS;
+use authflow::check::paths::{replay_paths, verdict_over_paths};
 use authflow::syntax::parse;
 use authflow::{SourceFile, render_diagnostics};
 
 fn flows() -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "flow") {
-                out.push(path);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(Path::new("flows"), &mut out);
-    out.sort();
-    out
+    common::catalogue_flows()
 }
 
 struct Checked {
@@ -38,9 +27,15 @@ fn check(path: &Path) -> Checked {
     let name = path.to_string_lossy().replace('\\', "/");
     let file = SourceFile::new(&name, std::fs::read_to_string(path).unwrap());
     let flow = parse(&file).unwrap_or_else(|d| panic!("{}", render_diagnostics(&d, &file, false)));
-    let run = execute(&flow, &file)
+    let replayed = replay_paths(&flow, &file)
         .unwrap_or_else(|d| panic!("{}", render_diagnostics(&d, &file, false)));
-    let verdict = verdict(&flow, &run, false);
+    let verdict = verdict_over_paths(
+        &flow,
+        &file,
+        &replayed,
+        &Default::default(),
+        &Default::default(),
+    );
     let diagnostics: Vec<_> = verdict
         .violations
         .iter()
@@ -51,15 +46,13 @@ fn check(path: &Path) -> Checked {
     fired.dedup();
     // What the model read each message as, and why: a satisfied flow's snapshot asserts
     // its readings, not nothing.
+    // A flow with fragments has its readings path by path.
     let mut readings = String::from("readings:\n");
-    for step in &run.steps {
-        readings.push_str(&format!(
-            "  {:>3} {}: {}\n",
-            step.line, step.kind, step.reading.reason
-        ));
-        for missing in &step.missing {
-            readings.push_str(&format!("        ! no {}: {}\n", missing.key, missing.why));
+    for (path, run) in &replayed {
+        if replayed.len() > 1 {
+            readings.push_str(&format!(" path {}:\n", path.describe()));
         }
+        push_readings(&mut readings, run);
     }
     Checked {
         report: format!(
@@ -69,6 +62,18 @@ fn check(path: &Path) -> Checked {
         fired,
         expected: verdict.expected.clone(),
         passed: verdict.passed,
+    }
+}
+
+fn push_readings(readings: &mut String, run: &authflow::model::Run) {
+    for step in &run.steps {
+        readings.push_str(&format!(
+            "  {:>3} {}: {}\n",
+            step.line, step.kind, step.reading.reason
+        ));
+        for missing in &step.missing {
+            readings.push_str(&format!("        ! no {}: {}\n", missing.key, missing.why));
+        }
     }
 }
 

@@ -619,3 +619,97 @@ fn an_ambiguous_message_gets_a_warning_not_a_silent_guess() {
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(!text.contains("warning[ambiguous_reading]"), "{text}");
 }
+
+const RETRY: &str = "flows/fragments/violated_retry_honoured.flow";
+
+#[test]
+fn render_verdict_marks_the_arrow_and_lists_the_finding_once() {
+    let output = authflow()
+        .args(["render", "--verdict", "--ascii", RETRY])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(output).unwrap();
+    // The marked row is the arrow of line 25 (the honoured retry), and only that one.
+    let marked: Vec<&str> = text
+        .lines()
+        .filter(|line| line.contains("X code_single_use"))
+        .collect();
+    assert_eq!(marked.len(), 1, "{text}");
+    assert!(marked[0].contains("------>|"), "{text}");
+    assert!(
+        text.ends_with(
+            "X error[code_single_use] line 25: in the path through `else \"the response was lost\"` (line 22): \
+             tokens issued although code `code-1` was already redeemed at line 18; a correct AS answers `invalid_grant`\n"
+        ),
+        "{text}"
+    );
+    assert!(text.is_ascii(), "{text}");
+}
+
+#[test]
+fn render_number_and_title() {
+    let output = authflow()
+        .args(["render", "--number", "--title", "--trim", RETRY])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(output).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("The AS answers a retried token request with new tokens")
+    );
+    assert_eq!(lines.next(), Some(""));
+    assert!(text.contains("│ │ 10. click"), "{text}");
+    assert!(text.contains("18. request token"), "{text}");
+    // Without `--title`, no title line: the diagram starts with the boxes (shifted two
+    // columns right for the frame of the `alt`).
+    authflow()
+        .args(["render", RETRY])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("  ┌────┐"));
+}
+
+#[test]
+fn fragment_errors_and_too_many_paths_are_input_errors() {
+    let dir = common::scratch("cli", "fragments");
+    let unclosed = dir.join("unclosed.flow");
+    std::fs::write(
+        &unclosed,
+        "fe -> be: \"x\"\nopt \"maybe\"\nbe -> fe: \"y\"\n",
+    )
+    .unwrap();
+    for command in ["check", "render", "fmt"] {
+        authflow()
+            .arg(command)
+            .arg(&unclosed)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("unclosed `opt`"))
+            .stderr(predicate::str::contains("unclosed.flow:2:1"));
+    }
+    let many = dir.join("many.flow");
+    std::fs::write(&many, "opt\nfe -> be: \"x\"\nend\n".repeat(9)).unwrap();
+    authflow()
+        .arg("check")
+        .arg(&many)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "more than 256 paths through this flow's fragments",
+        ))
+        .stderr(predicate::str::contains("many.flow:25:1"));
+    authflow()
+        .args(["render", "--verdict"])
+        .arg(&many)
+        .assert()
+        .code(2);
+    // Drawing needs no paths.
+    authflow().arg("render").arg(&many).assert().success();
+}

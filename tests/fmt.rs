@@ -71,6 +71,29 @@ fn meaning(flow: &Flow) -> (Option<FrontMatter>, Vec<String>) {
             written: w.written.clone(),
             span: zero,
         }),
+        Statement::Note(n) => Statement::Note(Note {
+            placement: n.placement,
+            participants: n.participants.iter().map(name).collect(),
+            text: label(&n.text),
+            span: zero,
+        }),
+        Statement::FragmentStart(f) => Statement::FragmentStart(FragmentStart {
+            kind: f.kind,
+            times: f.times,
+            label: f.label.as_ref().map(label),
+            span: zero,
+        }),
+        Statement::Else(e) => Statement::Else(Else {
+            label: e.label.as_ref().map(label),
+            span: zero,
+        }),
+        Statement::End(_) => Statement::End(End { span: zero }),
+        Statement::Autonumber(_) => Statement::Autonumber(Autonumber { span: zero }),
+        Statement::Box(b) => Statement::Box(ParticipantBox {
+            title: label(&b.title),
+            members: b.members.iter().map(name).collect(),
+            span: zero,
+        }),
     };
     let lines = flow
         .lines
@@ -203,6 +226,14 @@ const TRICKY: &[(&str, &str)] = &[
     ("byte order mark", "\u{FEFF}fe -> be: \"x\"\n"),
     ("no final newline", "fe -> be: \"x\""),
     ("tabs between tokens", "fe\t->\tbe:\t\"x\"\t#\ttab\n"),
+    (
+        "notes, boxes and numbering",
+        "autonumber  # all of them\nbox \"Client\"   fe \"back end\"\nnote  right of  fe:\"a\\nb \\\"c\\\"\"\nfe -> \"back end\": \"x\"\nnote over fe ,\"back end\" : \"\"\n",
+    ),
+    (
+        "nested fragments, indented",
+        "alt \"ok\"\n# inside\nfe -> be: \"x\"\n\n      opt\n  loop 3   \"retry\"\nbe -> fe: \"y\"\n end\nend\nelse\nelse \"third\"  # c\nend\n",
+    ),
 ];
 
 #[test]

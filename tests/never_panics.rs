@@ -2,9 +2,10 @@
 //! Inputs are drawn from the language's own tokens so that most of them get deep into
 //! the parser, the models and the renderer instead of failing on the first byte.
 
-use authflow::check::check_run;
-use authflow::model::execute;
-use authflow::render::{Diagram, TextStyle, render_mermaid, render_svg, render_text_to_string};
+use authflow::check::paths::verdict_paths;
+use authflow::render::{
+    Diagram, Mark, TextStyle, render_mermaid, render_svg, render_text_to_string,
+};
 use authflow::syntax::parse_bytes;
 use authflow::{SourceFile, render_diagnostics};
 use proptest::prelude::*;
@@ -68,6 +69,18 @@ const TOKENS: &[&str] = &[
     "client: { type: public }\n",
     "as client",
     "as attacker",
+    "note over ",
+    "note left of ",
+    "note right of ",
+    "\"a\\nb\"",
+    "alt ",
+    "opt\n",
+    "loop 3 ",
+    "else\n",
+    "end\n",
+    "end\n",
+    "autonumber\n",
+    "box \"Client\" ",
 ];
 
 fn flow_text() -> impl Strategy<Value = Vec<u8>> {
@@ -86,7 +99,9 @@ fn whole_pipeline(bytes: &[u8]) {
             assert!(text.contains("fuzz.flow:"), "{text}");
         }
         Ok(flow) => {
-            let diagram = Diagram::from_flow(&flow);
+            let mut diagram = Diagram::from_flow(&flow)
+                .numbered(&flow, &file)
+                .titled(&flow);
             // Columns follow the flow's participant order, shown by their display text.
             let shown: Vec<&str> = flow
                 .participant_order()
@@ -111,11 +126,30 @@ fn whole_pipeline(bytes: &[u8]) {
             let mut sink = Vec::new();
             render_svg(&diagram, &mut sink).unwrap();
             render_mermaid(&diagram, &flow.participant_order(), &mut sink).unwrap();
-            match execute(&flow, &file) {
-                Ok(run) => {
-                    let diagnostics: Vec<_> =
-                        check_run(&run).iter().map(|v| v.to_diagnostic()).collect();
+            match verdict_paths(&flow, &file, &Default::default(), &Default::default()) {
+                Ok(verdict) => {
+                    let diagnostics: Vec<_> = verdict
+                        .violations
+                        .iter()
+                        .map(|v| v.to_diagnostic())
+                        .collect();
                     render_diagnostics(&diagnostics, &file, false);
+                    // Marks on arrows that may or may not exist.
+                    diagram.marks = verdict
+                        .violations
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| Mark {
+                            arrow: i * 3,
+                            id: v.id,
+                            severity: v.severity,
+                            line: i,
+                            message: &v.message,
+                        })
+                        .collect();
+                    render_text_to_string(&diagram, TextStyle::default());
+                    render_svg(&diagram, &mut sink).unwrap();
+                    render_mermaid(&diagram, &[], &mut sink).unwrap();
                 }
                 Err(diagnostics) => {
                     assert!(!diagnostics.is_empty());

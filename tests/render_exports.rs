@@ -7,11 +7,12 @@ mod common;
 
 use common::authflow;
 
-use authflow::SourceFile;
 use authflow::render::{
-    Arrow, Diagram, Divider, Entry, TextStyle, render_mermaid, render_svg, render_text_to_string,
+    Arrow, Diagram, Divider, Entry, Mark, TextStyle, render_d2, render_mermaid, render_plantuml,
+    render_svg, render_text_to_string,
 };
 use authflow::syntax::{Flow, parse};
+use authflow::{Severity, SourceFile};
 use unicode_width::UnicodeWidthStr;
 
 const SEED: &str = "flows/authorization_code.flow";
@@ -101,7 +102,9 @@ fn check_against_text(diagram: &Diagram) -> Vec<String> {
         Some(format!("0 0 {width} {height}").as_str())
     );
     assert_eq!(height, lines.len() as f64 * ROW);
-    assert_eq!((width / CELL).round() as usize, lines[0].width());
+    // The canvas, or a legend line wider than it.
+    let widest = lines.iter().map(|line| line.width()).max().unwrap_or(0);
+    assert_eq!((width / CELL).round() as usize, widest);
 
     let row = |y: f64| lines[(y / ROW).floor() as usize];
     let column = |x: f64| (x / CELL).floor() as usize;
@@ -148,6 +151,21 @@ fn check_against_text(diagram: &Diagram) -> Vec<String> {
                 let y: f64 = rest[..rest.find('H').unwrap()].parse().unwrap();
                 let x = column(x.parse().unwrap());
                 assert_eq!(columns(row(y), x + 1, 2), "─┐");
+            }
+            "rect" if node.attribute("class") != Some("under") && node.has_attribute("x") => {
+                // Boxes, notes and frames: their corners where the text draws them.
+                let (x, y) = (number(node, "x"), number(node, "y"));
+                let (w, h) = (number(node, "width"), number(node, "height"));
+                let top_left = cell(row(y), column(x));
+                let bottom_right = cell(row(y + h), column(x + w));
+                assert!(["┌"].contains(&top_left.as_str()), "{:?}", row(y));
+                assert!(["┘"].contains(&bottom_right.as_str()), "{:?}", row(y + h));
+            }
+            "line" if node.attribute("class") == Some("else") => {
+                // An `else` divider runs between the frame's tees.
+                let y = number(node, "y1");
+                assert_eq!(cell(row(y), column(number(node, "x1"))), "├");
+                assert_eq!(cell(row(y), column(number(node, "x2"))), "┤");
             }
             "line" if node.attribute("stroke-dasharray").is_some() => {
                 // A divider's line runs through the row where the text draws `⋯ text ⋯`.
@@ -306,6 +324,7 @@ fn mermaid_keeps_keywords_out_of_ids_and_skips_lost_arrows() {
                 label: "lost",
             }),
         ],
+        ..Diagram::default()
     };
     let mut out = Vec::new();
     render_mermaid(&diagram, &[], &mut out).unwrap();
@@ -368,6 +387,7 @@ fn wait_mermaid_is_a_note_over_every_participant() {
     let nobody = Diagram {
         participants: vec![],
         entries: vec![divider.clone()],
+        ..Diagram::default()
     };
     render_mermaid(&nobody, &[], &mut out).unwrap();
     assert_eq!(String::from_utf8(out).unwrap(), "sequenceDiagram\n");
@@ -375,6 +395,7 @@ fn wait_mermaid_is_a_note_over_every_participant() {
     let two = Diagram {
         participants: vec!["a-b", "c"],
         entries: vec![divider],
+        ..Diagram::default()
     };
     render_mermaid(&two, &[], &mut out).unwrap();
     assert_eq!(
@@ -420,4 +441,101 @@ fn cli_rejects_text_options_with_other_formats() {
         .args(["render", "--ascii", "--format", "text", SEED])
         .assert()
         .success();
+}
+
+/// A flow with every extension: notes, nested fragments, numbers and participant boxes.
+const EXTENSIONS: &str = r#"---
+title: Every extension
+---
+autonumber
+box "Client" fe be
+note left of fe: "starts here\nwith a click"
+fe -> be: "login"
+alt "valid code"
+  be -> auth_server_be: "redeem"
+  loop 2 "poll"
+    auth_server_be -> auth_server_be: "認可"
+  end
+  note over be, auth_server_be: "both sides"
+else "invalid code"
+  opt
+    auth_server_be -> fe: "error"
+  end
+end
+note right of auth_server_be: "done"
+"#;
+
+#[test]
+fn every_extension_svg_matches_the_text_diagram() {
+    let file = SourceFile::new("extensions.flow", EXTENSIONS);
+    let flow = parse(&file).unwrap();
+    let mut diagram = Diagram::from_flow(&flow)
+        .titled(&flow)
+        .numbered(&flow, &file);
+    diagram.marks = vec![
+        Mark {
+            arrow: 1,
+            id: "state_match",
+            severity: Severity::Error,
+            line: 9,
+            message: "a message long enough to be wider than the whole diagram drawn above",
+        },
+        Mark {
+            arrow: 2,
+            id: "pkce_required",
+            severity: Severity::Warning,
+            line: 11,
+            message: "no PKCE",
+        },
+    ];
+    let labels = check_against_text(&diagram);
+    for label in [
+        "Every extension",
+        "Client",
+        "starts here",
+        "7. login",
+        "alt: valid code",
+        "loop 2 times: poll",
+        "11. 認可",
+        "else: invalid code",
+        "opt",
+        "✗ state_match",
+        "! pkce_required",
+        "! warning[pkce_required] line 11: no PKCE",
+    ] {
+        assert!(labels.iter().any(|l| l == label), "{label} in {labels:?}");
+    }
+    let text = svg(&diagram);
+    assert!(text.contains("<title>Every extension</title>"));
+    snapshot!("render_extensions_svg", text);
+}
+
+#[test]
+fn every_extension_in_mermaid() {
+    let file = SourceFile::new("extensions.flow", EXTENSIONS);
+    let flow = parse(&file).unwrap();
+    let mut out = Vec::new();
+    let diagram = Diagram::from_flow(&flow)
+        .titled(&flow)
+        .numbered(&flow, &file);
+    render_mermaid(&diagram, &flow.participant_order(), &mut out).unwrap();
+    snapshot!("render_extensions_mermaid", String::from_utf8(out).unwrap());
+}
+
+#[test]
+fn every_extension_in_plantuml_and_d2() {
+    let file = SourceFile::new("extensions.flow", EXTENSIONS);
+    let flow = parse(&file).unwrap();
+    let diagram = Diagram::from_flow(&flow)
+        .titled(&flow)
+        .numbered(&flow, &file);
+    let mut out = Vec::new();
+    render_plantuml(&diagram, &mut out).unwrap();
+    snapshot!(
+        "render_extensions_plantuml",
+        String::from_utf8(out).unwrap()
+    );
+    let mut out = Vec::new();
+    render_d2(&diagram, &mut out).unwrap();
+    snapshot!("render_extensions_d2", String::from_utf8(out).unwrap());
 }

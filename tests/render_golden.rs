@@ -1,11 +1,11 @@
 //! The text renderer against the spec: the seed diagram byte for byte, and snapshots of the
 //! cases the seed does not exercise (each checked by hand against the layout rules).
 
-use authflow::SourceFile;
 use authflow::render::{
-    Arrow, Diagram, Divider, Entry, TextStyle, render_text, render_text_to_string,
+    Arrow, Diagram, Divider, Entry, Mark, TextStyle, render_text, render_text_to_string,
 };
 use authflow::syntax::parse;
+use authflow::{Severity, SourceFile};
 use unicode_width::UnicodeWidthStr;
 
 const SEED: &str = include_str!("fixtures/seed_diagram.txt");
@@ -27,6 +27,7 @@ fn diagram<'a>(participants: &[&'a str], messages: &[(usize, usize, &'a str)]) -
             .iter()
             .map(|&(from, to, label)| Entry::Arrow(Arrow { from, to, label }))
             .collect(),
+        ..Diagram::default()
     }
 }
 
@@ -101,7 +102,9 @@ fn ascii_chars(out: &str) -> String {
             .map(|c| match c {
                 '─' => '-',
                 '│' => '|',
-                '┌' | '┐' | '└' | '┘' => '+',
+                '┌' | '┐' | '└' | '┘' | '┼' | '├' | '┤' => '+',
+                '╌' => '-',
+                '✗' => 'X',
                 '▶' => '>',
                 '◀' => '<',
                 c => c,
@@ -383,4 +386,155 @@ fn hostile_input_does_not_panic() {
     let out = render(&d);
     assert!(!out.contains('\u{1b}'));
     assert_eq!(out.lines().count(), 3 + 4 + 3 + 3 + 3);
+}
+
+// ---------------------------------------------------------------------------------------
+// Extensions: notes, fragments, numbers, participant boxes, titles and marks. Each is
+// checked by `render` (rows as wide as the canvas, `--trim` and `--ascii` differing only
+// where they should) and snapshotted; the snapshots were checked by hand against
+// `docs/diagram-layout.md`.
+
+const NOTES: &str = r#"note left of client: "left of the first\nshifts everything"
+client -> server: "hello"
+note right of server: "right of the last\nwidens the canvas"
+note over client: "over one"
+note over client, server: "over two, wider than the gap between them"
+server -> server: "think"
+note over server: "認可コード"
+note over server, client: ""
+"#;
+
+#[test]
+fn notes_in_every_placement() {
+    let flow = parse_flow(NOTES);
+    snapshot!("render_notes", render(&Diagram::from_flow(&flow)));
+}
+
+const FRAGMENTS: &str = r#"autonumber
+a -> b: "first"
+alt "valid code"
+  b -> c: "redeem"
+  loop 3 "poll"
+    c -> c: "wait"
+  end
+else "invalid code"
+  b -> a: "error"
+else
+  opt
+    a -> c: ""
+  end
+end
+c -> a: "done"
+"#;
+
+#[test]
+fn nested_fragments_with_numbers() {
+    let file = SourceFile::new("fragments.flow", FRAGMENTS);
+    let flow = parse(&file).unwrap();
+    let out = render(&Diagram::from_flow(&flow).numbered(&flow, &file));
+    snapshot!("render_fragments", out);
+}
+
+#[test]
+fn numbers_only_prefix_labels() {
+    // The seed numbered draws exactly the seed whose labels carry their line numbers
+    // (after a comment line, so that numbers are lines, not counts).
+    let seed = format!(
+        "# numbered\n{}",
+        include_str!("../flows/authorization_code.flow")
+    );
+    let file = SourceFile::new("seed.flow", seed.as_str());
+    let numbered = parse(&file).unwrap();
+    let prefixed: String = seed
+        .lines()
+        .enumerate()
+        .skip(1)
+        .map(|(index, line)| {
+            let (head, label) = line.split_once(": \"").unwrap();
+            let separator = if label == "\"" { "" } else { " " };
+            format!("{head}: \"{}.{separator}{label}\n", index + 1)
+        })
+        .collect();
+    assert!(prefixed.starts_with("fe -> fe: \"2. click\""));
+    assert_eq!(
+        render(&Diagram::from_flow(&numbered).numbered(&numbered, &file)),
+        render(&Diagram::from_flow(&parse_flow(&prefixed)))
+    );
+}
+
+const GROUPS: &str = r#"box "Client application" fe be
+box "AS" auth_server_be
+fe -> be: "x"
+be -> auth_server_be: "y"
+auth_server_be -> rs: "z"
+"#;
+
+#[test]
+fn participant_boxes_and_their_titles() {
+    let flow = parse_flow(GROUPS);
+    let out = render(&Diagram::from_flow(&flow));
+    snapshot!("render_groups", out);
+}
+
+#[test]
+fn group_titles_never_collide() {
+    // Two one-participant groups whose titles are far wider than their boxes.
+    let flow = parse_flow("box \"a long title\" a\nbox \"another long title\" b\na -> b: \"\"\n");
+    let out = render(&Diagram::from_flow(&flow));
+    let top = out.lines().next().unwrap();
+    assert!(
+        top.contains("┐ ┌") || top.contains("┐  "),
+        "brackets touch: {top:?}"
+    );
+    snapshot!("render_groups_long_titles", out);
+}
+
+#[test]
+fn title_line_and_marks_with_a_legend() {
+    let flow = parse_flow(
+        "---\ntitle: A title longer than the whole diagram\n---\na -> b: \"x\"\nb -> b: \"y\"\n",
+    );
+    let mut diagram = Diagram::from_flow(&flow).titled(&flow);
+    let out = render(&diagram);
+    assert!(out.starts_with("A title longer than the whole diagram "));
+    diagram.marks = vec![
+        Mark {
+            arrow: 0,
+            id: "state_match",
+            severity: Severity::Error,
+            line: 4,
+            message: "the state differs",
+        },
+        Mark {
+            arrow: 0,
+            id: "pkce_required",
+            severity: Severity::Warning,
+            line: 4,
+            message: "no PKCE",
+        },
+        Mark {
+            arrow: 1,
+            id: "state_match",
+            severity: Severity::Error,
+            line: 4,
+            message: "the state differs",
+        },
+    ];
+    let marked = render_text_to_string(&diagram, TextStyle::default());
+    // Under the canvas, a blank line, then each finding once (padded to the canvas when
+    // shorter).
+    let width = marked.lines().next().map_or(0, UnicodeWidthStr::width);
+    let legend: Vec<&str> = marked.lines().rev().take(3).collect();
+    assert_eq!(
+        legend,
+        [
+            "! warning[pkce_required] line 4: no PKCE",
+            "✗ error[state_match] line 4: the state differs",
+            "",
+        ]
+        .map(|line| format!("{line:width$}"))
+    );
+    let ascii = render_text_to_string(&diagram, ASCII);
+    assert!(ascii.contains("X state_match ! pkce_required"), "{ascii}");
+    snapshot!("render_marks", marked);
 }

@@ -122,6 +122,87 @@ rejects!(
     "unclosed front matter"
 );
 
+rejects!(
+    stray_end,
+    "fe -> be: \"x\"\nend\n",
+    "`end` without a fragment to close"
+);
+rejects!(
+    stray_else,
+    "fe -> be: \"x\"\nelse \"no\"\n",
+    "`else` outside any `alt`"
+);
+rejects!(
+    else_in_opt,
+    "opt \"maybe\"\nfe -> be: \"x\"\nelse\nend\n",
+    "`else` inside `opt`: only an `alt` has branches"
+);
+rejects!(
+    unclosed_fragments,
+    "alt \"a\"\nloop 2\nfe -> be: \"x\"\n",
+    "unclosed `loop`"
+);
+rejects!(
+    loop_count_out_of_range,
+    "loop 0 \"never\"\nfe -> be: \"x\"\nend\n",
+    "a loop runs from 1 to 100 times"
+);
+rejects!(
+    note_placement,
+    "fe -> be: \"x\"\nnote above fe: \"x\"\n",
+    "expected `over`, `left of` or `right of` after `note`"
+);
+rejects!(
+    note_left_of_two,
+    "fe -> be: \"x\"\nnote left of fe, be: \"x\"\n",
+    "only `note over A, B` spans two"
+);
+rejects!(
+    note_unknown_participant,
+    "fe -> be: \"x\"\nnote over bee: \"x\"\n",
+    "did you mean `be`?"
+);
+rejects!(
+    note_unknown_escape,
+    "fe -> be: \"x\"\nnote over fe: \"a\\tb\"\n",
+    "only `\\\"`, `\\\\` and `\\n` are escapes"
+);
+rejects!(
+    box_without_members,
+    "box \"Client\"\n",
+    "expected the box's participants"
+);
+rejects!(
+    box_members_apart,
+    "participant fe\nparticipant rs\nbox \"Client\" fe be\nfe -> be: \"x\"\n",
+    "are not side by side"
+);
+rejects!(
+    participant_in_two_boxes,
+    "box \"A\" fe\nbox \"B\" fe be\n",
+    "`fe` is already in a box"
+);
+
+#[test]
+fn fragment_errors_are_all_reported_in_one_run() {
+    let report = errors_of("end\nalt \"x\"\nelse\nopt\nelse\nend\n");
+    assert!(report.contains("bad.flow:1:1"), "{report}");
+    assert!(report.contains("bad.flow:5:1"), "{report}");
+    assert!(report.contains("unclosed `alt`"), "{report}");
+    assert!(report.contains("bad.flow:2:1"), "{report}");
+    assert_eq!(report.matches("error:").count(), 3, "{report}");
+}
+
+#[test]
+fn keywords_are_names_before_an_arrow() {
+    let file = SourceFile::new(
+        "ok.flow",
+        "end -> note: \"x\"\nnote over end, note: \"y\"\nalt\nelse\nend\n",
+    );
+    let flow = parse(&file).unwrap_or_else(|d| panic!("{d:?}"));
+    assert_eq!(flow.participant_order(), ["end", "note"]);
+}
+
 #[test]
 fn every_broken_line_is_reported_in_one_run() {
     let report = errors_of("fe be: \"x\"\nfe -> be: \"ok\"\nfe -> : \"x\"\n!!\n");

@@ -18,6 +18,7 @@ mod iss_match;
 pub mod levels;
 mod no_redirect_to_unregistered;
 mod no_token_in_front_channel;
+pub mod paths;
 mod pkce_no_downgrade;
 mod pkce_required;
 mod pkce_verifier_match;
@@ -369,15 +370,25 @@ pub fn verdict_with(
 /// are (the expectation is the file's own statement); the others are allowed away or take
 /// their level's severity before the file is judged.
 pub fn verdict_at(flow: &Flow, run: &Run, levels: &Levels, options: &CheckOptions) -> Verdict {
+    let violations = check_run_with(run, &options.for_flow(flow));
+    judge(flow, violations, ambiguous_readings(run), levels)
+}
+
+/// The verdict on `violations` (and `notes` beside it) against the flow's expectation,
+/// under `levels`.
+fn judge(
+    flow: &Flow,
+    violations: Vec<Violation>,
+    notes: Vec<Violation>,
+    levels: &Levels,
+) -> Verdict {
     let expected = flow
         .front_matter
         .as_ref()
         .and_then(|f| f.value.expect.clone());
     let is_expected = |id: &str| expected.as_ref().is_some_and(|e| e.iter().any(|x| x == id));
     let (kept, leveled): (Vec<Violation>, Vec<Violation>) =
-        check_run_with(run, &options.for_flow(flow))
-            .into_iter()
-            .partition(|v| is_expected(v.id));
+        violations.into_iter().partition(|v| is_expected(v.id));
     let mut violations = kept;
     violations.extend(levels.apply(leveled));
     violations.sort_by(|a, b| (a.span.start, a.id).cmp(&(b.span.start, b.id)));
@@ -407,7 +418,7 @@ pub fn verdict_at(flow: &Flow, run: &Run, levels: &Levels, options: &CheckOption
     };
     Verdict {
         violations,
-        notes: ambiguous_readings(run),
+        notes,
         expected,
         missing,
         unexpected,

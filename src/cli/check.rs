@@ -9,9 +9,9 @@ use std::rc::Rc;
 use std::time::Instant;
 
 use authflow::check::levels::Levels;
-use authflow::check::{CheckOptions, validate_expectation_with, verdict_at};
+use authflow::check::paths::{replay_paths, verdict_over_paths};
+use authflow::check::{CheckOptions, validate_expectation_with};
 use authflow::config::Config;
-use authflow::model::execute;
 use authflow::syntax::parse_bytes;
 use authflow::{Diagnostic, SourceFile, Span, render_diagnostics};
 
@@ -206,12 +206,12 @@ fn check_file(path: &Path, config: &Config, args: &CheckArgs) -> Entry {
         Ok(mut flow) => {
             config.world.apply(&mut flow);
             let mut problems = validate_expectation_with(&flow, &options);
-            match execute(&flow, &file) {
-                Ok(run) if problems.is_empty() => {
-                    let verdict = verdict_at(&flow, &run, &levels, &options);
+            match replay_paths(&flow, &file) {
+                Ok(replayed) if problems.is_empty() => {
+                    let verdict = verdict_over_paths(&flow, &file, &replayed, &levels, &options);
                     // The process ends soon after: handing a long flow's millions of small
                     // allocations back one by one costs more than checking it did.
-                    std::mem::forget(run);
+                    std::mem::forget(replayed);
                     std::mem::forget(flow);
                     return Entry::Checked(Checked {
                         file,

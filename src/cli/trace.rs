@@ -1,13 +1,15 @@
 //! `authflow trace`: the replay as the models saw it, message by message: which protocol
 //! step each message was read as and the parameters it carried. For teaching, and for
-//! understanding why the checker said what it said. With `--knowledge`, each message is
-//! followed by what every participant knows after it and the stored objects it changed;
-//! `--attacker` narrows that to the attacker.
+//! understanding why the checker said what it said. A flow with fragments is shown path
+//! by path, as `check` replays it. With `--knowledge`, each message is followed by what
+//! every participant knows after it and the stored objects it changed; `--attacker`
+//! narrows that to the attacker.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
-use authflow::model::execute;
+use authflow::check::paths::replay_paths;
+use authflow::model::Run;
 use authflow::render_diagnostics;
 use authflow::teach::state::stored_objects;
 use authflow::teach::{KnowledgeTable, Known, attackers};
@@ -19,8 +21,8 @@ pub fn run(path: &Path, knowledge: bool, attacker_only: bool) -> Outcome {
         Ok(loaded) => loaded,
         Err(outcome) => return outcome,
     };
-    let run = match execute(&flow, &file) {
-        Ok(run) => run,
+    let replayed = match replay_paths(&flow, &file) {
+        Ok(replayed) => replayed,
         Err(diagnostics) => {
             eprint!(
                 "{}",
@@ -29,21 +31,44 @@ pub fn run(path: &Path, knowledge: bool, attacker_only: bool) -> Outcome {
             return Outcome::InputError;
         }
     };
-    let attackers = attackers(&run);
-    if attacker_only && attackers.is_empty() {
+    if attacker_only && replayed.iter().all(|(_, run)| attackers(run).is_empty()) {
         eprintln!(
             "error: no participant of `{}` plays the attacker: declare one with `participant NAME as attacker`",
             file.name
         );
         return Outcome::InputError;
     }
-    let names = flow.participant_order();
-    let mut table = KnowledgeTable::new(&run, &names);
-    let stored = stored_objects(&run);
+    let view = View {
+        names: flow.participant_order(),
+        knowledge,
+        attacker_only,
+    };
     let mut out = String::new();
+    for (path, run) in &replayed {
+        if replayed.len() > 1 {
+            let _ = writeln!(out, "path through {}:", path.describe());
+        }
+        trace(&mut out, &file.text, run, &view);
+    }
+    write_stdout(&out)
+}
+
+/// What to show besides the messages.
+struct View<'a> {
+    names: Vec<&'a str>,
+    knowledge: bool,
+    attacker_only: bool,
+}
+
+/// The table of one run.
+fn trace(out: &mut String, text: &str, run: &Run, view: &View) {
+    let attackers = attackers(run);
+    let mut table = KnowledgeTable::new(run, &view.names);
+    let stored = stored_objects(run);
+    let (knowledge, attacker_only) = (view.knowledge, view.attacker_only);
     let _ = writeln!(out, "{:>5}  {:>6}  {:<24} message", "line", "time", "step");
     for (id, step) in run.steps.iter().enumerate() {
-        let label = &file.text[step.label_span.start..step.label_span.end];
+        let label = &text[step.label_span.start..step.label_span.end];
         let _ = writeln!(
             out,
             "{:>5}  {:>6}  {:<24} {} -> {}: {label}",
@@ -107,7 +132,7 @@ pub fn run(path: &Path, knowledge: bool, attacker_only: bool) -> Outcome {
         if knowledge {
             table.advance_to(id);
             let shown = |name: &str| !attacker_only || attackers.contains(&name);
-            write_knowledge(&mut out, table.rows().filter(|(name, _)| shown(name)));
+            write_knowledge(out, table.rows().filter(|(name, _)| shown(name)));
             for object in &stored {
                 for change in object.changes.iter().filter(|c| c.step == id) {
                     let _ = writeln!(
@@ -119,7 +144,6 @@ pub fn run(path: &Path, knowledge: bool, attacker_only: bool) -> Outcome {
             }
         }
     }
-    write_stdout(&out)
 }
 
 /// One line per participant: what it knows, `+` marking what it learned in this step.

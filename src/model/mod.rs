@@ -112,7 +112,16 @@ pub fn execute(flow: &Flow, source: &SourceFile) -> Result<Run, Vec<Diagnostic>>
                     replay.wait(wait.seconds);
                 }
             }
-            Statement::Participant(_) => {}
+            // Drawing only, or structure that `syntax::fragments` turns into paths: a
+            // flow with fragments is replayed one path at a time (`check::verdict_paths`),
+            // and replayed as written (every branch in turn) otherwise.
+            Statement::Participant(_)
+            | Statement::Note(_)
+            | Statement::FragmentStart(_)
+            | Statement::Else(_)
+            | Statement::End(_)
+            | Statement::Autonumber(_)
+            | Statement::Box(_) => {}
         }
     }
     match replay {

@@ -20,6 +20,7 @@ use std::collections::HashSet;
 use std::io::{self, BufWriter, Write};
 
 use super::{Diagram, Entry};
+use crate::syntax::NotePlacement;
 
 /// Words Mermaid's sequence lexer reads as keywords before it reads a participant.
 const KEYWORDS: &[&str] = &[
@@ -59,9 +60,13 @@ const KEYWORDS: &[&str] = &[
     "title",
 ];
 
-/// Writes the diagram as a Mermaid `sequenceDiagram`: one `participant` line per column,
-/// left to right, then in flow order one `A->>B: label` line per message and one
-/// `Note over FIRST,LAST: text` line per divider, across every participant.
+/// Writes the diagram as a Mermaid `sequenceDiagram`: its `title` if it has one, one `participant` line per column, left to right (those of a group inside
+/// `box transparent TITLE` … `end`: `transparent` is the box's colour, so that a title
+/// starting with a colour name stays a title), then in flow order one `A->>B: label` line
+/// per message (its number written before the label, as the text diagram draws it:
+/// Mermaid's own `autonumber` only counts 1, 2, 3, not lines; followed by a `Note right of B: ✗ id` per mark on it), one
+/// `Note over FIRST,LAST: text` line per divider, across every participant, `Note`s,
+/// and `alt`/`else`/`opt`/`loop`/`end` as they are.
 ///
 /// `names[i]` is the name participant `i` goes by in the flow (`Flow::participant_order`),
 /// used as its Mermaid id where Mermaid allows; a participant without one (`names` is
@@ -76,11 +81,21 @@ pub fn render_mermaid(diagram: &Diagram, names: &[&str], out: &mut impl Write) -
         .collect();
     let ids = ids(&names);
     writeln!(out, "sequenceDiagram")?;
-    for ((id, name), text) in ids.iter().zip(&names).zip(shown) {
+    if let Some(title) = diagram.title {
+        writeln!(out, "    title {}", Escaped(title))?;
+    }
+    for (i, ((id, name), text)) in ids.iter().zip(&names).zip(shown).enumerate() {
+        let group = diagram.groups.iter().find(|g| g.first <= i && i <= g.last);
+        if let Some(group) = group.filter(|g| g.first == i) {
+            writeln!(out, "    box transparent {}", Escaped(group.title))?;
+        }
         if id == name && name == text {
             writeln!(out, "    participant {id}")?;
         } else {
             writeln!(out, "    participant {id} as {}", Escaped(text))?;
+        }
+        if group.is_some_and(|g| g.last == i) {
+            writeln!(out, "    end")?;
         }
     }
     // What a divider's note spans. Without participants there is nothing to note over.
@@ -89,19 +104,47 @@ pub fn render_mermaid(diagram: &Diagram, names: &[&str], out: &mut impl Write) -
         [only] => Some(only.clone()),
         [first, .., last] => Some(format!("{first},{last}")),
     };
-    for entry in &diagram.entries {
+    for (index, entry) in diagram.entries_by_arrow() {
         match entry {
             Entry::Arrow(arrow) => {
                 let (Some(from), Some(to)) = (ids.get(arrow.from), ids.get(arrow.to)) else {
                     continue;
                 };
-                writeln!(out, "    {from}->>{to}: {}", Escaped(arrow.label))?;
+                let label = diagram.arrow_label(index, arrow.label);
+                writeln!(out, "    {from}->>{to}: {}", Escaped(&label))?;
+                for mark in diagram.marks.iter().filter(|m| m.arrow == index) {
+                    writeln!(out, "    Note right of {to}: {}", Escaped(&mark.text()))?;
+                }
             }
             Entry::Divider(divider) => {
                 if let Some(across) = &across {
                     writeln!(out, "    Note over {across}: {}", Escaped(&divider.text))?;
                 }
             }
+            Entry::Note(note) => {
+                let (Some(first), Some(last)) = (ids.get(note.first), ids.get(note.last)) else {
+                    continue;
+                };
+                let at = match note.placement {
+                    NotePlacement::Over if first != last => format!("over {first},{last}"),
+                    placement => format!("{} {first}", placement.keyword()),
+                };
+                // `<br>` is Mermaid's line break in a note.
+                let lines: Vec<String> = note.lines().map(|l| Escaped(l).to_string()).collect();
+                writeln!(out, "    Note {at}: {}", lines.join("<br>"))?;
+            }
+            Entry::Open(header) => {
+                let condition = header.condition();
+                writeln!(out, "    {} {}", header.kind.keyword(), Escaped(&condition))?;
+            }
+            Entry::Else(header) => {
+                writeln!(
+                    out,
+                    "    else {}",
+                    Escaped(header.label.unwrap_or_default())
+                )?;
+            }
+            Entry::Close => writeln!(out, "    end")?,
         }
     }
     out.flush()

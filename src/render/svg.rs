@@ -14,9 +14,10 @@
 use std::fmt;
 use std::io::{self, BufWriter, Write};
 
-use super::text::{CHUNK, Layout, Measured, Step};
+use super::text::{CHUNK, Layout, Measured, MeasuredNote, Step, note_columns};
 use super::width;
 use super::{Diagram, TextStyle};
+use crate::Severity;
 
 /// Width of one column, in tenths of a pixel.
 const CELL_WIDTH: usize = 84;
@@ -30,14 +31,22 @@ const HEAD_HALF: usize = 40;
 /// Dash and gap lengths of a divider's line, in pixels: a cell and half a cell.
 const DASHES: &str = "8.4 4.2";
 
-const STYLE: &str = "<style>\
+const STYLE: &str = "\
 rect{fill:#fff;stroke:#000}\
 line,path{fill:none;stroke:#000}\
 path.head{fill:#000;stroke:none}\
 rect.under{stroke:none}\
 text{font-family:monospace;font-size:14px;fill:#000}\
-text.mid{text-anchor:middle}\
-</style>\n";
+text.mid{text-anchor:middle}";
+
+/// The rules only the extensions use, written only when the picture has one, so a plain
+/// flow's picture stays as it was.
+const EXTENSION_STYLE: &str = "\
+rect.frame{fill:none}\
+line.else{stroke-dasharray:4.2 4.2}\
+text.error{fill:#c00}\
+text.warning{fill:#a60}\
+text.heading{font-weight:bold}";
 
 /// A length in tenths of a pixel, printed in pixels.
 #[derive(Clone, Copy)]
@@ -71,15 +80,6 @@ fn middle(row: usize) -> usize {
     top(row) + ROW_HEIGHT / 2
 }
 
-/// Rows a message or divider takes in the text diagram, the blank row after it included.
-fn rows(step: &Step) -> usize {
-    match step {
-        Step::Arrow(arrow) if arrow.from == arrow.to => 4,
-        Step::Arrow(_) => 3,
-        Step::Divider { .. } => 2,
-    }
-}
-
 /// Writes the diagram as an SVG document. A diagram without participants is an empty
 /// picture, 0 by 0. Arrows naming a participant that does not exist are left out.
 pub fn render_svg(diagram: &Diagram, out: &mut impl Write) -> io::Result<()> {
@@ -97,26 +97,73 @@ fn write_svg(diagram: &Diagram, grouped: bool, out: &mut impl Write) -> io::Resu
     // The grid of the default text diagram.
     let layout = Layout::new(diagram, TextStyle::default());
     let mut out = BufWriter::with_capacity(CHUNK, out);
+    let title_rows = if layout.title.is_some() { 2 } else { 0 };
+    let group_rows = usize::from(!layout.groups.is_empty());
+    let legend = layout.legend();
+    let legend_rows = if legend.is_empty() {
+        0
+    } else {
+        1 + legend.len()
+    };
     let height = if layout.width == 0 {
         0
     } else {
-        6 + layout.steps.iter().map(rows).sum::<usize>()
+        title_rows
+            + 2 * group_rows
+            + 6
+            + layout.steps.iter().map(Step::rows).sum::<usize>()
+            + legend_rows
     };
-    let (w, h) = (Px(left(layout.width)), Px(top(height)));
+    let columns = legend
+        .iter()
+        .map(|line| width::width(line))
+        .fold(layout.width, usize::max);
+    let (w, h) = (Px(left(columns)), Px(top(height)));
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" xml:space="preserve">"#
     )?;
     if height > 0 {
-        out.write_all(STYLE.as_bytes())?;
+        if let Some((title, _)) = layout.title {
+            writeln!(out, "<title>{}</title>", Xml(title))?;
+        }
+        let extended = layout.title.is_some()
+            || !layout.groups.is_empty()
+            || !layout.marks.is_empty()
+            || layout
+                .steps
+                .iter()
+                .any(|step| matches!(step, Step::Header { .. }));
+        let extension = if extended { EXTENSION_STYLE } else { "" };
+        writeln!(out, "<style>{STYLE}{extension}</style>")?;
         writeln!(out, r#"<rect class="under" width="{w}" height="{h}"/>"#)?;
-        draw_boxes(&layout, 0, &mut out)?;
+        if let Some((title, _)) = layout.title {
+            writeln!(
+                out,
+                r#"<text class="heading" x="0" y="{}">{}</text>"#,
+                Px(BASELINE),
+                Xml(title)
+            )?;
+        }
+        let boxes_top = title_rows + group_rows;
+        let boxes_bottom = height - legend_rows - group_rows - 3;
+        if group_rows > 0 {
+            draw_groups(&layout, title_rows, boxes_bottom + 3, &mut out)?;
+        }
+        draw_boxes(&layout, boxes_top, &mut out)?;
         for &x in &layout.lifelines {
-            let (x, y1, y2) = (Px(centre(x)), Px(middle(2)), Px(middle(height - 3)));
+            let (x, y1, y2) = (
+                Px(centre(x)),
+                Px(middle(boxes_top + 2)),
+                Px(middle(boxes_bottom)),
+            );
             writeln!(out, r#"<line x1="{x}" y1="{y1}" x2="{x}" y2="{y2}"/>"#)?;
         }
-        let mut row = 3;
+        let mut row = boxes_top + 3;
+        // The open frames' first rows and headers, innermost last: a frame is drawn when
+        // it closes, and its header over it.
+        let mut frames: Vec<(usize, &str, usize)> = Vec::new();
         let mut messages = 0;
         for step in &layout.steps {
             if grouped && matches!(step, Step::Arrow(_)) {
@@ -129,21 +176,144 @@ fn write_svg(diagram: &Diagram, grouped: bool, out: &mut impl Write) -> io::Resu
             match step {
                 Step::Arrow(arrow) if arrow.from == arrow.to => {
                     draw_self_message(layout.lifelines[arrow.from], row, arrow, &mut out)?;
+                    draw_marks(&layout, arrow.index, row + 2, &mut out)?;
                 }
-                Step::Arrow(arrow) => draw_message(&layout, row, arrow, &mut out)?,
+                Step::Arrow(arrow) => {
+                    draw_message(&layout, row, arrow, &mut out)?;
+                    draw_marks(&layout, arrow.index, row + 1, &mut out)?;
+                }
                 &Step::Divider { text, width } => {
                     draw_divider(&layout, row, text, width, &mut out)?;
+                }
+                Step::Note(note) => draw_note(&layout, row, note, &mut out)?,
+                &Step::Header {
+                    text,
+                    width,
+                    depth,
+                    is_else,
+                } => {
+                    if is_else {
+                        let (first, last) = layout.frame_sides(depth);
+                        let y = Px(middle(row));
+                        writeln!(
+                            out,
+                            r#"<line class="else" x1="{}" y1="{y}" x2="{}" y2="{y}"/>"#,
+                            Px(centre(first)),
+                            Px(centre(last))
+                        )?;
+                        frame_header(first, row, text, width, &mut out)?;
+                    } else {
+                        frames.push((row, text, width));
+                    }
+                }
+                &Step::Close { depth } => {
+                    let (start, text, width) = frames.pop().unwrap_or((row, "", 0));
+                    let (first, last) = layout.frame_sides(depth);
+                    writeln!(
+                        out,
+                        r#"<rect class="frame" x="{}" y="{}" width="{}" height="{}"/>"#,
+                        Px(centre(first)),
+                        Px(middle(start)),
+                        Px(centre(last) - centre(first)),
+                        Px(middle(row) - middle(start))
+                    )?;
+                    frame_header(first, start, text, width, &mut out)?;
                 }
             }
             if grouped && matches!(step, Step::Arrow(_)) {
                 writeln!(out, "</g>")?;
             }
-            row += rows(step);
+            row += step.rows();
         }
-        draw_boxes(&layout, height - 3, &mut out)?;
+        draw_boxes(&layout, boxes_bottom, &mut out)?;
+        for (i, line) in legend.iter().enumerate() {
+            let y = Px(top(boxes_bottom + 3 + group_rows + 1 + i) + BASELINE);
+            writeln!(out, r#"<text x="0" y="{y}">{}</text>"#, Xml(line))?;
+        }
     }
     writeln!(out, "</svg>")?;
     out.flush()
+}
+
+/// A frame's header or `else` text in row `row`, where the text diagram writes it (from
+/// three columns right of the frame's side), over a blank patch one cell wider each side.
+fn frame_header(
+    side: usize,
+    row: usize,
+    text: &str,
+    width: usize,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    blank(side + 2, side + 4 + width, row, out)?;
+    let (x, y) = (Px(left(side + 3)), Px(top(row) + BASELINE));
+    writeln!(out, r#"<text x="{x}" y="{y}">{}</text>"#, Xml(text))
+}
+
+/// The marks of arrow `index` in row `row`, each `✗ id` where the text diagram writes it,
+/// red for an error and amber for a warning.
+fn draw_marks(layout: &Layout, index: usize, row: usize, out: &mut impl Write) -> io::Result<()> {
+    let mut column = layout.mark_column;
+    for mark in layout.marks_on(index) {
+        let class = match mark.severity {
+            Severity::Error => "error",
+            _ => "warning",
+        };
+        let (x, y) = (Px(left(column)), Px(top(row) + BASELINE));
+        writeln!(
+            out,
+            r#"<text class="{class}" x="{x}" y="{y}">{} {}</text>"#,
+            layout.mark_glyph(mark.severity),
+            Xml(mark.id)
+        )?;
+        column += 3 + width::width(mark.id);
+    }
+    Ok(())
+}
+
+/// A note's box from row `row`, its lines centred inside as in the text diagram.
+fn draw_note(
+    layout: &Layout,
+    row: usize,
+    note: &MeasuredNote,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let (first, last) = note_columns(note, &layout.lifelines);
+    writeln!(
+        out,
+        r#"<rect x="{}" y="{}" width="{}" height="{}"/>"#,
+        Px(centre(first)),
+        Px(middle(row)),
+        Px(centre(last) - centre(first)),
+        Px((note.lines + 1) * ROW_HEIGHT)
+    )?;
+    let inner = last - first - 1;
+    for (i, line) in note.lines().enumerate() {
+        let width = width::width(line);
+        if width > 0 {
+            let start = first + 2 + (inner - 2).saturating_sub(width) / 2;
+            centred_text(start, start + width, row + 1 + i, line, out)?;
+        }
+    }
+    Ok(())
+}
+
+/// The frames of participant boxes: from the bracket row above the boxes (`row`) to the
+/// one below (`bottom`), the title centred on the top edge over a blank patch.
+fn draw_groups(layout: &Layout, row: usize, bottom: usize, out: &mut impl Write) -> io::Result<()> {
+    for group in &layout.groups {
+        writeln!(
+            out,
+            r#"<rect class="frame" x="{}" y="{}" width="{}" height="{}"/>"#,
+            Px(centre(group.left)),
+            Px(middle(row)),
+            Px(centre(group.right) - centre(group.left)),
+            Px(middle(bottom) - middle(row))
+        )?;
+        let start = group.title_start();
+        blank(start - 1, start + group.title_width + 1, row, out)?;
+        centred_text(start, start + group.title_width, row, group.title, out)?;
+    }
+    Ok(())
 }
 
 /// The boxes whose top border is in row `row`, with their text.
@@ -178,7 +348,7 @@ fn draw_message(
         if layout.lifelines.get(crossed).is_some_and(|&x| x < end) {
             blank(start, end, row, out)?;
         }
-        centred_text(start, end, row, arrow.label, out)?;
+        centred_text(start, end, row, &arrow.drawn_label(), out)?;
     }
     let (from, to) = (
         centre(layout.lifelines[arrow.from]),
@@ -224,7 +394,11 @@ fn draw_self_message(
     head(tip, base, y2, out)?;
     if arrow.width > 0 {
         let (x, y) = (Px(left(x + 4)), Px(top(row + 1) + BASELINE));
-        writeln!(out, r#"<text x="{x}" y="{y}">{}</text>"#, Xml(arrow.label))?;
+        writeln!(
+            out,
+            r#"<text x="{x}" y="{y}">{}</text>"#,
+            Xml(&arrow.drawn_label())
+        )?;
     }
     Ok(())
 }

@@ -1,6 +1,9 @@
-//! The box diagram as text, by the rules of `spec/diagram-layout.md`, plus one extension
-//! the spec allows: a `wait` is a divider, two rows with `⋯ 11m later ⋯` centred on the
-//! canvas (widened for it when it is wider) and a blank lifeline row.
+//! The box diagram as text, by the rules of `docs/diagram-layout.md`: the seed's rules,
+//! and the extensions, each adding rows or columns only where a flow uses it: a `wait` is
+//! a divider (`⋯ 11m later ⋯` centred on the canvas), notes are boxes beside or over
+//! lifelines, fragments are frames around their rows, `box` groups get a bracket above and
+//! below their participants' boxes, `autonumber` prefixes labels, and `--verdict` marks
+//! arrows in a column to the right of the drawing with a legend below it.
 //!
 //! Rendering is two steps so that output of any length streams in constant memory per
 //! row: [`Layout`] fixes every column from the whole diagram first (lifelines depend on
@@ -11,7 +14,9 @@ use std::io::{self, Write};
 
 use super::row::Row;
 use super::width;
-use super::{Diagram, Entry, TextStyle};
+use super::{Diagram, Entry, Group, Mark, TextStyle};
+use crate::Severity;
+use crate::syntax::NotePlacement;
 
 /// Output is handed to the writer in chunks of about this size: large enough to keep
 /// write calls rare, small enough to stay in cache.
@@ -29,6 +34,16 @@ struct Glyphs {
     left_head: &'static str,
     /// Drawn on both sides of a divider's text.
     ellipsis: &'static str,
+    /// Where a frame's border crosses a lifeline.
+    cross: &'static str,
+    /// Left and right ends of an `else` divider inside a frame.
+    tee_right: &'static str,
+    tee_left: &'static str,
+    /// The dashes of an `else` divider.
+    dashed: &'static str,
+    /// Marks of an error and of a warning.
+    error: &'static str,
+    warning: &'static str,
 }
 
 const UNICODE: Glyphs = Glyphs {
@@ -41,6 +56,12 @@ const UNICODE: Glyphs = Glyphs {
     right_head: "▶",
     left_head: "◀",
     ellipsis: "⋯",
+    cross: "┼",
+    tee_right: "├",
+    tee_left: "┤",
+    dashed: "╌",
+    error: "✗",
+    warning: "!",
 };
 
 const ASCII: Glyphs = Glyphs {
@@ -53,7 +74,17 @@ const ASCII: Glyphs = Glyphs {
     right_head: ">",
     left_head: "<",
     ellipsis: "...",
+    cross: "+",
+    tee_right: "+",
+    tee_left: "+",
+    dashed: "-",
+    error: "X",
+    warning: "!",
 };
+
+/// The digits, drawn one cell each: a number prefix is drawn from these and never needs
+/// a string of its own.
+const DIGITS: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 
 /// An arrow with its label measured, endpoints known to be valid participants.
 #[derive(Clone, Copy, Debug)]
@@ -61,13 +92,114 @@ pub(crate) struct Measured<'a> {
     pub(crate) from: usize,
     pub(crate) to: usize,
     pub(crate) label: &'a str,
+    /// Width of what is drawn as the label: the number prefix (if any) and the label.
     pub(crate) width: usize,
+    /// `Some(n)` when the diagram numbers its arrows (`n` is the message's line): drawn as
+    /// `n. ` before the label
+    /// (`n.` alone before an empty one).
+    pub(crate) number: Option<usize>,
+    /// The arrow's place among the diagram's arrows, from 0 (what marks refer to).
+    pub(crate) index: usize,
 }
 
 impl Measured<'_> {
     /// The participant indices at its two ends, left one first.
     pub(crate) fn ends(&self) -> (usize, usize) {
         (self.from.min(self.to), self.from.max(self.to))
+    }
+
+    /// Width of the number prefix, 0 without one.
+    pub(crate) fn prefix_width(&self) -> usize {
+        match self.number {
+            None => 0,
+            Some(n) => digits(n) + 1 + usize::from(!self.label.is_empty()),
+        }
+    }
+
+    /// The label as drawn: `3. label`.
+    pub(crate) fn drawn_label(&self) -> String {
+        match self.number {
+            None => self.label.to_string(),
+            Some(n) if self.label.is_empty() => format!("{n}."),
+            Some(n) => format!("{n}. {}", self.label),
+        }
+    }
+}
+
+/// How many decimal digits `n` has.
+fn digits(n: usize) -> usize {
+    n.checked_ilog10().map_or(1, |log| log as usize + 1)
+}
+
+/// A note with its text measured.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct MeasuredNote<'a> {
+    pub(crate) placement: NotePlacement,
+    pub(crate) first: usize,
+    pub(crate) last: usize,
+    pub(crate) text: &'a str,
+    /// How many lines the text has.
+    pub(crate) lines: usize,
+    /// The widest line's width.
+    pub(crate) width: usize,
+}
+
+impl<'a> MeasuredNote<'a> {
+    /// The note's lines.
+    pub(crate) fn lines(&self) -> impl Iterator<Item = &'a str> {
+        self.text.split('\n')
+    }
+
+    /// The box's width: the widest line, a space and a border on each side.
+    pub(crate) fn box_width(&self) -> usize {
+        self.width + 4
+    }
+
+    /// The minimum widths of the gaps beside the note's lifeline that keep its box clear
+    /// of the neighbouring lifelines: `(gap index, width)`.
+    fn floors(&self) -> [Option<(usize, usize)>; 2] {
+        let bw = self.box_width();
+        let i = self.first;
+        match self.placement {
+            NotePlacement::RightOf => [Some((i, bw + 2)), None],
+            NotePlacement::LeftOf => [i.checked_sub(1).map(|g| (g, bw + 2)), None],
+            NotePlacement::Over if self.first == self.last => {
+                let half = bw / 2;
+                [
+                    i.checked_sub(1).map(|g| (g, half + 1)),
+                    Some((i, bw - half)),
+                ]
+            }
+            NotePlacement::Over => [None, None],
+        }
+    }
+
+    /// How far left of its lifeline the box reaches (for the left margin).
+    fn reach_left(&self) -> usize {
+        match self.placement {
+            NotePlacement::LeftOf => self.box_width() + 1,
+            NotePlacement::Over if self.first == self.last => self.box_width() / 2,
+            NotePlacement::Over => 2,
+            NotePlacement::RightOf => 0,
+        }
+    }
+}
+
+/// A participant box's frame, its columns fixed.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct GroupFrame<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) title_width: usize,
+    /// The bracket's first and last columns.
+    pub(crate) left: usize,
+    pub(crate) right: usize,
+}
+
+impl GroupFrame<'_> {
+    /// Where the title starts: centred between the corners, a space on each side.
+    pub(crate) fn title_start(&self) -> usize {
+        let inner = self.right - self.left - 1;
+        self.left + 1 + inner.saturating_sub(self.title_width) / 2
     }
 }
 
@@ -80,6 +212,33 @@ pub(crate) enum Step<'a> {
         text: &'a str,
         width: usize,
     },
+    Note(MeasuredNote<'a>),
+    /// A fragment's frame opens (`else: false`) or an `alt` starts its next branch,
+    /// `depth` frames deep (0: outermost), with its header text and that text's width.
+    Header {
+        text: &'a str,
+        width: usize,
+        depth: usize,
+        is_else: bool,
+    },
+    /// The frame `depth` deep closes.
+    Close {
+        depth: usize,
+    },
+}
+
+impl Step<'_> {
+    /// Rows the step takes, the blank row after it included.
+    pub(crate) fn rows(&self) -> usize {
+        match self {
+            Step::Arrow(arrow) if arrow.from == arrow.to => 4,
+            Step::Arrow(_) => 3,
+            Step::Divider { .. } => 2,
+            Step::Note(note) => note.lines + 3,
+            Step::Header { .. } => 1,
+            Step::Close { .. } => 2,
+        }
+    }
 }
 
 /// Every column of the diagram in one style, fixed before the first row is drawn. The
@@ -92,6 +251,13 @@ pub(crate) struct Layout<'a> {
     pub(crate) steps: Vec<Step<'a>>,
     /// Canvas width: every row is padded to it.
     pub(crate) width: usize,
+    /// The participant boxes' frames, left to right.
+    pub(crate) groups: Vec<GroupFrame<'a>>,
+    /// The findings drawn on arrows, by arrow index, and where their column starts.
+    pub(crate) marks: Vec<&'a Mark<'a>>,
+    pub(crate) mark_column: usize,
+    /// The title line, when the diagram has a title.
+    pub(crate) title: Option<(&'a str, usize)>,
 }
 
 impl<'a> Layout<'a> {
@@ -104,30 +270,70 @@ impl<'a> Layout<'a> {
         let glyphs = if style.ascii { &ASCII } else { &UNICODE };
         let names = diagram.participants.clone();
         let box_widths: Vec<usize> = names.iter().map(|name| width::width(name) + 4).collect();
-        let steps: Vec<Step<'a>> = diagram
-            .entries
+        let steps = measure(diagram, names.len());
+        let mut gaps = gaps(&box_widths, &steps);
+        let depth = steps
             .iter()
-            .filter_map(|entry| match entry {
-                Entry::Arrow(arrow) => {
-                    (arrow.from < names.len() && arrow.to < names.len()).then(|| {
-                        Step::Arrow(Measured {
-                            from: arrow.from,
-                            to: arrow.to,
-                            label: arrow.label,
-                            width: width::width(arrow.label),
-                        })
-                    })
-                }
-                Entry::Divider(divider) => Some(Step::Divider {
-                    text: &divider.text,
-                    width: width::width(&divider.text),
-                }),
+            .filter_map(|step| match step {
+                Step::Header { depth, .. } => Some(depth + 1),
+                _ => None,
             })
+            .max()
+            .unwrap_or(0);
+        let groups: Vec<&Group> = diagram
+            .groups
+            .iter()
+            .filter(|g| g.first <= g.last && g.last < names.len())
             .collect();
-        let gaps = gaps(&box_widths, arrows(&steps));
-        let lifelines = lifelines(&box_widths, &gaps);
-        let margin = divider_margin(glyphs);
-        let width = canvas_width(&box_widths, &lifelines, &steps, margin);
+        widen_for_groups(&box_widths, &mut gaps, &groups);
+        let mut lifelines = lifelines(&box_widths, &gaps);
+        // Notes reaching left of the first box, then the frames, shift everything right.
+        let margin = steps
+            .iter()
+            .filter_map(|step| match step {
+                Step::Note(note) => note.reach_left().checked_sub(lifelines[note.first]),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
+        let shift = margin + 2 * depth;
+        for x in &mut lifelines {
+            *x += shift;
+        }
+        let groups: Vec<GroupFrame<'a>> = groups
+            .iter()
+            .map(|group| group_frame(group, &box_widths, &lifelines))
+            .collect();
+        let notes_right = steps.iter().filter_map(|step| match step {
+            Step::Note(note) => Some(note_columns(note, &lifelines).1),
+            _ => None,
+        });
+        let extra: Vec<usize> = notes_right.chain(groups.iter().map(|g| g.right)).collect();
+        let divider_margin = divider_margin(glyphs);
+        let content = canvas_width(&box_widths, &lifelines, &steps, divider_margin, &extra);
+        let mut marks: Vec<&'a Mark<'a>> = diagram.marks.iter().collect();
+        marks.sort_by_key(|mark| mark.arrow);
+        // Marks go in a column of their own, right of everything else drawn.
+        let mark_column = content;
+        let marks_width = marked_arrows(&marks)
+            .map(|on| mark_width(on))
+            .max()
+            .map_or(0, |width| width + 1);
+        let title = diagram.title.map(|title| (title, width::width(title)));
+        // A header needs its text, a space each side, two dashes and its corners; a
+        // divider a blank column clear of the innermost frame on each side.
+        let headers = steps.iter().filter_map(|step| match step {
+            Step::Header { width, depth, .. } => Some(width + 6 + 4 * depth),
+            Step::Divider { width, .. } => Some(width + 2 * divider_margin + 2 + 4 * depth),
+            _ => None,
+        });
+        let width = if content == 0 {
+            0
+        } else {
+            headers
+                .chain(title.map(|(_, width)| width + 1))
+                .fold(content + marks_width + 2 * depth, usize::max)
+        };
         Layout {
             glyphs,
             names,
@@ -135,7 +341,52 @@ impl<'a> Layout<'a> {
             lifelines,
             steps,
             width,
+            groups,
+            marks,
+            mark_column,
+            title,
         }
+    }
+
+    /// The marks on arrow `index`.
+    pub(crate) fn marks_on(&self, index: usize) -> &[&'a Mark<'a>] {
+        let start = self.marks.partition_point(|m| m.arrow < index);
+        let end = self.marks.partition_point(|m| m.arrow <= index);
+        &self.marks[start..end]
+    }
+
+    /// The legend: each finding once, `✗ error[id] line N: what is wrong`.
+    pub(crate) fn legend(&self) -> Vec<String> {
+        let mut listed: Vec<(&str, &str)> = Vec::new();
+        let mut lines = Vec::new();
+        for mark in &self.marks {
+            if listed.contains(&(mark.id, mark.message)) {
+                continue;
+            }
+            listed.push((mark.id, mark.message));
+            lines.push(format!(
+                "{} {}[{}] line {}: {}",
+                self.mark_glyph(mark.severity),
+                mark.severity.as_str(),
+                mark.id,
+                mark.line,
+                mark.message
+            ));
+        }
+        lines
+    }
+
+    /// The mark of an error or of a warning.
+    pub(crate) fn mark_glyph(&self, severity: Severity) -> &'static str {
+        match severity {
+            Severity::Error => self.glyphs.error,
+            _ => self.glyphs.warning,
+        }
+    }
+
+    /// A frame's side columns, `depth` frames deep.
+    pub(crate) fn frame_sides(&self, depth: usize) -> (usize, usize) {
+        (2 * depth, self.width - 2 - 2 * depth)
     }
 
     /// Where the row of a divider whose text is `width` wide starts (its first ellipsis),
@@ -160,8 +411,85 @@ impl<'a> Layout<'a> {
 fn arrows<'s, 'a>(steps: &'s [Step<'a>]) -> impl Iterator<Item = &'s Measured<'a>> + Clone {
     steps.iter().filter_map(|step| match step {
         Step::Arrow(arrow) => Some(arrow),
-        Step::Divider { .. } => None,
+        _ => None,
     })
+}
+
+/// The diagram's entries measured, in order. Arrows naming a participant that does not
+/// exist are left out (they keep their number: numbers are places in the flow); so are
+/// notes naming one, and an `else` or `end` without an open fragment.
+fn measure<'a>(diagram: &'a Diagram<'a>, participants: usize) -> Vec<Step<'a>> {
+    let mut steps = Vec::with_capacity(diagram.entries.len());
+    let mut arrows = 0;
+    let mut open = 0;
+    for entry in &diagram.entries {
+        match entry {
+            Entry::Arrow(arrow) => {
+                let index = arrows;
+                arrows += 1;
+                if arrow.from >= participants || arrow.to >= participants {
+                    continue;
+                }
+                let mut measured = Measured {
+                    from: arrow.from,
+                    to: arrow.to,
+                    label: arrow.label,
+                    width: width::width(arrow.label),
+                    number: diagram.numbers.get(index).copied(),
+                    index,
+                };
+                measured.width += measured.prefix_width();
+                steps.push(Step::Arrow(measured));
+            }
+            Entry::Divider(divider) => steps.push(Step::Divider {
+                text: &divider.text,
+                width: width::width(&divider.text),
+            }),
+            Entry::Note(note) => {
+                if note.last >= participants || note.first > note.last {
+                    continue;
+                }
+                let (lines, width) = note
+                    .text
+                    .split('\n')
+                    .fold((0, 0), |(n, w), line| (n + 1, w.max(width::width(line))));
+                steps.push(Step::Note(MeasuredNote {
+                    placement: note.placement,
+                    first: note.first,
+                    last: note.last,
+                    text: note.text,
+                    lines,
+                    width,
+                }));
+            }
+            Entry::Open(header) => {
+                steps.push(Step::Header {
+                    text: &header.text,
+                    width: width::width(&header.text),
+                    depth: open,
+                    is_else: false,
+                });
+                open += 1;
+            }
+            Entry::Else(header) if open > 0 => steps.push(Step::Header {
+                text: &header.text,
+                width: width::width(&header.text),
+                depth: open - 1,
+                is_else: true,
+            }),
+            Entry::Close if open > 0 => {
+                open -= 1;
+                steps.push(Step::Close { depth: open });
+            }
+            Entry::Else(_) | Entry::Close => {}
+        }
+    }
+    // Frames left open are closed at the end, so every frame is drawn whole.
+    while open > 0 {
+        open -= 1;
+        steps.push(Step::Close { depth: open });
+    }
+    steps
 }
 
 /// Columns a divider's row takes on each side of its text: an ellipsis and a space.
@@ -170,42 +498,58 @@ fn divider_margin(glyphs: &Glyphs) -> usize {
 }
 
 /// The blank columns between each lifeline and the next, by the spec's two rules: each
-/// gap first takes the smallest even width its boxes and its own messages need, then
-/// every message spanning several gaps, in flow order, widens the rightmost gap it spans
-/// if the columns between its ends are too few for its label.
+/// gap first takes the smallest even width its boxes, its own messages and the notes
+/// beside its lifelines need, then every message spanning several gaps and every note
+/// over two participants, in flow order, widens the rightmost gap it spans if the
+/// columns between its ends are too few for its text.
 ///
-/// The second rule depends on the widths grown by earlier messages, so it keeps running
+/// The second rule depends on the widths grown by earlier steps, so it keeps running
 /// sums in a Fenwick tree: O((messages + participants) · log participants) in all, where
 /// summing the spanned gaps directly would cost messages × participants.
-fn gaps<'s, 'a: 's>(
-    box_widths: &[usize],
-    arrows: impl Iterator<Item = &'s Measured<'a>> + Clone,
-) -> Vec<usize> {
+fn gaps(box_widths: &[usize], steps: &[Step]) -> Vec<usize> {
     let mut need: Vec<usize> = box_widths
         .windows(2)
         .map(|pair| (pair[0] - pair[0] / 2) + pair[1] / 2)
         .collect();
-    for arrow in arrows.clone() {
-        let (lo, hi) = arrow.ends();
-        let floor = match hi - lo {
-            1 => arrow.width + 4,
-            0 => arrow.width + 5,
+    for step in steps {
+        let floors = match step {
+            Step::Arrow(arrow) => {
+                let (lo, hi) = arrow.ends();
+                match hi - lo {
+                    1 => [Some((lo, arrow.width + 4)), None],
+                    0 => [Some((lo, arrow.width + 5)), None],
+                    _ => continue,
+                }
+            }
+            Step::Note(note) => note.floors(),
             _ => continue,
         };
         // A self-message of the last participant has no gap: it widens the canvas instead.
-        if let Some(gap) = need.get_mut(lo) {
-            *gap = (*gap).max(floor);
+        for (gap, floor) in floors.into_iter().flatten() {
+            if let Some(gap) = need.get_mut(gap) {
+                *gap = (*gap).max(floor);
+            }
         }
     }
     let mut gaps: Vec<usize> = need.into_iter().map(round_up_even).collect();
     let mut sums = Fenwick::new(&gaps);
-    for arrow in arrows {
-        let (lo, hi) = arrow.ends();
-        if hi - lo < 2 {
-            continue;
-        }
+    for step in steps {
+        let (lo, hi, need) = match step {
+            Step::Arrow(arrow) => {
+                let (lo, hi) = arrow.ends();
+                if hi - lo < 2 {
+                    continue;
+                }
+                (lo, hi, arrow.width + 4)
+            }
+            // The box reaches two columns past both lifelines and needs its text and a
+            // space and a border on each side: the columns between, minus 2.
+            Step::Note(note) if note.first < note.last => {
+                (note.first, note.last, note.width.saturating_sub(2))
+            }
+            _ => continue,
+        };
         let between = sums.prefix(hi) - sums.prefix(lo) + (hi - lo - 1);
-        let need = arrow.width + 4;
         if between < need {
             let grow = round_up_even(need - between);
             gaps[hi - 1] += grow;
@@ -213,6 +557,56 @@ fn gaps<'s, 'a: 's>(
         }
     }
     gaps
+}
+
+/// A group's bracket must not run into the next group's: where it would, the gap after
+/// the group's last participant grows, to even, by the shortfall.
+fn widen_for_groups(box_widths: &[usize], gaps: &mut [usize], groups: &[&Group]) {
+    for pair in groups.windows(2) {
+        let lifelines = lifelines(box_widths, gaps);
+        let this = group_frame(pair[0], box_widths, &lifelines);
+        let next = group_frame(pair[1], box_widths, &lifelines);
+        if next.left < this.right + 2 && pair[0].last < pair[1].first {
+            gaps[pair[0].last] += round_up_even(this.right + 2 - next.left);
+        }
+    }
+}
+
+/// A group's bracket: from its first participant's box to its last one's, or further
+/// right when the title needs it (the title, a space and a line each side, and the
+/// corners: `┌─ title ─┐`).
+fn group_frame<'a>(group: &Group<'a>, box_widths: &[usize], lifelines: &[usize]) -> GroupFrame<'a> {
+    let left = lifelines[group.first] - box_widths[group.first] / 2;
+    let last = lifelines[group.last] - box_widths[group.last] / 2 + box_widths[group.last] - 1;
+    let title_width = width::width(group.title);
+    GroupFrame {
+        title: group.title,
+        title_width,
+        left,
+        right: last.max(left + title_width + 5),
+    }
+}
+
+/// A note box's first and last columns.
+pub(crate) fn note_columns(note: &MeasuredNote, lifelines: &[usize]) -> (usize, usize) {
+    let bw = note.box_width();
+    let x = lifelines[note.first];
+    match note.placement {
+        NotePlacement::RightOf => (x + 2, x + 1 + bw),
+        NotePlacement::LeftOf => (x - 1 - bw, x - 2),
+        NotePlacement::Over if note.first == note.last => (x - bw / 2, x - bw / 2 + bw - 1),
+        NotePlacement::Over => (x - 2, lifelines[note.last] + 2),
+    }
+}
+
+/// The arrows that have marks, each with its marks.
+fn marked_arrows<'m, 'a>(marks: &'m [&'a Mark<'a>]) -> impl Iterator<Item = &'m [&'a Mark<'a>]> {
+    marks.chunk_by(|a, b| a.arrow == b.arrow)
+}
+
+/// Width of an arrow's marks: `✗ id` for each, a space between.
+fn mark_width(marks: &[&Mark]) -> usize {
+    marks.iter().map(|m| 2 + width::width(m.id)).sum::<usize>() + marks.len().saturating_sub(1)
 }
 
 fn round_up_even(n: usize) -> usize {
@@ -235,12 +629,18 @@ fn lifelines(box_widths: &[usize], gaps: &[usize]) -> Vec<usize> {
     lifelines
 }
 
-/// The rightmost column any box or self-message draws, plus 2 (one trailing blank
-/// column); 0 when there is no box to draw. A self-message reaches the end of its label,
+/// The rightmost column any box, self-message or `extra` thing (notes, group brackets)
+/// draws, plus 2 (one trailing blank column); 0 when there is no box to draw. A self-message reaches the end of its label,
 /// `x + 3 + label width`: with an empty label that is the space after its `│`, which
 /// the spec draws too. A divider's row (its text with `margin` columns on each side)
 /// keeps one blank column on both sides of it: it is centred on the canvas.
-fn canvas_width(box_widths: &[usize], lifelines: &[usize], steps: &[Step], margin: usize) -> usize {
+fn canvas_width(
+    box_widths: &[usize],
+    lifelines: &[usize],
+    steps: &[Step],
+    margin: usize,
+    extra: &[usize],
+) -> usize {
     let boxes = box_widths
         .iter()
         .zip(lifelines)
@@ -248,12 +648,12 @@ fn canvas_width(box_widths: &[usize], lifelines: &[usize], steps: &[Step], margi
     let loops = arrows(steps)
         .filter(|arrow| arrow.from == arrow.to)
         .map(|arrow| lifelines[arrow.from] + 3 + arrow.width);
-    let Some(rightmost) = boxes.chain(loops).max() else {
+    let Some(rightmost) = boxes.chain(loops).chain(extra.iter().copied()).max() else {
         return 0;
     };
     let dividers = steps.iter().filter_map(|step| match step {
         Step::Divider { width, .. } => Some(width + 2 * margin + 2),
-        Step::Arrow(_) => None,
+        _ => None,
     });
     dividers.fold(rightmost + 2, usize::max)
 }
@@ -263,13 +663,43 @@ struct Sink<'w, W: Write> {
     buf: Vec<u8>,
     out: &'w mut W,
     trim: bool,
+    /// Columns of the sides of the frames open now, drawn on every row.
+    sides: Vec<usize>,
+    side: &'static str,
+    /// Canvas width, which lines written around the canvas are padded to.
+    width: usize,
 }
 
 impl<W: Write> Sink<'_, W> {
     /// Ends the row drawn on `row`: encodes it into the chunk and blanks it again.
     fn emit(&mut self, row: &mut Row) -> io::Result<()> {
+        for &column in &self.sides {
+            row.put(column, self.side);
+        }
         let start = self.buf.len();
         row.finish(&mut self.buf);
+        self.end_line(start)
+    }
+
+    /// A line of text outside the canvas (title, legend), drawn as the canvas draws text
+    /// (control characters as U+FFFD) and padded to the canvas width.
+    fn text_line(&mut self, parts: &[&str]) -> io::Result<()> {
+        let start = self.buf.len();
+        let mut width = 0;
+        for part in parts {
+            for (cluster, w) in width::clusters(part) {
+                self.buf.extend_from_slice(cluster.as_bytes());
+                width += w;
+            }
+        }
+        let pad = self.width.saturating_sub(width);
+        self.buf.resize(self.buf.len() + pad, b' ');
+        self.end_line(start)
+    }
+
+    /// Trims the line that starts at `start` if asked, ends it, and hands over a full
+    /// chunk.
+    fn end_line(&mut self, start: usize) -> io::Result<()> {
         if self.trim {
             let kept = self.buf[start..]
                 .iter()
@@ -311,7 +741,17 @@ pub fn render_text(diagram: &Diagram, style: TextStyle, out: &mut impl Write) ->
         buf: Vec::with_capacity(CHUNK + layout.width * 4),
         out,
         trim: style.trim,
+        sides: Vec::new(),
+        side: glyphs.vertical,
+        width: layout.width,
     };
+    if let Some((title, _)) = layout.title {
+        sink.text_line(&[title])?;
+        sink.text_line(&[])?;
+    }
+    if !layout.groups.is_empty() {
+        draw_group_brackets(&layout, true, &mut row, &mut sink)?;
+    }
     draw_boxes(&layout, glyphs, &mut row, &mut sink)?;
     for step in &layout.steps {
         match step {
@@ -319,20 +759,46 @@ pub fn render_text(diagram: &Diagram, style: TextStyle, out: &mut impl Write) ->
                 let (lo, hi) = arrow.ends();
                 let (lo, hi) = (layout.lifelines[lo], layout.lifelines[hi]);
                 if lo == hi {
-                    draw_self_message(lo, arrow.label, glyphs, &mut row, &mut sink)?;
+                    draw_self_message(&layout, lo, arrow, &mut row, &mut sink)?;
                 } else {
                     let right = arrow.from < arrow.to;
-                    draw_message(lo, hi, right, arrow, glyphs, &mut row, &mut sink)?;
+                    draw_message(&layout, lo, hi, right, arrow, &mut row, &mut sink)?;
                 }
             }
             &Step::Divider { text, width } => {
                 draw_divider(&layout, text, width, &mut row, &mut sink)?;
+            }
+            Step::Note(note) => draw_note(&layout, note, &mut row, &mut sink)?,
+            &Step::Header {
+                text,
+                depth,
+                is_else,
+                ..
+            } => {
+                if is_else {
+                    sink.sides.pop();
+                    sink.sides.pop();
+                }
+                draw_frame_border(&layout, depth, Some((text, is_else)), &mut row, &mut sink)?;
+                let (left, right) = layout.frame_sides(depth);
+                sink.sides.extend([left, right]);
+                // A header is followed by what the fragment holds, not by a blank row.
+                continue;
+            }
+            &Step::Close { depth } => {
+                sink.sides.pop();
+                sink.sides.pop();
+                draw_frame_border(&layout, depth, None, &mut row, &mut sink)?;
             }
         }
         // Nothing drawn: the blank lifeline row that separates messages.
         sink.emit(&mut row)?;
     }
     draw_boxes(&layout, glyphs, &mut row, &mut sink)?;
+    if !layout.groups.is_empty() {
+        draw_group_brackets(&layout, false, &mut row, &mut sink)?;
+    }
+    draw_legend(&layout, &mut sink)?;
     sink.finish()
 }
 
@@ -374,21 +840,19 @@ fn draw_boxes<'t, W: Write>(
 }
 
 /// A message between lifelines `lo < hi`: the label centred in the columns between them
-/// (over any lifeline it crosses), then the arrow.
+/// (over any lifeline it crosses), then the arrow, with the arrow's marks beside it.
 fn draw_message<'t, W: Write>(
+    layout: &Layout<'t>,
     lo: usize,
     hi: usize,
     right: bool,
     arrow: &Measured<'t>,
-    glyphs: &Glyphs,
     row: &mut Row<'t>,
     sink: &mut Sink<W>,
 ) -> io::Result<()> {
+    let glyphs = layout.glyphs;
     let between = hi - lo - 1;
-    row.put_text(
-        lo + 1 + between.saturating_sub(arrow.width) / 2,
-        arrow.label,
-    );
+    draw_label(lo + 1 + between.saturating_sub(arrow.width) / 2, arrow, row);
     sink.emit(row)?;
     row.put_run(lo + 1, glyphs.horizontal, between);
     if right {
@@ -396,7 +860,40 @@ fn draw_message<'t, W: Write>(
     } else {
         row.put(lo + 1, glyphs.left_head);
     }
+    draw_marks(layout, arrow.index, row);
     sink.emit(row)
+}
+
+/// An arrow's label from `column`, after its number if the diagram numbers arrows.
+fn draw_label<'t>(column: usize, arrow: &Measured<'t>, row: &mut Row<'t>) {
+    let mut column = column;
+    if let Some(number) = arrow.number {
+        let digits = digits(number);
+        let mut rest = number;
+        for place in (0..digits).rev() {
+            row.put(column + place, DIGITS[rest % 10]);
+            rest /= 10;
+        }
+        row.put(column + digits, ".");
+        column += digits + 1;
+        if !arrow.label.is_empty() {
+            row.put(column, " ");
+            column += 1;
+        }
+    }
+    row.put_text(column, arrow.label);
+}
+
+/// The marks of arrow `index` in the marks column: `✗ id` for an error, `! id` for a
+/// warning.
+fn draw_marks<'t>(layout: &Layout<'t>, index: usize, row: &mut Row<'t>) {
+    let mut column = layout.mark_column;
+    for mark in layout.marks_on(index) {
+        row.put(column, layout.mark_glyph(mark.severity));
+        row.put(column + 1, " ");
+        row.put_text(column + 2, mark.id);
+        column += 3 + width::width(mark.id);
+    }
 }
 
 /// A divider: `⋯ text ⋯` centred on the canvas, over any lifeline it crosses.
@@ -417,24 +914,134 @@ fn draw_divider<'t, W: Write>(
     sink.emit(row)
 }
 
-/// A self-message on lifeline `x`: `─┐`, `│ label`, `◀┘`.
+/// A self-message on lifeline `x`: `─┐`, `│ label`, `◀┘`, with the arrow's marks on the
+/// last row.
 fn draw_self_message<'t, W: Write>(
+    layout: &Layout<'t>,
     x: usize,
-    label: &'t str,
-    glyphs: &Glyphs,
+    arrow: &Measured<'t>,
     row: &mut Row<'t>,
     sink: &mut Sink<W>,
 ) -> io::Result<()> {
+    let glyphs = layout.glyphs;
     row.put(x + 1, glyphs.horizontal);
     row.put(x + 2, glyphs.top_right);
     sink.emit(row)?;
     row.put(x + 2, glyphs.vertical);
     row.put(x + 3, " ");
-    row.put_text(x + 4, label);
+    draw_label(x + 4, arrow, row);
     sink.emit(row)?;
     row.put(x + 1, glyphs.left_head);
     row.put(x + 2, glyphs.bottom_right);
+    draw_marks(layout, arrow.index, row);
     sink.emit(row)
+}
+
+/// A note: its box (`┌─┐`, a `│ line │` row per line, `└─┘`), each line centred.
+fn draw_note<'t, W: Write>(
+    layout: &Layout<'t>,
+    note: &MeasuredNote<'t>,
+    row: &mut Row<'t>,
+    sink: &mut Sink<W>,
+) -> io::Result<()> {
+    let glyphs = layout.glyphs;
+    let (left, right) = note_columns(note, &layout.lifelines);
+    let inner = right - left - 1;
+    row.put(left, glyphs.top_left);
+    row.put_run(left + 1, glyphs.horizontal, inner);
+    row.put(right, glyphs.top_right);
+    sink.emit(row)?;
+    for line in note.lines() {
+        row.put(left, glyphs.vertical);
+        row.put_run(left + 1, " ", inner);
+        let width = width::width(line);
+        row.put_text(left + 2 + (inner - 2).saturating_sub(width) / 2, line);
+        row.put(right, glyphs.vertical);
+        sink.emit(row)?;
+    }
+    row.put(left, glyphs.bottom_left);
+    row.put_run(left + 1, glyphs.horizontal, inner);
+    row.put(right, glyphs.bottom_right);
+    sink.emit(row)
+}
+
+/// A frame's border row `depth` frames deep: its top with the header (`┌─ alt: x ──┐`),
+/// an `else` divider (`├╌ else: y ╌╌┤`), or its bottom (`└────┘`, `header` `None`).
+/// Where the border crosses a lifeline it shows as `┼`, so lifelines read as unbroken.
+fn draw_frame_border<'t, W: Write>(
+    layout: &Layout<'t>,
+    depth: usize,
+    header: Option<(&'t str, bool)>,
+    row: &mut Row<'t>,
+    sink: &mut Sink<W>,
+) -> io::Result<()> {
+    let glyphs = layout.glyphs;
+    let (left, right) = layout.frame_sides(depth);
+    let (start, end, line) = match header {
+        Some((_, false)) => (glyphs.top_left, glyphs.top_right, glyphs.horizontal),
+        Some((_, true)) => (glyphs.tee_right, glyphs.tee_left, glyphs.dashed),
+        None => (glyphs.bottom_left, glyphs.bottom_right, glyphs.horizontal),
+    };
+    row.put(left, start);
+    row.put_run(left + 1, line, right - left - 1);
+    for &x in layout.lifelines.iter().filter(|&&x| left < x && x < right) {
+        row.put(x, glyphs.cross);
+    }
+    row.put(right, end);
+    if let Some((text, _)) = header {
+        row.put(left + 2, " ");
+        row.put_text(left + 3, text);
+        row.put(left + 3 + width::width(text), " ");
+    }
+    sink.emit(row)
+}
+
+/// The row of group brackets above the boxes (`top`) or below them: `┌── title ──┐` and
+/// `└───────────┘`, with no lifeline showing.
+fn draw_group_brackets<'t, W: Write>(
+    layout: &Layout<'t>,
+    top: bool,
+    row: &mut Row<'t>,
+    sink: &mut Sink<W>,
+) -> io::Result<()> {
+    let glyphs = layout.glyphs;
+    for &x in &layout.lifelines {
+        row.put(x, " ");
+    }
+    for group in &layout.groups {
+        let (start, end) = if top {
+            (glyphs.top_left, glyphs.top_right)
+        } else {
+            (glyphs.bottom_left, glyphs.bottom_right)
+        };
+        row.put(group.left, start);
+        row.put_run(
+            group.left + 1,
+            glyphs.horizontal,
+            group.right - group.left - 1,
+        );
+        row.put(group.right, end);
+        if top {
+            let at = group.title_start();
+            row.put(at - 1, " ");
+            row.put_text(at, group.title);
+            row.put(at + group.title_width, " ");
+        }
+    }
+    sink.emit(row)
+}
+
+/// Under the diagram, each finding once: a blank line, then the legend's lines.
+fn draw_legend<W: Write>(layout: &Layout, sink: &mut Sink<W>) -> io::Result<()> {
+    let lines = layout.legend();
+    if lines.is_empty() {
+        return Ok(());
+    }
+    sink.text_line(&[])?;
+    for line in &lines {
+        sink.text_line(&[line])?;
+    }
+    Ok(())
 }
 
 /// Prefix sums that stay cheap to query while single values grow.
@@ -480,6 +1087,7 @@ impl Fenwick {
 mod tests {
     use super::*;
     use crate::render::{Arrow, Divider};
+    use crate::syntax::FragmentKind;
 
     fn measured(from: usize, to: usize, label: &str) -> Measured<'_> {
         Measured {
@@ -487,6 +1095,8 @@ mod tests {
             to,
             label,
             width: width::width(label),
+            number: None,
+            index: 0,
         }
     }
 
@@ -523,23 +1133,26 @@ mod tests {
     #[test]
     fn worked_check_of_the_spec() {
         let (boxes, arrows) = seed();
-        let gaps = gaps(&boxes, arrows.iter());
+        let gaps = gaps(&boxes, &steps(&arrows));
         assert_eq!(gaps, [16, 22, 12]);
         let lifelines = lifelines(&boxes, &gaps);
         assert_eq!(lifelines, [3, 20, 43, 56]);
-        assert_eq!(canvas_width(&boxes, &lifelines, &steps(&arrows), 2), 60);
+        assert_eq!(
+            canvas_width(&boxes, &lifelines, &steps(&arrows), 2, &[]),
+            60
+        );
     }
 
     #[test]
     fn gap_is_the_even_maximum_of_boxes_and_neighbour_labels() {
         // Boxes alone: 6 - 3 + 2 = 5, rounded up to 6.
-        assert_eq!(gaps(&[6, 5], [].iter()), [6]);
+        assert_eq!(gaps(&[6, 5], &[]), [6]);
         // A label between neighbours needs its width + 4, either direction.
-        assert_eq!(gaps(&[6, 6], [measured(1, 0, "0123456789")].iter()), [14]);
+        assert_eq!(gaps(&[6, 6], &steps(&[measured(1, 0, "0123456789")])), [14]);
         // A self-message needs its width + 5, on the gap to its right: 15 -> 16.
-        assert_eq!(gaps(&[6, 6], [measured(0, 0, "0123456789")].iter()), [16]);
+        assert_eq!(gaps(&[6, 6], &steps(&[measured(0, 0, "0123456789")])), [16]);
         // Wide characters count two columns: 3 × 2 + 4 = 10.
-        assert_eq!(gaps(&[6, 6], [measured(0, 1, "認可者")].iter()), [10]);
+        assert_eq!(gaps(&[6, 6], &steps(&[measured(0, 1, "認可者")])), [10]);
     }
 
     #[test]
@@ -548,28 +1161,109 @@ mod tests {
         // and needs 25 + 4 = 29: short by 9, so the last gap grows by 10.
         let label = "x".repeat(25);
         let arrows = [measured(0, 3, &label)];
-        assert_eq!(gaps(&[6, 6, 6, 6], arrows.iter()), [6, 6, 16]);
+        assert_eq!(gaps(&[6, 6, 6, 6], &steps(&arrows)), [6, 6, 16]);
         // A later message over the first two gaps only sees the widths so far.
         // (6 + 6 + 1 = 13 columns, short by 16).
         let arrows = [measured(0, 3, &label), measured(2, 0, &label)];
-        assert_eq!(gaps(&[6, 6, 6, 6], arrows.iter()), [6, 22, 16]);
+        assert_eq!(gaps(&[6, 6, 6, 6], &steps(&arrows)), [6, 22, 16]);
         // An earlier growth can make a later one unnecessary (flow order matters).
         let arrows = [measured(0, 2, &label), measured(0, 3, &label)];
-        assert_eq!(gaps(&[6, 6, 6, 6], arrows.iter()), [6, 22, 6]);
+        assert_eq!(gaps(&[6, 6, 6, 6], &steps(&arrows)), [6, 22, 6]);
     }
 
     #[test]
     fn self_message_on_the_last_participant_widens_the_canvas_only() {
         let boxes = [6, 6];
         let arrows = [measured(1, 1, "a long label")];
-        let gaps = gaps(&boxes, arrows.iter());
+        let gaps = gaps(&boxes, &steps(&arrows));
         assert_eq!(gaps, [6]);
         let lifelines = lifelines(&boxes, &gaps);
         assert_eq!(lifelines, [3, 10]);
         // Label from 10 + 4 to 10 + 3 + 12 = 25, plus 2.
-        assert_eq!(canvas_width(&boxes, &lifelines, &steps(&arrows), 2), 27);
+        assert_eq!(
+            canvas_width(&boxes, &lifelines, &steps(&arrows), 2, &[]),
+            27
+        );
         let empty = [measured(1, 1, "")];
-        assert_eq!(canvas_width(&boxes, &lifelines, &steps(&empty), 2), 15);
+        assert_eq!(canvas_width(&boxes, &lifelines, &steps(&empty), 2, &[]), 15);
+    }
+
+    fn note(placement: NotePlacement, first: usize, last: usize, text: &str) -> Step<'_> {
+        Step::Note(MeasuredNote {
+            placement,
+            first,
+            last,
+            text,
+            lines: text.split('\n').count(),
+            width: text.split('\n').map(width::width).max().unwrap_or(0),
+        })
+    }
+
+    #[test]
+    fn notes_keep_clear_of_neighbouring_lifelines() {
+        // `right of 0`, 10 wide: box 14, gap(0) >= 16.
+        let steps = [note(NotePlacement::RightOf, 0, 0, "0123456789")];
+        assert_eq!(gaps(&[6, 6], &steps), [16]);
+        // `left of 1`: the same floor on gap(0).
+        let steps = [note(NotePlacement::LeftOf, 1, 1, "0123456789")];
+        assert_eq!(gaps(&[6, 6], &steps), [16]);
+        // `over 1`, 11 wide: box 15, half 7: gap(0) >= 8, gap(1) >= 8.
+        let steps = [note(NotePlacement::Over, 1, 1, "01234567890")];
+        assert_eq!(gaps(&[6, 6, 6], &steps), [8, 8]);
+        // `over 0, 2`, 20 wide: 18 columns between lifelines 0 and 2 (6 + 6 + 1 = 13:
+        // short by 5, the last gap grows by 6).
+        let wide = "x".repeat(20);
+        let steps = [note(NotePlacement::Over, 0, 2, &wide)];
+        assert_eq!(gaps(&[6, 6, 6], &steps), [6, 12]);
+    }
+
+    #[test]
+    fn a_note_left_of_the_first_participant_shifts_the_drawing() {
+        let diagram = Diagram {
+            participants: vec!["a", "b"],
+            entries: vec![Entry::Note(crate::render::Note {
+                placement: NotePlacement::LeftOf,
+                first: 0,
+                last: 0,
+                text: "0123456789",
+            })],
+            ..Diagram::default()
+        };
+        // Box 14 wide ends at x − 2 and starts at x − 15 = 0: x = 15, not 2.
+        let layout = Layout::new(&diagram, TextStyle::default());
+        assert_eq!(layout.lifelines[0], 15);
+        let Step::Note(note) = &layout.steps[0] else {
+            panic!("a note")
+        };
+        assert_eq!(note_columns(note, &layout.lifelines), (0, 13));
+    }
+
+    #[test]
+    fn frames_take_two_columns_a_level_on_each_side() {
+        let header = |text: &'static str| {
+            crate::render::FragmentHeader::new(FragmentKind::Opt, None, Some(text), false)
+        };
+        let diagram = Diagram {
+            participants: vec!["a", "b"],
+            entries: vec![
+                Entry::Open(header("x")),
+                Entry::Open(header("y")),
+                Entry::Close,
+                Entry::Close,
+            ],
+            ..Diagram::default()
+        };
+        let bare = Diagram {
+            participants: vec!["a", "b"],
+            ..Diagram::default()
+        };
+        let plain = Layout::new(&bare, TextStyle::default());
+        let layout = Layout::new(&diagram, TextStyle::default());
+        // Two levels: everything moves right by 4 and the canvas grows by 8.
+        assert_eq!(layout.lifelines[0], plain.lifelines[0] + 4);
+        assert_eq!(layout.width, plain.width + 8);
+        assert_eq!(layout.frame_sides(0), (0, layout.width - 2));
+        assert_eq!(layout.frame_sides(1), (2, layout.width - 4));
     }
 
     #[test]
@@ -594,6 +1288,7 @@ mod tests {
                 to: 7,
                 label: "lost",
             })],
+            ..Diagram::default()
         };
         let layout = Layout::new(&diagram, TextStyle::default());
         assert!(layout.steps.is_empty());
@@ -610,6 +1305,7 @@ mod tests {
         let diagram = Diagram {
             participants: vec!["client", "server"],
             entries: vec![divider("1s later")],
+            ..Diagram::default()
         };
         // Boxes end at column 20: the canvas is 22 wide, and `⋯ 1s later ⋯` (12) starts
         // at (22 - 12) / 2.
@@ -627,6 +1323,7 @@ mod tests {
         let diagram = Diagram {
             participants: vec!["client", "server"],
             entries: vec![divider(&wide)],
+            ..Diagram::default()
         };
         let layout = Layout::new(&diagram, TextStyle::default());
         assert_eq!(layout.width, 30 + 4 + 2);
@@ -636,6 +1333,7 @@ mod tests {
         let diagram = Diagram {
             participants: vec![],
             entries: vec![divider(&wide)],
+            ..Diagram::default()
         };
         assert_eq!(Layout::new(&diagram, TextStyle::default()).width, 0);
     }

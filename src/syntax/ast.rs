@@ -62,6 +62,18 @@ pub enum Statement {
     Message(Message),
     /// `wait 11m`: time passes.
     Wait(Wait),
+    /// `note over A: "text"`: a remark drawn beside or over lifelines; not a message.
+    Note(Note),
+    /// `alt "label"`, `opt "label"`, `loop [N] "label"`: opens a fragment, closed by `end`.
+    FragmentStart(FragmentStart),
+    /// `else ["label"]`: starts the next branch of the enclosing `alt`.
+    Else(Else),
+    /// `end`: closes the innermost open fragment.
+    End(End),
+    /// `autonumber`: every message label is drawn with its number.
+    Autonumber(Autonumber),
+    /// `box "title" A B ...`: groups adjacent participants under a titled frame.
+    Box(ParticipantBox),
 }
 
 impl Statement {
@@ -71,6 +83,12 @@ impl Statement {
             Statement::Participant(p) => p.span,
             Statement::Message(m) => m.span,
             Statement::Wait(w) => w.span,
+            Statement::Note(n) => n.span,
+            Statement::FragmentStart(f) => f.span,
+            Statement::Else(e) => e.span,
+            Statement::End(e) => e.span,
+            Statement::Autonumber(a) => a.span,
+            Statement::Box(b) => b.span,
         }
     }
 }
@@ -201,6 +219,113 @@ pub struct Wait {
     pub span: Span,
 }
 
+/// `note over A: "text"`, `note over A, B: "text"`, `note left of A: "text"`, `note right
+/// of A: "text"`. A `\n` in the text breaks the line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Note {
+    /// Where the note sits relative to its participants.
+    pub placement: NotePlacement,
+    /// The participants it is attached to: one, or two for `over A, B`.
+    pub participants: Vec<Name>,
+    /// The note's text, line breaks included.
+    pub text: Label,
+    /// Span of the whole statement.
+    pub span: Span,
+}
+
+/// Where a note is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotePlacement {
+    /// Centred over the lifeline (or spanning the two lifelines).
+    Over,
+    /// Left of the lifeline.
+    LeftOf,
+    /// Right of the lifeline.
+    RightOf,
+}
+
+impl NotePlacement {
+    /// The words that introduce it: `over`, `left of`, `right of`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            NotePlacement::Over => "over",
+            NotePlacement::LeftOf => "left of",
+            NotePlacement::RightOf => "right of",
+        }
+    }
+}
+
+/// `alt "label"`, `opt "label"` or `loop [N] "label"`: the first line of a fragment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FragmentStart {
+    /// Which fragment.
+    pub kind: FragmentKind,
+    /// `loop 3`: how many times the body runs (once when not written).
+    pub times: Option<u32>,
+    /// The condition or description drawn in the fragment's header.
+    pub label: Option<Label>,
+    /// Span of the whole statement.
+    pub span: Span,
+}
+
+/// The kinds of fragment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FragmentKind {
+    /// Alternatives: exactly one branch (`alt`, then each `else`) happens.
+    Alt,
+    /// An optional part: it happens or it does not.
+    Opt,
+    /// A repeated part: its body happens once, or `loop N` times.
+    Loop,
+}
+
+impl FragmentKind {
+    /// The keyword that opens it.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            FragmentKind::Alt => "alt",
+            FragmentKind::Opt => "opt",
+            FragmentKind::Loop => "loop",
+        }
+    }
+}
+
+/// `else ["label"]`: the next branch of an `alt`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Else {
+    /// The branch's condition, drawn on the divider.
+    pub label: Option<Label>,
+    /// Span of the whole statement.
+    pub span: Span,
+}
+
+/// `end`: closes the innermost open fragment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct End {
+    /// Span of the keyword.
+    pub span: Span,
+}
+
+/// `autonumber`: number every message in the drawings, by its place in the file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Autonumber {
+    /// Span of the keyword.
+    pub span: Span,
+}
+
+/// `box "title" A B ...`: the participants, drawn side by side in this order, are framed
+/// together under the title. The box also declares them, fixing their order like
+/// `participant` lines do.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParticipantBox {
+    /// The group's title.
+    pub title: Label,
+    /// Its participants, left to right.
+    pub members: Vec<Name>,
+    /// Span of the whole statement.
+    pub span: Span,
+}
+
 impl Flow {
     /// The statements in order, without blank lines and comments.
     pub fn statements(&self) -> impl Iterator<Item = &Statement> {
@@ -226,11 +351,33 @@ impl Flow {
         })
     }
 
-    /// Participants in drawing order: declared ones first in declaration order, then the
-    /// others in order of first appearance (sender before receiver).
+    /// Whether the flow says `autonumber`.
+    pub fn autonumber(&self) -> bool {
+        self.statements()
+            .any(|s| matches!(s, Statement::Autonumber(_)))
+    }
+
+    /// The participant boxes in order.
+    pub fn boxes(&self) -> impl Iterator<Item = &ParticipantBox> {
+        self.statements().filter_map(|s| match s {
+            Statement::Box(b) => Some(b),
+            _ => None,
+        })
+    }
+
+    /// Participants in drawing order: declared ones first in declaration order (a `box`
+    /// declares its members), then the others in order of first appearance (sender
+    /// before receiver).
     pub fn participant_order(&self) -> Vec<&str> {
         let mut seen = std::collections::HashSet::new();
-        let declared = self.participants().map(|p| p.name.text.as_str());
+        let declared = self
+            .statements()
+            .flat_map(|s| match s {
+                Statement::Participant(p) => std::slice::from_ref(&p.name),
+                Statement::Box(b) => b.members.as_slice(),
+                _ => &[],
+            })
+            .map(|name| name.text.as_str());
         let used = self
             .messages()
             .flat_map(|m| [m.from.text.as_str(), m.to.text.as_str()]);

@@ -3,10 +3,14 @@
 //! One canonical form means diffs between flow files show changes of meaning only, never of
 //! spacing. The rules:
 //!
-//! - one statement per line, no indentation, single spaces between tokens:
+//! - one statement per line, single spaces between tokens:
 //!   `from -> to: "label" as step via query { key: value, key2: "v" }`,
 //!   `participant name "display" as role { key: value }`, `wait 11m` (the duration as
-//!   written);
+//!   written), `note over a, b: "text"` (`\n` for a line break), `alt "label"`,
+//!   `loop 3 "label"`, `else "label"`, `end`, `autonumber`, `box "title" a b`;
+//! - no indentation but inside fragments: a line inside `alt`/`opt`/`loop` is indented
+//!   by two spaces per fragment it is in, `else` and `end` stand at their `alt`'s depth,
+//!   so the nesting reads at a glance (blank lines stay empty);
 //! - names are bare whenever the parser reads them back as the same name, quoted otherwise;
 //!   labels and quoted values are re-escaped (`\"`, `\\`); bare values stay bare, quoted
 //!   ones quoted, `none` stays `none`; an empty `{ }` is dropped, as it means nothing;
@@ -38,15 +42,29 @@ pub fn format_flow(flow: &Flow) -> String {
     // is kept: separating the YAML from the statements is the author's choice.
     let mut started = flow.front_matter.is_some();
     let mut blank_pending = false;
+    let mut depth: usize = 0;
     for line in &flow.lines {
         match line {
             Line::Blank => blank_pending = started,
             Line::Comment(comment) => {
                 flush_blank(&mut out, &mut blank_pending);
+                indent(&mut out, depth);
                 write_comment(&mut out, comment);
             }
             Line::Statement { statement, comment } => {
                 flush_blank(&mut out, &mut blank_pending);
+                let own_depth = match statement {
+                    Statement::Else(_) => depth.saturating_sub(1),
+                    Statement::End(_) => {
+                        depth = depth.saturating_sub(1);
+                        depth
+                    }
+                    _ => depth,
+                };
+                indent(&mut out, own_depth);
+                if let Statement::FragmentStart(_) = statement {
+                    depth += 1;
+                }
                 write_statement(&mut out, statement);
                 if let Some(comment) = comment {
                     out.push_str("  ");
@@ -81,6 +99,12 @@ fn write_params(out: &mut String, params: &[Param]) {
         }
     }
     out.push_str(" }");
+}
+
+fn indent(out: &mut String, depth: usize) {
+    for _ in 0..depth {
+        out.push_str("  ");
+    }
 }
 
 fn flush_blank(out: &mut String, blank_pending: &mut bool) {
@@ -128,6 +152,47 @@ fn write_statement(out: &mut String, statement: &Statement) {
         Statement::Wait(wait) => {
             let _ = write!(out, "wait {}", wait.written);
         }
+        Statement::Note(note) => {
+            out.push_str("note ");
+            out.push_str(note.placement.keyword());
+            out.push(' ');
+            for (i, name) in note.participants.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_name(out, name);
+            }
+            out.push_str(": ");
+            write_quoted(out, &note.text.text);
+        }
+        Statement::FragmentStart(start) => {
+            out.push_str(start.kind.keyword());
+            if let Some(times) = start.times {
+                let _ = write!(out, " {times}");
+            }
+            write_optional_label(out, start.label.as_ref());
+        }
+        Statement::Else(branch) => {
+            out.push_str("else");
+            write_optional_label(out, branch.label.as_ref());
+        }
+        Statement::End(_) => out.push_str("end"),
+        Statement::Autonumber(_) => out.push_str("autonumber"),
+        Statement::Box(group) => {
+            out.push_str("box ");
+            write_quoted(out, &group.title.text);
+            for member in &group.members {
+                out.push(' ');
+                write_name(out, member);
+            }
+        }
+    }
+}
+
+fn write_optional_label(out: &mut String, label: Option<&Label>) {
+    if let Some(label) = label {
+        out.push(' ');
+        write_quoted(out, &label.text);
     }
 }
 
@@ -151,10 +216,15 @@ fn is_bare_name(text: &str) -> bool {
 fn write_quoted(out: &mut String, text: &str) {
     out.push('"');
     for c in text.chars() {
-        if c == '"' || c == '\\' {
-            out.push('\\');
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            // Only a note's text holds line breaks, and `\n` is how it wrote them.
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
         }
-        out.push(c);
     }
     out.push('"');
 }
@@ -182,6 +252,18 @@ mod tests {
         );
         assert_eq!(fmt("wait   1h30m\n"), "wait 1h30m\n");
         assert_eq!(fmt("fe -> be: \"\" { }\n"), "fe -> be: \"\"\n");
+    }
+
+    #[test]
+    fn extensions_are_canonical_and_fragments_indented() {
+        let text = "autonumber\nbox   \"Client\"  fe   be\nnote   left of fe :\"a\\nb\"\n\
+                    alt\"ok\"\n  # why\nfe -> be: \"x\"\nloop   3\nopt\nbe -> fe: \"y\"\nend\nend\n\
+                    else\nnote over fe,be: \"z\"\n   end\n";
+        let expected = "autonumber\nbox \"Client\" fe be\nnote left of fe: \"a\\nb\"\n\
+                        alt \"ok\"\n  # why\n  fe -> be: \"x\"\n  loop 3\n    opt\n      \
+                        be -> fe: \"y\"\n    end\n  end\nelse\n  note over fe, be: \"z\"\nend\n";
+        assert_eq!(fmt(text), expected);
+        assert_eq!(fmt(expected), expected);
     }
 
     #[test]

@@ -4,6 +4,7 @@ pub mod ast;
 
 pub use ast::*;
 pub mod format;
+pub mod fragments;
 pub mod front_matter;
 pub mod parser;
 

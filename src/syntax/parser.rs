@@ -61,6 +61,9 @@ pub fn parse(file: &SourceFile) -> Result<Flow, Vec<Diagnostic>> {
     }
 
     let mut declared: HashMap<String, Span> = HashMap::new();
+    // Whether the flow has fragments, or notes and boxes that name participants: only
+    // then is it walked again to check them (most flows, and long ones, have neither).
+    let (mut fragments, mut references) = (false, false);
     while offset < text.len() {
         let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
         let raw = &text[offset..end];
@@ -85,6 +88,15 @@ pub fn parse(file: &SourceFile) -> Result<Flow, Vec<Diagnostic>> {
                         declared.insert(p.name.text.clone(), p.name.span);
                     }
                 }
+                if let Line::Statement { statement, .. } = &parsed {
+                    match statement {
+                        Statement::FragmentStart(_) | Statement::Else(_) | Statement::End(_) => {
+                            fragments = true;
+                        }
+                        Statement::Note(_) | Statement::Box(_) => references = true,
+                        _ => {}
+                    }
+                }
                 let repeated_blank =
                     matches!(parsed, Line::Blank) && matches!(flow.lines.last(), Some(Line::Blank));
                 if !repeated_blank {
@@ -95,11 +107,86 @@ pub fn parse(file: &SourceFile) -> Result<Flow, Vec<Diagnostic>> {
         }
         offset = end + 1;
     }
+    if diagnostics.is_empty() && fragments {
+        diagnostics.extend(super::fragments::validate(&flow));
+    }
+    if diagnostics.is_empty() && references {
+        diagnostics.extend(check_references(&flow));
+    }
     if diagnostics.is_empty() {
         Ok(flow)
     } else {
         Err(diagnostics)
     }
+}
+
+/// Notes must name participants the flow has, each participant is in one box at most, and
+/// a box's members must end up side by side (a `participant` line before the box can put
+/// one of them elsewhere).
+fn check_references(flow: &Flow) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let order = flow.participant_order();
+    let mut boxed: HashMap<&str, Span> = HashMap::new();
+    for group in flow.boxes() {
+        for member in &group.members {
+            if let Some(first) = boxed.insert(&member.text, member.span) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        format!("`{}` is already in a box", member.text),
+                        member.span,
+                    )
+                    .with_label("boxed again here")
+                    .with_related(first, "first boxed here"),
+                );
+            }
+        }
+        let columns: Vec<usize> = group
+            .members
+            .iter()
+            .filter_map(|m| order.iter().position(|n| *n == m.text))
+            .collect();
+        if let Some(pair) = columns.windows(2).find(|pair| pair[1] != pair[0] + 1) {
+            let (first, second) = (order[pair[0]], order[pair[1]]);
+            let why = if pair[1] > pair[0] {
+                format!(
+                    "`{}` is drawn between `{first}` and `{second}`",
+                    order[pair[0] + 1]
+                )
+            } else {
+                format!("`{second}` is drawn before `{first}`")
+            };
+            diagnostics.push(
+                Diagnostic::error(
+                    format!(
+                        "the participants of box \"{}\" are not side by side: {why}",
+                        group.title.text
+                    ),
+                    group.span,
+                )
+                .with_label("this box")
+                .with_note(
+                    "note: a box declares its participants in its order; move the `participant` lines of its members after it, or next to each other",
+                ),
+            );
+        }
+    }
+    for statement in flow.statements() {
+        let Statement::Note(note) = statement else {
+            continue;
+        };
+        for name in &note.participants {
+            if !order.contains(&name.text.as_str()) {
+                let message = format!("the note names `{}`, who is not in the flow", name.text);
+                let message = match crate::suggest::hint(&name.text, order.iter().copied()) {
+                    Some(hint) => format!("{message}; {hint}"),
+                    None => message,
+                };
+                diagnostics
+                    .push(Diagnostic::error(message, name.span).with_label("unknown participant"));
+            }
+        }
+    }
+    diagnostics
 }
 
 /// Splits off a leading `---` ... `---` block. Returns the block and where the body starts.
@@ -331,7 +418,7 @@ fn statement<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Statement> {
             return fail(
                 input,
                 format!("expected a statement, found {found}"),
-                "expected a message `FROM -> TO: \"label\"`, `participant`, `wait` or a `#` comment",
+                "expected a message `FROM -> TO: \"label\"`, `participant`, `wait`, `note`, a fragment, `autonumber`, `box` or a `#` comment",
             );
         }
         Err(e) => return Err(e),
@@ -347,12 +434,30 @@ fn statement<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Statement> {
         "wait" if lookahead.len() < after_name.len() => {
             wait(ctx, input, lookahead).map(|(rest, w)| (rest, Statement::Wait(w)))
         }
+        "note" if lookahead.len() < after_name.len() => {
+            note(ctx, input, lookahead).map(|(rest, n)| (rest, Statement::Note(n)))
+        }
+        "box" if lookahead.len() < after_name.len() => {
+            participant_box(ctx, input, lookahead).map(|(rest, b)| (rest, Statement::Box(b)))
+        }
+        "alt" | "opt" | "loop" => fragment_start(ctx, input, &first.text, after_name)
+            .map(|(rest, f)| (rest, Statement::FragmentStart(f))),
+        "else" => {
+            let (rest, label) = optional_label(ctx, after_name, "branch label")?;
+            let span = ctx.span(input, rest);
+            Ok((rest, Statement::Else(Else { label, span })))
+        }
+        "end" => Ok((after_name, Statement::End(End { span: first.span }))),
+        "autonumber" => Ok((
+            after_name,
+            Statement::Autonumber(Autonumber { span: first.span }),
+        )),
         _ => {
             let found = describe_next(lookahead);
             fail(
                 lookahead,
                 format!("expected `->` after `{}`, found {found}", first.text),
-                "expected `->` (statements are `FROM -> TO: \"label\"`, `participant NAME` or `wait DURATION`)",
+                "expected `->` (statements are `FROM -> TO: \"label\"`, `participant NAME`, `wait DURATION`, `note`, `alt`/`opt`/`loop` … `end`, `autonumber` or `box`)",
             )
         }
     }
@@ -406,6 +511,17 @@ fn name<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Name> {
 
 /// A double-quoted string with `\"` and `\\` escapes, kept exactly otherwise.
 fn quoted<'a>(ctx: &LineCtx<'a>, input: &'a str, what: &str) -> PResult<'a, Label> {
+    quoted_text(ctx, input, what, false)
+}
+
+/// A double-quoted string; with `line_breaks`, `\n` is an escape too (a note's line
+/// break), everywhere else a one-line drawing has no place for it.
+fn quoted_text<'a>(
+    ctx: &LineCtx<'a>,
+    input: &'a str,
+    what: &str,
+    line_breaks: bool,
+) -> PResult<'a, Label> {
     let (mut rest, _) = char('"')(input)?;
     let mut text = String::new();
     loop {
@@ -430,13 +546,21 @@ fn quoted<'a>(ctx: &LineCtx<'a>, input: &'a str, what: &str) -> PResult<'a, Labe
                     text.push(c);
                     rest = chars.as_str();
                 }
+                Some('n') if line_breaks => {
+                    text.push('\n');
+                    rest = chars.as_str();
+                }
                 _ => {
                     return Err(nom::Err::Failure(SyntaxError {
                         len: 1,
                         ..SyntaxError::new(
                             rest,
                             format!("unknown escape in {what}"),
-                            "only `\\\"` and `\\\\` are escapes",
+                            if line_breaks {
+                                "only `\\\"`, `\\\\` and `\\n` are escapes"
+                            } else {
+                                "only `\\\"` and `\\\\` are escapes"
+                            },
                         )
                     }));
                 }
@@ -661,6 +785,171 @@ fn wait<'a>(ctx: &LineCtx<'a>, input: &'a str, after_keyword: &'a str) -> PResul
         Wait {
             seconds,
             written: written.to_string(),
+            span: ctx.span(input, rest),
+        },
+    ))
+}
+
+/// Largest `loop N`: a loop is checked by running its body N times, so N stays small.
+pub const MAX_LOOP_TIMES: u32 = 100;
+
+/// A quoted label after optional spaces, when one follows.
+fn optional_label<'a>(ctx: &LineCtx<'a>, input: &'a str, what: &str) -> PResult<'a, Option<Label>> {
+    let (after_ws, _) = space0(input)?;
+    if after_ws.starts_with('"') {
+        let (rest, label) = quoted(ctx, after_ws, what)?;
+        Ok((rest, Some(label)))
+    } else {
+        Ok((input, None))
+    }
+}
+
+/// `alt ["label"]`, `opt ["label"]`, `loop [N] ["label"]`.
+fn fragment_start<'a>(
+    ctx: &LineCtx<'a>,
+    input: &'a str,
+    keyword: &str,
+    after_keyword: &'a str,
+) -> PResult<'a, FragmentStart> {
+    let kind = match keyword {
+        "alt" => FragmentKind::Alt,
+        "opt" => FragmentKind::Opt,
+        _ => FragmentKind::Loop,
+    };
+    let mut rest = after_keyword;
+    let mut times = None;
+    if kind == FragmentKind::Loop {
+        let (after_ws, _) = space0(rest)?;
+        let (after_digits, digits) = take_while(|c: char| c.is_ascii_digit())(after_ws)?;
+        if !digits.is_empty() {
+            match digits.parse::<u32>() {
+                Ok(n) if (1..=MAX_LOOP_TIMES).contains(&n) => times = Some(n),
+                _ => {
+                    return Err(nom::Err::Failure(SyntaxError {
+                        len: digits.len(),
+                        ..SyntaxError::new(
+                            after_ws,
+                            format!("a loop runs from 1 to {MAX_LOOP_TIMES} times"),
+                            "not a number of times from 1 to 100",
+                        )
+                    }));
+                }
+            }
+            rest = after_digits;
+        }
+    }
+    let (rest, label) = optional_label(ctx, rest, "fragment label")?;
+    Ok((
+        rest,
+        FragmentStart {
+            kind,
+            times,
+            label,
+            span: ctx.span(input, rest),
+        },
+    ))
+}
+
+/// `note over A[, B]: "text"`, `note left of A: "text"`, `note right of A: "text"`.
+fn note<'a>(ctx: &LineCtx<'a>, input: &'a str, after_keyword: &'a str) -> PResult<'a, Note> {
+    let placements = [
+        ("over", NotePlacement::Over),
+        ("left of", NotePlacement::LeftOf),
+        ("right of", NotePlacement::RightOf),
+    ];
+    let Some((rest, placement)) = placements.iter().find_map(|(words, placement)| {
+        let mut rest = after_keyword;
+        for word in words.split(' ') {
+            let (r, _) = space0::<_, SyntaxError>(rest).ok()?;
+            rest = r
+                .strip_prefix(word)
+                .filter(|r| r.starts_with([' ', '\t']))?;
+        }
+        Some((rest, *placement))
+    }) else {
+        let found = describe_next(after_keyword);
+        return fail(
+            after_keyword,
+            format!("expected `over`, `left of` or `right of` after `note`, found {found}"),
+            "expected where the note goes: `over`, `left of` or `right of`",
+        );
+    };
+    let (rest, _) = space0(rest)?;
+    let (mut rest, first) = expect("a participant name", |i| name(ctx, i)).parse(rest)?;
+    let mut participants = vec![first];
+    let (after_ws, _) = space0(rest)?;
+    if let Some(after_comma) = after_ws.strip_prefix(',') {
+        let (r, _) = space0(after_comma)?;
+        if placement != NotePlacement::Over {
+            return fail(
+                after_ws,
+                format!(
+                    "`note {}` takes one participant; only `note over A, B` spans two",
+                    placement.keyword()
+                ),
+                "second participant here",
+            );
+        }
+        let (r, second) = expect("a second participant name", |i| name(ctx, i)).parse(r)?;
+        participants.push(second);
+        rest = r;
+    }
+    let (r, _) = space0(rest)?;
+    let (r, _) = expect("`:` before the note's text", char(':')).parse(r)?;
+    let (r, _) = space0(r)?;
+    let (rest, text) = expect("the note's quoted text", |i| {
+        quoted_text(ctx, i, "note", true)
+    })
+    .parse(r)?;
+    Ok((
+        rest,
+        Note {
+            placement,
+            participants,
+            text,
+            span: ctx.span(input, rest),
+        },
+    ))
+}
+
+/// `box "title" A B ...`: one or more participant names after the title.
+fn participant_box<'a>(
+    ctx: &LineCtx<'a>,
+    input: &'a str,
+    after_keyword: &'a str,
+) -> PResult<'a, ParticipantBox> {
+    let (mut rest, title) =
+        expect("the box's quoted title", |i| quoted(ctx, i, "box title")).parse(after_keyword)?;
+    let mut members: Vec<Name> = Vec::new();
+    loop {
+        let (after_ws, _) = space0(rest)?;
+        if after_ws.is_empty() || after_ws.starts_with('#') {
+            break;
+        }
+        let (r, member) = expect("a participant name", |i| name(ctx, i)).parse(after_ws)?;
+        if members.iter().any(|m| m.text == member.text) {
+            return fail(
+                after_ws,
+                format!("`{}` is in this box twice", member.text),
+                "repeated here",
+            );
+        }
+        members.push(member);
+        rest = r;
+    }
+    if members.is_empty() {
+        let found = describe_next(rest.trim_start());
+        return fail(
+            rest,
+            format!("expected the box's participants after its title, found {found}"),
+            "expected one or more participant names",
+        );
+    }
+    Ok((
+        rest,
+        ParticipantBox {
+            title,
+            members,
             span: ctx.span(input, rest),
         },
     ))
