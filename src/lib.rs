@@ -71,6 +71,7 @@
 pub mod check;
 pub mod diagnostic;
 pub mod docs;
+pub mod live;
 pub mod model;
 pub mod render;
 pub mod span;

@@ -6,6 +6,7 @@ pub mod docs;
 pub mod fmt;
 pub mod invariants;
 pub mod render;
+pub mod replay;
 pub mod trace;
 
 use std::io::{IsTerminal, Read, Write};
