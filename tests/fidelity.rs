@@ -1,0 +1,137 @@
+//! `authflow replay` against a real authorization server: oidc-provider (panva's
+//! OpenID-certified Node library) configured like the model's default world
+//! (`tests/fidelity/server.mjs`). The test starts it on 127.0.0.1 on a free port,
+//! replays the seed, the attack catalogue and the flows that probe redirect_uri, code
+//! reuse, code expiry and token revocation, compares the three-way tables with the
+//! reviewed snapshot `tests/fidelity/oidc-provider.snap`, and stops the server by its
+//! PID. Everything is bounded in time.
+//!
+//! Without Node or `npm ci` in `tests/fidelity` the test skips with a message; CI sets
+//! `AUTHFLOW_REQUIRE_FIDELITY=1`, which turns the skip into a failure.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// The flows replayed: every one makes AS requests; their waits total a few seconds
+/// against the server's 300-times-faster clock.
+const FLOWS: &[&str] = &[
+    "flows/authorization_code.flow",
+    "flows/attacks",
+    "flows/redirect_uri_equal",
+    "flows/code_single_use",
+    "flows/code_lifetime/violated.flow",
+    "flows/token_valid_at_rs/violated.flow",
+];
+
+/// How long the server may take to print its URL, and the replay to finish.
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+const REPLAY_TIMEOUT: Duration = Duration::from_secs(180);
+
+/// The Node server, stopped by PID when the test ends, however it ends.
+struct Server {
+    child: Child,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn fidelity_dir() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fidelity"))
+}
+
+/// Starts the server, or says why it cannot be started here.
+fn start() -> Result<(Server, String), String> {
+    let dir = fidelity_dir();
+    if !dir.join("node_modules/oidc-provider").is_dir() {
+        return Err("no tests/fidelity/node_modules: run `npm ci` in tests/fidelity".into());
+    }
+    let child = Command::new("node")
+        .arg("server.mjs")
+        .arg("0")
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|error| format!("cannot run `node`: {error}"))?;
+    let mut server = Server { child };
+    let stdout = server.child.stdout.take().expect("stdout is piped");
+    let (send, receive) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = send.send(line);
+    });
+    let url = receive
+        .recv_timeout(START_TIMEOUT)
+        .map_err(|_| "the server printed no URL in time".to_string())?;
+    let url = url.trim().to_string();
+    if !url.starts_with("http://127.0.0.1:") {
+        return Err(format!("the server printed `{url}` instead of its URL"));
+    }
+    Ok((server, url))
+}
+
+fn required() -> bool {
+    std::env::var_os("AUTHFLOW_REQUIRE_FIDELITY").is_some_and(|v| v == "1")
+}
+
+#[test]
+fn oidc_provider_departs_only_where_known() {
+    let (_server, url) = match start() {
+        Ok(started) => started,
+        Err(why) if !required() => {
+            eprintln!("skipping the oidc-provider fidelity test: {why}");
+            return;
+        }
+        Err(why) => panic!("AUTHFLOW_REQUIRE_FIDELITY=1 but {why}"),
+    };
+    let dump = common::scratch("fidelity", "oidc_provider").join("replay.http");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let started = Instant::now();
+    let output = common::authflow_in(root)
+        .arg("replay")
+        .args(FLOWS)
+        .args(["--against", &url])
+        .args(["--config", "tests/fidelity/oidc-provider.toml"])
+        .arg("--dump")
+        .arg("http")
+        .arg(&dump)
+        .timeout(REPLAY_TIMEOUT)
+        .output()
+        .expect("authflow runs");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "a departure not listed in oidc-provider.toml, or a failure:\n{report}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    insta::with_settings!({ snapshot_path => "fidelity", prepend_module_to_snapshot => false, omit_expression => true }, {
+        insta::assert_snapshot!("oidc-provider", report);
+    });
+    // The dump has every exchange, and no secret of the world in clear.
+    let dumped = std::fs::read_to_string(&dump).expect("the dump was written");
+    assert!(dumped.contains("POST http://127.0.0.1:"), "{dumped}");
+    for secret in [
+        "secret-1",
+        "alice-password",
+        "mallory-password",
+        "verifier-1-x",
+    ] {
+        assert!(!dumped.contains(secret), "`{secret}` in the dump");
+    }
+    eprintln!(
+        "replayed {} flow paths in {:?}",
+        FLOWS.len(),
+        started.elapsed()
+    );
+}
