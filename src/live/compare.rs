@@ -68,11 +68,22 @@ pub fn compare(
     drawn_violations: &[Violation],
     answers: &HashMap<StepId, Answered>,
     options: &CheckOptions,
-) -> Result<Comparison, Vec<Diagnostic>> {
+) -> Result<Comparison, String> {
     let rewritten = rewrite(&source.text, drawn, answers);
     let file = SourceFile::new(source.name.clone(), rewritten.clone());
-    let flow = parse(&file)?;
-    let live = execute(&flow, &file)?;
+    // The rewritten text is ours, not the user's: a failure here is a bug to report
+    // plainly, never spans into a text the user did not write.
+    let unreplayable = |diagnostics: Vec<Diagnostic>| {
+        let first = diagnostics.first().map_or(String::new(), |d| {
+            format!(": {} (line {})", d.message, file.line_col(d.span.start).0)
+        });
+        format!("the flow with the server's answers in place cannot be replayed{first}")
+    };
+    let flow = parse(&file).map_err(unreplayable)?;
+    let live = execute(&flow, &file).map_err(unreplayable)?;
+    if live.steps.len() != drawn.steps.len() {
+        return Err("the flow with the server's answers in place has other messages".into());
+    }
     let violations = check_run_with(&live, &options.for_flow(&flow));
     let mut rows = Vec::new();
     let mut departures = Vec::new();

@@ -169,10 +169,113 @@ pub fn replay_live(
         &recorded.answers,
         options,
     )
-    .map_err(LiveError::Flow)?;
+    .map_err(LiveError::Server)?;
     Ok(LiveReplay {
         comparison,
         exchanges: recorded.exchanges,
         secrets: recorded.secrets,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::live::http::HttpResponse;
+    use crate::syntax::parse;
+
+    /// A server in a closure, remembering every URL it was sent.
+    struct Scripted<F: FnMut(&HttpRequest) -> HttpResponse> {
+        answer: F,
+        seen: Vec<String>,
+    }
+
+    impl<F: FnMut(&HttpRequest) -> HttpResponse> Transport for Scripted<F> {
+        fn send(&mut self, request: &HttpRequest) -> Result<HttpResponse, String> {
+            self.seen.push(request.url.to_string());
+            Ok((self.answer)(request))
+        }
+    }
+
+    fn json(body: &str) -> HttpResponse {
+        HttpResponse {
+            status: 200,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: body.into(),
+        }
+    }
+
+    fn redirect(to: &str) -> HttpResponse {
+        HttpResponse {
+            status: 302,
+            headers: vec![("location".into(), to.into())],
+            body: String::new(),
+        }
+    }
+
+    #[test]
+    fn discovered_endpoints_on_another_origin_are_refused() {
+        let mut server = Scripted {
+            answer: |_: &HttpRequest| {
+                json(
+                    r#"{"authorization_endpoint": "http://as.test/auth",
+                        "token_endpoint": "http://elsewhere.test/token"}"#,
+                )
+            },
+            seen: Vec::new(),
+        };
+        let config = Config {
+            server: Some("http://as.test".into()),
+            ..Config::default()
+        };
+        let error = resolve_endpoints(&config, &mut server).unwrap_err();
+        assert!(error.contains("outside `http://as.test`"), "{error}");
+        assert_eq!(
+            server.seen,
+            ["http://as.test/.well-known/oauth-authorization-server"]
+        );
+    }
+
+    #[test]
+    fn a_redirect_off_the_server_is_the_answer_and_never_followed() {
+        let text = "fe -> auth_server_be: \"authorize\"\nauth_server_be -> fe: \"code\"\n";
+        let file = SourceFile::new("t.flow", text);
+        let flow = parse(&file).unwrap();
+        let endpoints = ResolvedEndpoints {
+            authorization: Url::parse("http://as.test/auth").unwrap(),
+            token: Url::parse("http://as.test/token").unwrap(),
+            revocation: None,
+            api: None,
+        };
+        let mut server = Scripted {
+            answer: |request: &HttpRequest| match request.url.path() {
+                "/auth" => redirect("/hop"),
+                _ => redirect("http://tracker.test/?code=abc&state=state-1"),
+            },
+            seen: Vec::new(),
+        };
+        let live = replay_live(
+            &file,
+            &flow,
+            &Config::default(),
+            &endpoints,
+            &mut server,
+            &CheckOptions::default(),
+        )
+        .unwrap();
+        assert!(
+            server
+                .seen
+                .iter()
+                .all(|url| url.starts_with("http://as.test/"))
+        );
+        assert_eq!(server.seen.len(), 2, "{:?}", server.seen);
+        let row = &live.comparison.rows[0];
+        assert_eq!((row.line, row.server.as_str()), (2, "code"));
+        // The query the authorization endpoint got is the model's request.
+        assert!(
+            server.seen[0].contains("response_type=code&client_id=client-1"),
+            "{}",
+            server.seen[0]
+        );
+    }
 }
