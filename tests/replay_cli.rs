@@ -15,42 +15,35 @@ fn a_server_is_required() {
         .stderr(contains("--against"));
 }
 
-#[test]
-fn a_config_with_an_unknown_key_names_it_and_its_file() {
-    let dir = scratch("replay_cli", "unknown_key");
-    let config = dir.join("server.toml");
-    std::fs::write(
-        &config,
-        "[endpoints]\ntokn = \"http://127.0.0.1:9/token\"\n",
-    )
-    .unwrap();
+/// The seed replayed with a config file holding `toml`, written for test `test`.
+fn with_config(test: &str, toml: &str) -> assert_cmd::assert::Assert {
+    let config = scratch("replay_cli", test).join("server.toml");
+    std::fs::write(&config, toml).unwrap();
     authflow()
         .args(["replay", "flows/authorization_code.flow", "--config"])
         .arg(&config)
         .assert()
-        .code(2)
-        .stderr(contains("server.toml"))
-        .stderr(contains("tokn"))
-        .stderr(contains("line 2"));
+}
+
+#[test]
+fn a_config_with_an_unknown_key_names_it_and_its_file() {
+    with_config(
+        "unknown_key",
+        "[endpoints]\ntokn = \"http://127.0.0.1:9/token\"\n",
+    )
+    .code(2)
+    .stderr(contains("server.toml"))
+    .stderr(contains("tokn"))
+    .stderr(contains("line 2"));
 }
 
 #[test]
 fn endpoints_must_be_http_urls() {
-    let dir = scratch("replay_cli", "file_url");
-    let config = dir.join("server.toml");
-    std::fs::write(
-        &config,
-        "[endpoints]\nauthorization = \"file:///etc/passwd\"\ntoken = \"http://127.0.0.1:9/t\"\n",
-    )
-    .unwrap();
-    authflow()
-        .args(["replay", "flows/authorization_code.flow", "--config"])
-        .arg(&config)
-        .assert()
-        .code(2)
-        .stderr(contains(
-            "`endpoints.authorization`: `file:///etc/passwd` is not an http(s) URL",
-        ));
+    let toml =
+        "[endpoints]\nauthorization = \"file:///etc/passwd\"\ntoken = \"http://127.0.0.1:9/t\"\n";
+    with_config("file_url", toml).code(2).stderr(contains(
+        "`endpoints.authorization`: `file:///etc/passwd` is not an http(s) URL",
+    ));
 }
 
 #[test]
