@@ -48,8 +48,8 @@ fn fidelity_dir() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fidelity"))
 }
 
-/// Starts the server, or says why it cannot be started here.
-fn start() -> Result<(Server, String), String> {
+/// Starts the server (with `args` after the port), or says why it cannot be started here.
+fn start(args: &[&str]) -> Result<(Server, String), String> {
     let dir = fidelity_dir();
     if !dir.join("node_modules/oidc-provider").is_dir() {
         return Err("no tests/fidelity/node_modules: run `npm ci` in tests/fidelity".into());
@@ -57,6 +57,7 @@ fn start() -> Result<(Server, String), String> {
     let child = Command::new("node")
         .arg("server.mjs")
         .arg("0")
+        .args(args)
         .current_dir(dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -80,19 +81,23 @@ fn start() -> Result<(Server, String), String> {
     Ok((server, url))
 }
 
-fn required() -> bool {
-    std::env::var_os("AUTHFLOW_REQUIRE_FIDELITY").is_some_and(|v| v == "1")
+/// The started server, or `None` after saying why the test skips; under
+/// `AUTHFLOW_REQUIRE_FIDELITY=1` a server that cannot start fails the test instead.
+fn started(args: &[&str]) -> Option<(Server, String)> {
+    match start(args) {
+        Ok(started) => Some(started),
+        Err(why) if std::env::var_os("AUTHFLOW_REQUIRE_FIDELITY").is_none_or(|v| v != "1") => {
+            eprintln!("skipping the oidc-provider fidelity test: {why}");
+            None
+        }
+        Err(why) => panic!("AUTHFLOW_REQUIRE_FIDELITY=1 but {why}"),
+    }
 }
 
 #[test]
 fn oidc_provider_departs_only_where_known() {
-    let (_server, url) = match start() {
-        Ok(started) => started,
-        Err(why) if !required() => {
-            eprintln!("skipping the oidc-provider fidelity test: {why}");
-            return;
-        }
-        Err(why) => panic!("AUTHFLOW_REQUIRE_FIDELITY=1 but {why}"),
+    let Some((_server, url)) = started(&[]) else {
+        return;
     };
     let dump = common::scratch("fidelity", "oidc_provider").join("replay.http");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -134,4 +139,38 @@ fn oidc_provider_departs_only_where_known() {
         FLOWS.len(),
         started.elapsed()
     );
+}
+
+/// The form driver needs no server-specific help: oidc-provider's own development login
+/// and consent pages are driven as well as server.mjs's.
+#[test]
+fn oidc_provider_dev_interactions_are_driven_too() {
+    let Some((_server, url)) = started(&["dev-interactions"]) else {
+        return;
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = common::authflow_in(root)
+        .args(["replay", "flows/authorization_code.flow", "--against", &url])
+        .timeout(REPLAY_TIMEOUT)
+        .output()
+        .expect("authflow runs");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{report}");
+    let answers: Vec<Vec<&str>> = report
+        .lines()
+        .skip(2)
+        .take(3)
+        .map(|line| {
+            line.split("  ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        answers[1][..3],
+        ["7", "auth_server_be -> fe", "code"],
+        "{report}"
+    );
+    assert_eq!(answers[2][3], "tokens + refresh", "{report}");
 }

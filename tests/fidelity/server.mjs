@@ -7,10 +7,12 @@
 //
 // Login and consent are plain HTML forms served here (not oidc-provider's dev
 // interactions, which accept any password): authflow's generic form driver must find
-// the password field and the consent buttons on its own.
+// the password field and the consent buttons on its own. With `dev-interactions` as
+// the second argument, oidc-provider's own development pages are used instead.
 import http from 'node:http';
 import Provider from 'oidc-provider';
 
+const DEV_INTERACTIONS = process.argv[3] === 'dev-interactions';
 const USERS = { alice: 'alice-password', mallory: 'mallory-password' };
 
 const server = http.createServer();
@@ -50,7 +52,7 @@ server.listen(Number(process.argv[2] ?? 0), '127.0.0.1', () => {
     pkce: { required: () => false },
     scopes: ['openid', 'offline_access', 'profile', 'email'],
     claims: { profile: ['name'], email: ['email'] },
-    features: { devInteractions: { enabled: false }, revocation: { enabled: true } },
+    features: { devInteractions: { enabled: DEV_INTERACTIONS }, revocation: { enabled: true } },
     ttl: {
       // The server's clock runs 300 times faster than the model's defaults: codes live
       // 2 s (model: 10 min) and access tokens 12 s (model: 1 h), so that `wait 11m` in a
@@ -65,7 +67,7 @@ server.listen(Number(process.argv[2] ?? 0), '127.0.0.1', () => {
     cookies: { keys: ['authflow-fidelity-not-a-secret'] },
     findAccount: (ctx, sub) =>
       sub in USERS ? { accountId: sub, claims: () => ({ sub, name: sub, email: `${sub}@example.com` }) } : undefined,
-    interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
+    ...(DEV_INTERACTIONS ? {} : { interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` } }),
     renderError: (ctx, out) => {
       ctx.type = 'html';
       ctx.body = `<!doctype html><title>error</title><h1>${escape(out.error)}</h1><p>${escape(out.error_description ?? '')}</p>`;
@@ -90,7 +92,7 @@ server.listen(Number(process.argv[2] ?? 0), '127.0.0.1', () => {
 
   provider.use(async (ctx, next) => {
     const match = ctx.path.match(/^\/interaction\/([^/]+)(?:\/(login|confirm))?$/);
-    if (!match) return next();
+    if (!match || DEV_INTERACTIONS) return next();
     const details = await provider.interactionDetails(ctx.req, ctx.res);
     if (ctx.method === 'GET') {
       ctx.type = 'html';
