@@ -2,7 +2,7 @@
 //! OpenID-certified Node library) configured like the model's default world
 //! (`tests/fidelity/server.mjs`). The test starts it on 127.0.0.1 on a free port,
 //! replays the seed, the attack catalogue and the flows that probe redirect_uri, code
-//! reuse, code expiry and token revocation, compares the three-way tables with the
+//! reuse, code expiry, token revocation, a separate consent page and a denial, compares the three-way tables with the
 //! reviewed snapshot `tests/fidelity/oidc-provider.snap`, and stops the server by its
 //! PID. Everything is bounded in time.
 //!
@@ -25,6 +25,8 @@ const FLOWS: &[&str] = &[
     "flows/redirect_uri_equal",
     "flows/code_single_use",
     "flows/code_lifetime/violated.flow",
+    "flows/consent_before_code/satisfied_consent_page.flow",
+    "flows/denied_no_code",
     "flows/token_valid_at_rs/violated.flow",
 ];
 

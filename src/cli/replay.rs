@@ -65,7 +65,8 @@ pub fn run(
         Err(outcome) => return outcome,
     };
     let options = CheckOptions { preview };
-    let mut out = String::new();
+    // Each flow's report is printed as soon as it is done: waits make long runs.
+    let mut separator = "";
     let mut dumped = String::new();
     let mut outcome = Outcome::Success;
     for path in &files {
@@ -87,12 +88,11 @@ pub fn run(
             }
         };
         let name = display_name(path);
-        if !out.is_empty() {
-            out.push('\n');
-        }
-        out.push_str(&report::render(&name, &config, &live.comparison));
+        let report = report::render(&name, &config, &live.comparison);
+        outcome = outcome.max(write_stdout(&format!("{separator}{report}")));
+        separator = "\n";
         if !report::new_departures(&name, &config, &live.comparison).is_empty() {
-            outcome = Outcome::CheckFailed;
+            outcome = outcome.max(Outcome::CheckFailed);
         }
         dumped.push_str(&dump_http(&live.exchanges, &live.secrets));
     }
@@ -101,5 +101,5 @@ pub fn run(
     {
         return fail(format!("cannot write `{}`: {error}", dump_file.display()));
     }
-    write_stdout(&out).max(outcome)
+    outcome
 }

@@ -100,25 +100,32 @@ pub fn compare(
                 .cloned()
                 .collect()
         };
-        let findings = at(&violations, live_step);
+        // An answer to a request that was never sent is the drawn one, still in the
+        // flow: what fires on it says nothing about the server.
+        let findings = if *answer == Answer::NotSent {
+            Vec::new()
+        } else {
+            at(&violations, live_step)
+        };
         let mut correct = correct_answer(answer, &findings);
         let refused = matches!(
             answer,
             Answer::RedirectError(_) | Answer::ErrorPage(_) | Answer::EndpointError(..)
         );
-        let drawn_issues = issues(drawn_step);
+        let drawn_issues = issues(drawn, id);
         let drawn_errors = at(drawn_violations, drawn_step)
             .iter()
             .any(|v| v.severity == crate::Severity::Error);
         // A request the sender could not form (a value it never got, because the server
         // answered an earlier request differently) is rightly refused.
-        let well_formed = answered.request.is_some_and(|request| {
-            let request = &live.steps[request];
-            request.missing.is_empty() && request.unknown_to_sender.is_empty()
-        });
+        let well_formed = !answered.guessed
+            && answered.request.is_some_and(|request| {
+                let request = &live.steps[request];
+                request.missing.is_empty() && request.unknown_to_sender.is_empty()
+            });
         if findings.is_empty() && refused && drawn_issues && !drawn_errors && well_formed {
             // No invariant judges a refusal; the drawn run shows a correct AS grants it.
-            correct = describe(drawn_step);
+            correct = describe(drawn, id);
             departures.push(Departure {
                 line: live_step.line,
                 invariant: None,
@@ -139,7 +146,7 @@ pub fn compare(
         rows.push(Row {
             line: drawn_step.line,
             message: format!("{} -> {}", drawn_step.from, drawn_step.to),
-            drawn: describe(drawn_step),
+            drawn: describe(drawn, id),
             server: answer.to_string(),
             correct,
             named_by: findings.iter().map(|v| v.id).collect(),
@@ -167,22 +174,36 @@ fn ids_of_server_steps(run: &Run) -> Vec<crate::Span> {
 }
 
 /// Whether a drawn answer gives the requester what it asked for.
-fn issues(step: &Step) -> bool {
+fn issues(run: &Run, id: StepId) -> bool {
+    let step = &run.steps[id];
     step.params.get(Key::Error).is_none()
         && match step.kind {
             StepKind::AuthorizationResponse => step.params.get(Key::Code).is_some(),
             StepKind::TokenResponse => step.params.get(Key::AccessToken).is_some(),
-            StepKind::RevocationResponse | StepKind::ApiResponse => true,
+            StepKind::RevocationResponse => true,
+            StepKind::ApiResponse => served(run, id) != Some(false),
             _ => false,
         }
 }
 
+/// Whether the API answer at `id` served the resource, as the model read it (a label
+/// such as `401 invalid_token` refuses).
+fn served(run: &Run, id: StepId) -> Option<bool> {
+    run.api_calls
+        .iter()
+        .filter_map(|call| call.response.as_ref())
+        .find(|answer| answer.step == id)
+        .map(|answer| answer.served)
+}
+
 /// An answer as the table shows it, from the step the model recorded.
-pub fn describe(step: &Step) -> String {
+pub fn describe(run: &Run, id: StepId) -> String {
+    let step = &run.steps[id];
     if let Some(error) = step.params.get(Key::Error) {
         return format!("error={error}");
     }
     match step.kind {
+        StepKind::ApiResponse if served(run, id) == Some(false) => "refused".into(),
         StepKind::AuthorizationResponse if step.params.get(Key::Code).is_some() => "code".into(),
         StepKind::TokenResponse if step.params.get(Key::RefreshToken).is_some() => {
             "tokens + refresh".into()

@@ -105,6 +105,9 @@ pub struct Answered {
     pub to: String,
     /// The message whose request it answers, if one was sent.
     pub request: Option<StepId>,
+    /// Whether that request carried a code or token the server never issued (because
+    /// it answered an earlier request otherwise than drawn): refusing it is right.
+    pub guessed: bool,
 }
 
 /// What a live replay recorded.
@@ -128,6 +131,8 @@ pub struct Driver<'a> {
     pending_tokens: VecDeque<Pending>,
     pending_revocations: VecDeque<Pending>,
     pending_api: VecDeque<Pending>,
+    /// The world's first user and password, for a login message that names none.
+    default_user: Option<(String, String)>,
     /// Each registration's model secret, by client id.
     model_secrets: HashMap<String, String>,
     /// Model value → the server's value.
@@ -135,6 +140,8 @@ pub struct Driver<'a> {
     recorded: Recorded,
     /// The message being sent.
     current: StepId,
+    /// Whether the message being sent carries a code or token the server never issued.
+    guessed: bool,
     time_scale: Option<f64>,
 }
 
@@ -160,6 +167,7 @@ impl<'a> Driver<'a> {
             pending_revocations: VecDeque::new(),
             pending_api: VecDeque::new(),
             model_secrets: HashMap::new(),
+            default_user: None,
             real: HashMap::new(),
             recorded: Recorded {
                 answers: HashMap::new(),
@@ -167,6 +175,7 @@ impl<'a> Driver<'a> {
                 secrets: Vec::new(),
             },
             current: 0,
+            guessed: false,
             time_scale,
         }
     }
@@ -179,9 +188,15 @@ impl<'a> Driver<'a> {
                 self.model_secrets.insert(client.id.clone(), secret.clone());
             }
         }
+        self.default_user = run
+            .world
+            .users
+            .first()
+            .map(|u| (u.name.clone(), u.password.clone()));
         let mut clock = 0;
         for (id, step) in run.steps.iter().enumerate() {
             self.current = id;
+            self.guessed = false;
             if step.time > clock {
                 self.wait(step.time - clock)?;
                 clock = step.time;
@@ -191,7 +206,13 @@ impl<'a> Driver<'a> {
                     self.authorization_request(step)?
                 }
                 StepKind::Login | StepKind::Deny if step.to_role == Role::AuthorizationServer => {
-                    self.login(step)?
+                    // A flow that draws the consent page as the server's next answer
+                    // gets there with this message and approves with its next one.
+                    let consent_drawn = run.steps[id + 1..]
+                        .iter()
+                        .find(|s| is_server(s.from_role) && is_front_channel_answer(s.kind))
+                        .is_some_and(|s| s.kind == StepKind::LoginPage);
+                    self.login(step, consent_drawn)?
                 }
                 StepKind::TokenRequest if step.to_role == Role::AuthorizationServer => {
                     let pending = self.back_channel(step, false)?;
@@ -228,6 +249,7 @@ impl<'a> Driver<'a> {
                             answer: Answer::NotSent,
                             to: step.to.to_string(),
                             request: None,
+                            guessed: false,
                         };
                         self.recorded.answers.insert(id, answered);
                         continue;
@@ -241,6 +263,7 @@ impl<'a> Driver<'a> {
                         answer: pending.answer,
                         to: pending.requester,
                         request: Some(pending.request),
+                        guessed: pending.guessed,
                     };
                     self.recorded.answers.insert(id, answered);
                 }
@@ -266,12 +289,22 @@ impl<'a> Driver<'a> {
         Ok(())
     }
 
-    /// The server's value for a model value the server issued, else the value itself.
-    fn real(&self, value: &str) -> String {
-        self.real
-            .get(value)
-            .cloned()
-            .unwrap_or_else(|| value.to_string())
+    /// What to send for `key`: the server's value for a model value the server issued,
+    /// else the value itself. A code or token the server never issued is sent as the
+    /// model names it and noted, so that its refusal is not held against the server.
+    fn value_to_send(&mut self, key: Key, value: &str) -> String {
+        match self.real.get(value) {
+            Some(real) => real.clone(),
+            None => {
+                if matches!(
+                    key,
+                    Key::Code | Key::AccessToken | Key::RefreshToken | Key::Token
+                ) {
+                    self.guessed = true;
+                }
+                value.to_string()
+            }
+        }
     }
 
     fn learn(&mut self, model: Option<&str>, real: Option<&str>) {
@@ -296,7 +329,7 @@ impl<'a> Driver<'a> {
             for carried in step.params.iter() {
                 let value = match carried.key {
                     Key::ClientId => self.client(&carried.value).0,
-                    _ => self.real(&carried.value),
+                    key => self.value_to_send(key, &carried.value),
                 };
                 query.append_pair(carried.key.as_str(), &value);
             }
@@ -336,25 +369,30 @@ impl<'a> Driver<'a> {
 
     /// Submits the credentials in the pending login form, then approves (or, for a
     /// denial, refuses) any consent form that follows.
-    fn login(&mut self, step: &Step) -> Result<(), String> {
+    fn login(&mut self, step: &Step, consent_drawn: bool) -> Result<(), String> {
         let Some(browser) = self.browser_of(step) else {
             return Ok(());
         };
-        let username = step.params.get(Key::Username).unwrap_or_default();
-        let (login, password) = match self.config.users.get(username) {
-            Some(user) => (user.login.clone(), user.password.clone()),
-            None => (
-                username.to_string(),
+        // A denial written without credentials ("login, deny") logs in as the world's
+        // first user, as the model's login page does.
+        let (username, model_password) = match step.params.get(Key::Username) {
+            Some(name) => (
+                name.to_string(),
                 step.params
                     .get(Key::Password)
                     .unwrap_or_default()
                     .to_string(),
             ),
+            None => self.default_user.clone().unwrap_or_default(),
+        };
+        let (login, password) = match self.config.users.get(&username) {
+            Some(user) => (user.login.clone(), user.password.clone()),
+            None => (username, model_password),
         };
         self.recorded.secrets.push(password.clone());
         let approve = step.kind == StepKind::Login;
         let mut logged_in = false;
-        for _ in 0..MAX_FORMS {
+        for submitted in 0..MAX_FORMS {
             let landing = self.browsers.get(&browser).and_then(|b| b.landing.clone());
             let (form, body) = match landing {
                 Some(Landing::Page {
@@ -365,6 +403,10 @@ impl<'a> Driver<'a> {
                     let body = form.fill_login(&login, &password);
                     (form, body)
                 }
+                Some(Landing::Page {
+                    kind: PageKind::Consent(_),
+                    ..
+                }) if submitted > 0 && consent_drawn => break,
                 Some(Landing::Page {
                     kind: PageKind::Consent(form),
                     ..
@@ -500,6 +542,7 @@ impl<'a> Driver<'a> {
             answer: Answer::NotSent,
             to,
             request: None,
+            guessed: false,
         };
         let browser = if self
             .browsers
@@ -547,6 +590,7 @@ impl<'a> Driver<'a> {
             answer,
             to: step.to.to_string(),
             request,
+            guessed: false,
         }
     }
 
@@ -554,6 +598,7 @@ impl<'a> Driver<'a> {
     fn pending(&self, step: &Step) -> Pending {
         Pending {
             request: self.current,
+            guessed: false,
             requester: step.from.to_string(),
             answer: Answer::NotSent,
             access: None,
@@ -569,7 +614,7 @@ impl<'a> Driver<'a> {
         };
         let mut headers = Vec::new();
         if let Some(token) = step.params.get(Key::AccessToken) {
-            let header = format!("Bearer {}", self.real(token));
+            let header = format!("Bearer {}", self.value_to_send(Key::AccessToken, token));
             self.recorded.secrets.push(header.clone());
             headers.push(("Authorization".to_string(), header));
         }
@@ -580,6 +625,7 @@ impl<'a> Driver<'a> {
             form: None,
         };
         let response = self.exchange(request, step)?;
+        pending.guessed = self.guessed;
         pending.answer = match response.status {
             200..=299 => Answer::Resource,
             status => {
@@ -643,7 +689,7 @@ impl<'a> Driver<'a> {
                     body.append_pair("client_id", &client_id);
                 }
                 key => {
-                    let value = self.real(&carried.value);
+                    let value = self.value_to_send(key, &carried.value);
                     if key.is_secret() {
                         self.recorded.secrets.push(value.clone());
                     }
@@ -682,6 +728,7 @@ impl<'a> Driver<'a> {
         let json: serde_json::Value =
             serde_json::from_str(&response.body).unwrap_or(serde_json::Value::Null);
         let field = |name: &str| json.get(name).and_then(|v| v.as_str()).map(str::to_string);
+        pending.guessed = self.guessed;
         pending.answer = match (response.status, field("access_token")) {
             (200, Some(access)) if !revocation => {
                 let refresh = field("refresh_token");
@@ -703,10 +750,19 @@ impl<'a> Driver<'a> {
 /// A back-channel answer waiting for the message that draws it.
 struct Pending {
     request: StepId,
+    guessed: bool,
     requester: String,
     answer: Answer,
     access: Option<String>,
     refresh: Option<String>,
+}
+
+/// An answer the server gives the browser: a page or a redirect.
+fn is_front_channel_answer(kind: StepKind) -> bool {
+    matches!(
+        kind,
+        StepKind::LoginPage | StepKind::ErrorPage | StepKind::AuthorizationResponse
+    )
 }
 
 /// The server under test: the authorization server, its pages and its resource server.
