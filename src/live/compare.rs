@@ -285,10 +285,25 @@ pub fn rewrite(text: &str, run: &Run, answers: &HashMap<StepId, Answered>) -> St
                 Answer::Revoked => ("revoked".to_string(), "revocation_response"),
                 Answer::Resource => ("response".to_string(), "api_response"),
             };
-            // A response without `iss` is recorded as one (RFC 9207), not as the model's.
-            let params = match answer {
-                Answer::Code { iss: false, .. } => " { iss: none }",
-                _ => "",
+            // What the redirect carried where it differs from what a correct AS sends:
+            // no `iss` (RFC 9207), or a `state` other than the request's (RFC 6749
+            // §4.1.2), so that the invariants judge the server's values, not the model's.
+            let mut carried = Vec::new();
+            if let Answer::Code { state, iss } = answer {
+                if !iss {
+                    carried.push("iss: none".to_string());
+                }
+                if state.as_deref() != step.params.get(Key::State) {
+                    carried.push(match state {
+                        Some(state) => format!("state: {}", quote(state)),
+                        None => "state: none".to_string(),
+                    });
+                }
+            }
+            let params = if carried.is_empty() {
+                String::new()
+            } else {
+                format!(" {{ {} }}", carried.join(", "))
             };
             let line = format!(
                 "{} -> {}: {} as {kind}{params}",

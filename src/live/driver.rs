@@ -576,6 +576,8 @@ impl<'a> Driver<'a> {
                     (_, Some(error)) => Answer::RedirectError(error.clone()),
                     (Some(code), None) => {
                         let code = code.clone();
+                        // Masked in dumps even when the flow drew no code here to map.
+                        self.recorded.secrets.push(code.clone());
                         self.learn(step.params.get(Key::Code), Some(&code));
                         Answer::Code {
                             state: pairs.get("state").cloned(),

@@ -278,4 +278,29 @@ mod tests {
             server.seen[0]
         );
     }
+
+    #[test]
+    fn the_rewritten_flow_carries_the_servers_values() {
+        use crate::live::driver::{Answer, Answered};
+        let text = "fe -> auth_server_be: \"authorize\"\nauth_server_be -> fe: \"code\" # drawn\n";
+        let file = SourceFile::new("t.flow", text);
+        let run = execute(&parse(&file).unwrap(), &file).unwrap();
+        let answered = Answered {
+            answer: Answer::Code {
+                state: Some("echoed-wrong".into()),
+                iss: false,
+            },
+            to: "fe".into(),
+            request: Some(0),
+            guessed: false,
+        };
+        let rewritten = compare::rewrite(text, &run, &[(1, answered)].into_iter().collect());
+        assert_eq!(
+            rewritten.lines().nth(1),
+            Some(
+                "\"auth_server_be\" -> \"fe\": \"code\" as authorization_response \
+                 { iss: none, state: \"echoed-wrong\" } # drawn"
+            )
+        );
+    }
 }
