@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Whole-process timings and peak memory of the release binary.
 
-Sections (all by default; choose with --section, repeatable):
+Sections (render and check by default; choose with --section, repeatable):
 
   render  for each workload, the median and minimum wall time over repeated runs and the
           peak resident set size of `authflow render`, next to `cat` printing the same
@@ -11,6 +11,11 @@ Sections (all by default; choose with --section, repeatable):
           honest logins" flow of 10,000 and 100,000 messages, run interleaved, with
           medians, the check/render ratio, the scaling factor time(100k)/time(10k), and
           PASS/FAIL against "check faster than render at 100k" and "check scaling <= 12x".
+  replay  (only when chosen) `authflow replay` of the seed against the local oidc-provider
+          of tests/fidelity (needs Node and `npm ci` there): the server is started on a
+          free port, every run is a whole process doing discovery, login, consent and the
+          token request over HTTP, and the server is stopped by its PID; PASS/FAIL against
+          "a replay of the seed takes under one second".
 
 The "repeated honest logins" flow is defined once, in benches/check.rs
 (REPEATED_LOGINS_FRONT_MATTER and REPEATED_LOGIN, read from there by this script), so the
@@ -24,6 +29,7 @@ Usage:
   python3 scripts/perf.py [RUNS]             # everything, RUNS runs per workload (30)
   python3 scripts/perf.py --quick            # everything, few runs
   python3 scripts/perf.py --quick --section check
+  python3 scripts/perf.py --section replay   # after `npm ci` in tests/fidelity
   python3 scripts/perf.py --emit-flow 100000 > /tmp/logins.flow   # just write the flow
 
 Exit status: 0, or 1 if a PASS/FAIL line says FAIL (2 on usage or setup errors).
@@ -41,7 +47,11 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "target", "release", "authflow")
 BENCH = os.path.join(ROOT, "benches", "check.rs")
-SECTIONS = ("render", "check")
+SECTIONS = ("render", "check", "replay")
+# Sections run when none is chosen: replay needs Node and a server, so it is asked for.
+DEFAULT_SECTIONS = ("render", "check")
+FIDELITY = os.path.join(ROOT, "tests", "fidelity")
+REPLAY_LIMIT = 1.0
 
 # The issue's bar for `check` being linear.
 LINEAR_SIZES = (10_000, 100_000)
@@ -212,6 +222,27 @@ def linear_section(tmp, rounds):
     return all(ok for ok, _ in verdicts)
 
 
+def replay_section(tmp, runs):
+    """The seed replayed against oidc-provider, whole process each time."""
+    print("== replay ==")
+    if not os.path.isdir(os.path.join(FIDELITY, "node_modules", "oidc-provider")):
+        die("tests/fidelity has no node_modules: run `npm ci` there first")
+    server = subprocess.Popen(["node", "server.mjs", "0"], cwd=FIDELITY, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        url = server.stdout.readline().strip()
+        if not url.startswith("http://127.0.0.1:"):
+            die(f"the fidelity server printed {url!r} instead of its URL")
+        argv = [BIN, "replay", os.path.join(ROOT, "flows", "authorization_code.flow"), "--against", url,
+                "--config", os.path.join(FIDELITY, "oidc-provider.toml")]
+        median = row("  authflow replay seed", argv, runs)
+        verdict = "PASS" if median < REPLAY_LIMIT else "FAIL"
+        print(f"  {verdict}: median {median * 1000:.0f} ms < {REPLAY_LIMIT * 1000:.0f} ms\n")
+        return median < REPLAY_LIMIT
+    finally:
+        server.kill()
+        server.wait()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("runs", nargs="?", type=int, help="runs per workload (default 30, or 6 with --quick)")
@@ -225,7 +256,7 @@ def main():
     runs = args.runs if args.runs is not None else (6 if args.quick else 30)
     if runs < 1:
         parser.error("RUNS must be at least 1")
-    sections = [s for s in SECTIONS if s in (args.section or SECTIONS)]
+    sections = [s for s in SECTIONS if s in (args.section or DEFAULT_SECTIONS)]
     if not os.path.exists(BIN):
         print("build first: cargo build --release", file=sys.stderr)
         return 2
@@ -233,7 +264,7 @@ def main():
     passed = True
     with tempfile.TemporaryDirectory() as tmp:
         for section in sections:
-            passed &= {"render": render_section, "check": check_section}[section](tmp, runs)
+            passed &= {"render": render_section, "check": check_section, "replay": replay_section}[section](tmp, runs)
     return 0 if passed else 1
 
 

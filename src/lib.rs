@@ -72,6 +72,7 @@ pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod docs;
+pub mod live;
 pub mod model;
 pub mod render;
 pub mod span;

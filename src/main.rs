@@ -170,6 +170,26 @@ enum Command {
         #[command(subcommand)]
         supports: Option<MdbookQuery>,
     },
+    /// Replay flows against a real authorization server and compare its answers with a
+    /// correct AS's; exits 1 on a departure the config does not list as known
+    Replay {
+        /// Flow files, or directories searched recursively for `*.flow`
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The server's base URL; its endpoints come from its metadata
+        #[arg(long, value_name = "URL", required_unless_present = "config")]
+        against: Option<String>,
+        /// A TOML file naming the endpoints, client registrations, test users, code
+        /// lifetime and known departures
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Write every request and response, secrets masked: `--dump http FILE`
+        #[arg(long, num_args = 2, value_names = ["FORMAT", "FILE"])]
+        dump: Vec<String>,
+        /// Also run the preview invariants
+        #[arg(long)]
+        preview: bool,
+    },
     /// Regenerate the diagrams of flow blocks in Markdown files
     Docs {
         /// Markdown files
@@ -314,6 +334,13 @@ fn main() -> ExitCode {
         Command::Invariants { explain } => cli::invariants::run(explain.as_deref()),
         Command::Fmt { paths, check } => cli::fmt::run(&paths, check),
         Command::Docs { files, check } => cli::docs::run(&files, check),
+        Command::Replay {
+            paths,
+            against,
+            config,
+            dump,
+            preview,
+        } => cli::replay::run(&paths, against, config.as_deref(), &dump, preview),
     };
     outcome.exit_code()
 }

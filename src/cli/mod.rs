@@ -9,6 +9,7 @@ pub mod html;
 pub mod invariants;
 pub mod mdbook;
 pub mod render;
+pub mod replay;
 pub mod report;
 pub mod trace;
 
