@@ -8,10 +8,9 @@ use std::borrow::Cow;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use petgraph::graph::{DiGraph, NodeIndex};
-use petgraph::visit::EdgeRef;
+use thin_vec::ThinVec;
 
-use super::params::{Params, Value};
+use super::params::{Params, Scope, Value};
 use super::role::Role;
 use super::step::StepKind;
 use super::vocab::{GrantType, Key, Location};
@@ -33,7 +32,7 @@ pub struct Reading {
     pub reason: Cow<'static, str>,
     /// Other readings the evidence left open, when the label had to break a tie it could
     /// not break: the author should say `as KIND`.
-    pub ambiguous_with: Vec<StepKind>,
+    pub ambiguous_with: ThinVec<StepKind>,
 }
 
 /// A value a step needs that its sender never had: the message is still that step.
@@ -77,9 +76,9 @@ pub struct Step {
     /// Seconds since the flow started.
     pub time: u64,
     /// Secret values the sender carried without having generated or received them.
-    pub unknown_to_sender: Vec<(Key, Value)>,
+    pub unknown_to_sender: ThinVec<(Key, Value)>,
     /// Values the step needs that the sender could not supply.
-    pub missing: Vec<Missing>,
+    pub missing: ThinVec<Missing>,
 }
 
 impl Step {
@@ -110,7 +109,7 @@ pub struct Transaction {
     /// The `redirect_uri` the request carried (RFC 6749 §3.1.2).
     pub redirect_uri: Option<Value>,
     /// The scope the request asked for (RFC 6749 §3.3).
-    pub scope: Vec<String>,
+    pub scope: Scope,
     /// The `state` the authorization request carried (RFC 6749 §4.1.1).
     pub state: Option<Value>,
     /// The PKCE `code_challenge` the request carried (RFC 7636 §4.3).
@@ -177,7 +176,7 @@ pub struct LoginAttempt {
     /// credentials, whether the user had logged in already.
     pub authenticated: bool,
     /// The scope the user consented to.
-    pub scope: Vec<String>,
+    pub scope: Scope,
 }
 
 /// An authorization response (a redirect back to the client).
@@ -223,7 +222,7 @@ pub struct Code {
     /// The challenge method of its request (RFC 7636 §4.3).
     pub code_challenge_method: Option<Value>,
     /// The scope it grants: what the user consented to, else what the request asked for.
-    pub scope: Vec<String>,
+    pub scope: Scope,
 }
 
 /// The client receiving an authorization response at its redirect_uri.
@@ -295,7 +294,7 @@ pub struct TokenAnswer {
     pub error: Option<Value>,
     /// The scope the answer names; empty when it names none, which grants the scope of the
     /// grant (RFC 6749 §5.1).
-    pub scope: Vec<String>,
+    pub scope: Scope,
     /// Seconds the code had existed when the answer was given.
     pub code_age: Option<u64>,
 }
@@ -325,7 +324,7 @@ pub struct Token {
     /// The refresh token of the same grant, if one was issued with it or bought it.
     pub refresh_token: Option<Value>,
     /// The scope the token grants.
-    pub scope: Vec<String>,
+    pub scope: Scope,
     /// The message that revoked it (a revocation, or a replay of its code), if any.
     pub revoked_at: Option<StepId>,
 }
@@ -343,7 +342,7 @@ pub struct RefreshToken {
     /// RFC 7009 §2.1).
     pub client_id: Option<Value>,
     /// The scope the resource owner granted (RFC 6749 §6).
-    pub scope: Vec<String>,
+    pub scope: Scope,
     /// The revocation request that revoked it, if any.
     pub revoked_at: Option<StepId>,
 }
@@ -377,7 +376,7 @@ pub struct ApiCall {
     /// The bearer access token presented (RFC 6750 §2).
     pub token: Option<Value>,
     /// The scope the resource needs, when the flow says (`{ scope: admin }` on the call).
-    pub scope: Vec<String>,
+    pub scope: Scope,
     /// The API's answer, if the flow shows one.
     pub response: Option<ApiAnswer>,
 }
@@ -526,13 +525,16 @@ pub enum Origin {
     Step(StepId),
 }
 
-/// Where every secret value came from: a graph whose nodes are messages and whose edge
-/// `a -> b` labelled `v` says that the sender of `b` carried `v` having learned it from `a`
-/// (or generated it in `a`). Explanations follow it back to the origin.
+/// Where every secret value came from: for each message, the messages its sender learned
+/// the values it carried from (an edge `a -> b` labelled `v`: the sender of `b` carried `v`
+/// having learned it from `a`), and where each value was generated. Explanations follow
+/// the edges back to the origin. A long flow has an edge for most messages, so they are
+/// kept as one list in the order the replay adds them, which is the order of `b`: the
+/// edges into a message are found by binary search, with no node per message.
 #[derive(Clone, Debug, Default)]
 pub struct Provenance {
-    graph: DiGraph<StepId, Value>,
-    nodes: Vec<NodeIndex>,
+    /// Edges `(b, a, v)`, sorted by `b`.
+    taught: Vec<(StepId, StepId, Value)>,
     /// Where each value was first generated.
     generated: HashMap<Value, Origin>,
 }
@@ -540,15 +542,9 @@ pub struct Provenance {
 impl Provenance {
     pub(crate) fn with_capacity(steps: usize) -> Provenance {
         Provenance {
-            graph: DiGraph::with_capacity(steps, steps),
-            nodes: Vec::with_capacity(steps),
+            taught: Vec::with_capacity(steps),
             generated: HashMap::default(),
         }
-    }
-
-    pub(crate) fn add_step(&mut self, step: StepId) {
-        let node = self.graph.add_node(step);
-        self.nodes.push(node);
     }
 
     pub(crate) fn generated(&mut self, value: &Value, origin: Origin) {
@@ -557,10 +553,12 @@ impl Provenance {
         }
     }
 
+    /// The sender of `to` carried `value`, learned in `from`. The replay adds the edges of
+    /// each message as it replays it, so `to` never decreases.
     pub(crate) fn carried(&mut self, from: StepId, to: StepId, value: &Value) {
+        debug_assert!(self.taught.last().is_none_or(|&(last, _, _)| last <= to));
         if from != to {
-            self.graph
-                .add_edge(self.nodes[from], self.nodes[to], value.clone());
+            self.taught.push((to, from, value.clone()));
         }
     }
 
@@ -572,16 +570,24 @@ impl Provenance {
     /// The chain of steps that brought `value` to `step`, oldest first.
     pub fn path(&self, value: &str, step: StepId) -> Vec<StepId> {
         let mut path = vec![step];
-        let mut node = self.nodes[step];
-        while let Some(edge) = self
-            .graph
-            .edges_directed(node, petgraph::Direction::Incoming)
-            .find(|e| &**e.weight() == value)
-        {
-            node = edge.source();
-            path.push(self.graph[node]);
+        let mut at = step;
+        while let Some(from) = self.learned_from(value, at) {
+            at = from;
+            path.push(at);
         }
         path.reverse();
         path
+    }
+
+    /// The message the sender of `step` learned `value` from (the latest edge, should
+    /// a message carry one value twice).
+    fn learned_from(&self, value: &str, step: StepId) -> Option<StepId> {
+        let first = self.taught.partition_point(|&(to, _, _)| to < step);
+        let last = self.taught.partition_point(|&(to, _, _)| to <= step);
+        self.taught[first..last]
+            .iter()
+            .rev()
+            .find(|(_, _, carried)| &**carried == value)
+            .map(|&(_, from, _)| from)
     }
 }
