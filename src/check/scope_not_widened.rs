@@ -4,7 +4,7 @@
 use super::{Finding, Invariant};
 use crate::Severity;
 use crate::model::Run;
-use crate::model::params::scope_list;
+use crate::model::params::{Value, scope_list};
 use crate::model::vocab::Key;
 
 pub const INVARIANT: Invariant = Invariant {
@@ -24,11 +24,11 @@ auth_server_fe -> auth_server_be: "login, permission" { scope: "profile email" }
     check,
 };
 
-fn extra<'a>(wider: &'a [String], narrower: &[String]) -> Vec<&'a str> {
+fn extra<'a>(wider: &'a [Value], narrower: &[Value]) -> Vec<&'a str> {
     wider
         .iter()
         .filter(|s| !narrower.contains(s))
-        .map(String::as_str)
+        .map(|s| &**s)
         .collect()
 }
 

@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use thin_vec::ThinVec;
+
 use super::vocab::{Key, Location};
 use crate::span::Span;
 
@@ -11,21 +13,48 @@ use crate::span::Span;
 /// such mentions.
 pub type Value = Arc<str>;
 
+/// A scope as its space-separated values (RFC 6749 §3.3). Shared, not copied: one
+/// request's scope passes on to its code, its tokens and their API calls.
+pub type Scope = Arc<[Value]>;
+
 /// Equal texts share one [`Value`]: a long flow hands out the same client_id, scope and
 /// constants (`code`, `Bearer`) thousands of times. Fresh values (`state-7`) are never
 /// interned: each is used a few times and the table would only grow.
 #[derive(Debug, Default)]
-pub(crate) struct Interner(rustc_hash::FxHashSet<Value>);
+pub(crate) struct Interner {
+    values: rustc_hash::FxHashSet<Value>,
+    /// Scopes by their text: every transaction, code and token of a long flow records a
+    /// scope, and most are the same one.
+    scopes: rustc_hash::FxHashMap<Value, Scope>,
+}
 
 impl Interner {
     /// The shared value of `text`.
     pub fn get(&mut self, text: &str) -> Value {
-        if let Some(value) = self.0.get(text) {
+        if let Some(value) = self.values.get(text) {
             return value.clone();
         }
         let value = Value::from(text);
-        self.0.insert(value.clone());
+        self.values.insert(value.clone());
         value
+    }
+
+    /// The shared scope a `scope` parameter's text stands for ([`scope_list`]).
+    pub fn scope(&mut self, text: Option<&str>) -> Scope {
+        let Some(text) = text else {
+            return Scope::default();
+        };
+        if let Some(scope) = self.scopes.get(text) {
+            return scope.clone();
+        }
+        let scope: Scope = text
+            .split(' ')
+            .filter(|p| !p.is_empty())
+            .map(|p| self.get(p))
+            .collect();
+        let text = self.get(text);
+        self.scopes.insert(text, scope.clone());
+        scope
     }
 }
 
@@ -36,15 +65,16 @@ pub struct Carried {
     pub key: Key,
     /// The value it had in this message.
     pub value: Value,
-    /// Where the author wrote this value, when it is an override.
-    pub written_at: Option<Span>,
+    /// Where the author wrote this value, when it is an override. Boxed: overrides are
+    /// rare, and a long flow keeps every message's parameters.
+    pub written_at: Option<Box<Span>>,
     /// Where it travelled: in the URL, a header or the body.
     pub location: Location,
 }
 
 /// An ordered set of parameters, each key at most once.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Params(Vec<Carried>);
+pub struct Params(ThinVec<Carried>);
 
 /// An author's override, resolved to a typed key (`None` value: `none`, left out).
 #[derive(Clone, Debug, PartialEq)]
@@ -114,7 +144,7 @@ impl Params {
                 self.0.push(Carried {
                     key: o.key,
                     value: value.clone(),
-                    written_at: Some(o.span),
+                    written_at: Some(Box::new(o.span)),
                     location: Location::Body,
                 });
             }
@@ -123,18 +153,18 @@ impl Params {
 }
 
 /// Space-separated scope values as a list (RFC 6749 §3.3).
-pub fn scope_list(scope: Option<&str>) -> Vec<String> {
+pub fn scope_list(scope: Option<&str>) -> Scope {
     scope
         .map(|s| {
             s.split(' ')
                 .filter(|p| !p.is_empty())
-                .map(str::to_string)
+                .map(Value::from)
                 .collect()
         })
         .unwrap_or_default()
 }
 
 /// Whether every scope value of `narrower` is in `wider`.
-pub fn scope_within(narrower: &[String], wider: &[String]) -> bool {
+pub fn scope_within(narrower: &[Value], wider: &[Value]) -> bool {
     narrower.iter().all(|s| wider.contains(s))
 }

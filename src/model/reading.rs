@@ -4,6 +4,8 @@
 //! every reading records the evidence that decided it. A tie the label cannot break is
 //! reported (`ambiguous_with`), never guessed silently.
 
+use thin_vec::{ThinVec, thin_vec};
+
 use super::role::Role;
 use super::run::Reading;
 use super::step::StepKind;
@@ -68,7 +70,7 @@ fn read_as(kind: StepKind, reason: impl Into<std::borrow::Cow<'static, str>>) ->
     Reading {
         kind,
         reason: reason.into(),
-        ambiguous_with: Vec::new(),
+        ambiguous_with: ThinVec::new(),
     }
 }
 
@@ -169,7 +171,7 @@ fn login_or_deny(words: &Words, why: &'static str) -> Reading {
         Reading {
             kind: StepKind::Login,
             reason: format!("{why}; the label says neither login nor refusal").into(),
-            ambiguous_with: vec![StepKind::Deny],
+            ambiguous_with: thin_vec![StepKind::Deny],
         }
     }
 }
@@ -358,7 +360,7 @@ fn user_agent_to_client(message: &Message, s: &Situation) -> Reading {
                 Reading {
                     kind: Callback,
                     reason: "the browser holds a redirect to the client's callback".into(),
-                    ambiguous_with: vec![ApiRequest],
+                    ambiguous_with: thin_vec![ApiRequest],
                 }
             }
         }

@@ -8,6 +8,7 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use sha2::{Digest, Sha256};
+use thin_vec::ThinVec;
 
 use super::actor::*;
 use super::params::{Interner, Override, Params, Value};
@@ -83,7 +84,7 @@ pub(crate) struct Outgoing {
     /// Values it generates for this message, each as the parameter it is.
     pub generated: Vec<(Key, Value)>,
     /// Values the step needs that it does not have.
-    pub missing: Vec<Missing>,
+    pub missing: ThinVec<Missing>,
 }
 
 pub(crate) struct Replay<'w> {
@@ -96,7 +97,14 @@ pub(crate) struct Replay<'w> {
     counters: HashMap<&'static str, usize>,
     /// World texts and constants as shared values.
     pub values: Interner,
+    /// The words of each label read so far: flows repeat their labels (every login says
+    /// "redirect"), and reading a label's words costs more than one hash probe.
+    labels: HashMap<Box<str>, Words>,
 }
+
+/// Distinct labels [`Replay::labels`] remembers: a flow whose labels never repeat
+/// ("msg 1", "msg 2", ...) would only fill the table.
+const REMEMBERED_LABELS: usize = 4096;
 
 impl<'w> Replay<'w> {
     pub(crate) fn new(world: &'w World, cast: &[Cast], messages: usize) -> Replay<'w> {
@@ -125,6 +133,7 @@ impl<'w> Replay<'w> {
             clock: 0,
             counters: HashMap::default(),
             values: Interner::default(),
+            labels: HashMap::default(),
         };
         let mut servers = 0;
         for member in cast {
@@ -289,6 +298,18 @@ impl<'w> Replay<'w> {
         }
     }
 
+    /// The words of `label`, read once per distinct label.
+    fn words(&mut self, label: &str) -> Words {
+        if let Some(words) = self.labels.get(label) {
+            return *words;
+        }
+        let words = Words::new(label);
+        if self.labels.len() < REMEMBERED_LABELS {
+            self.labels.insert(label.into(), words);
+        }
+        words
+    }
+
     /// Time passes on every actor's clock (`wait`).
     pub(crate) fn wait(&mut self, seconds: u64) {
         self.clock = self.clock.saturating_add(seconds);
@@ -412,7 +433,7 @@ impl<'w> Replay<'w> {
     pub(crate) fn message(&mut self, bound: &Bound<'_>) {
         let from = self.by_name[bound.from];
         let to = self.by_name[bound.to];
-        let words = Words::new(bound.label);
+        let words = self.words(bound.label);
         let written: Vec<Key> = bound
             .overrides
             .iter()
@@ -424,7 +445,7 @@ impl<'w> Replay<'w> {
             Some(kind) => Reading {
                 kind,
                 reason: format!("written `as {kind}`").into(),
-                ambiguous_with: Vec::new(),
+                ambiguous_with: ThinVec::new(),
             },
             None => reading::read(
                 &reading::Message {
@@ -459,7 +480,6 @@ impl<'w> Replay<'w> {
             GrantType::AuthorizationCode
         };
         let id = self.run.steps.len();
-        self.run.provenance.add_step(id);
         let sent = Sent {
             id,
             kind: reading.kind,
@@ -504,8 +524,8 @@ impl<'w> Replay<'w> {
 
     /// Every secret value carried must be known to its sender; returns the ones it could
     /// not know. A value nobody had before is one the sender makes up here.
-    fn causality(&mut self, sent: &Sent, out: &mut Outgoing) -> Vec<(Key, Value)> {
-        let mut unknown = Vec::new();
+    fn causality(&mut self, sent: &Sent, out: &mut Outgoing) -> ThinVec<(Key, Value)> {
+        let mut unknown = ThinVec::new();
         for carried in out.params.iter().filter(|c| c.key.is_secret()) {
             if out.generated.iter().any(|(_, v)| *v == carried.value) {
                 continue;

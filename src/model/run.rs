@@ -11,7 +11,9 @@ use rustc_hash::FxHashMap as HashMap;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
-use super::params::{Params, Value};
+use thin_vec::ThinVec;
+
+use super::params::{Params, Scope, Value};
 use super::role::Role;
 use super::step::StepKind;
 use super::vocab::{GrantType, Key, Location};
@@ -33,7 +35,7 @@ pub struct Reading {
     pub reason: Cow<'static, str>,
     /// Other readings the evidence left open, when the label had to break a tie it could
     /// not break: the author should say `as KIND`.
-    pub ambiguous_with: Vec<StepKind>,
+    pub ambiguous_with: ThinVec<StepKind>,
 }
 
 /// A value a step needs that its sender never had: the message is still that step.
@@ -77,9 +79,9 @@ pub struct Step {
     /// Seconds since the flow started.
     pub time: u64,
     /// Secret values the sender carried without having generated or received them.
-    pub unknown_to_sender: Vec<(Key, Value)>,
+    pub unknown_to_sender: ThinVec<(Key, Value)>,
     /// Values the step needs that the sender could not supply.
-    pub missing: Vec<Missing>,
+    pub missing: ThinVec<Missing>,
 }
 
 impl Step {
@@ -110,7 +112,7 @@ pub struct Transaction {
     /// The `redirect_uri` the request carried (RFC 6749 §3.1.2).
     pub redirect_uri: Option<Value>,
     /// The scope the request asked for (RFC 6749 §3.3).
-    pub scope: Vec<String>,
+    pub scope: Scope,
     /// The `state` the authorization request carried (RFC 6749 §4.1.1).
     pub state: Option<Value>,
     /// The PKCE `code_challenge` the request carried (RFC 7636 §4.3).
@@ -177,7 +179,7 @@ pub struct LoginAttempt {
     /// credentials, whether the user had logged in already.
     pub authenticated: bool,
     /// The scope the user consented to.
-    pub scope: Vec<String>,
+    pub scope: Scope,
 }
 
 /// An authorization response (a redirect back to the client).
@@ -223,7 +225,7 @@ pub struct Code {
     /// The challenge method of its request (RFC 7636 §4.3).
     pub code_challenge_method: Option<Value>,
     /// The scope it grants: what the user consented to, else what the request asked for.
-    pub scope: Vec<String>,
+    pub scope: Scope,
 }
 
 /// The client receiving an authorization response at its redirect_uri.
@@ -295,7 +297,7 @@ pub struct TokenAnswer {
     pub error: Option<Value>,
     /// The scope the answer names; empty when it names none, which grants the scope of the
     /// grant (RFC 6749 §5.1).
-    pub scope: Vec<String>,
+    pub scope: Scope,
     /// Seconds the code had existed when the answer was given.
     pub code_age: Option<u64>,
 }
@@ -325,7 +327,7 @@ pub struct Token {
     /// The refresh token of the same grant, if one was issued with it or bought it.
     pub refresh_token: Option<Value>,
     /// The scope the token grants.
-    pub scope: Vec<String>,
+    pub scope: Scope,
     /// The message that revoked it (a revocation, or a replay of its code), if any.
     pub revoked_at: Option<StepId>,
 }
@@ -343,7 +345,7 @@ pub struct RefreshToken {
     /// RFC 7009 §2.1).
     pub client_id: Option<Value>,
     /// The scope the resource owner granted (RFC 6749 §6).
-    pub scope: Vec<String>,
+    pub scope: Scope,
     /// The revocation request that revoked it, if any.
     pub revoked_at: Option<StepId>,
 }
@@ -377,7 +379,7 @@ pub struct ApiCall {
     /// The bearer access token presented (RFC 6750 §2).
     pub token: Option<Value>,
     /// The scope the resource needs, when the flow says (`{ scope: admin }` on the call).
-    pub scope: Vec<String>,
+    pub scope: Scope,
     /// The API's answer, if the flow shows one.
     pub response: Option<ApiAnswer>,
 }
@@ -528,11 +530,13 @@ pub enum Origin {
 
 /// Where every secret value came from: a graph whose nodes are messages and whose edge
 /// `a -> b` labelled `v` says that the sender of `b` carried `v` having learned it from `a`
-/// (or generated it in `a`). Explanations follow it back to the origin.
+/// (or generated it in `a`). Explanations follow it back to the origin. Most messages of a
+/// long flow neither carry a secret nor pass one on, so a message gets its node when its
+/// first edge is added.
 #[derive(Clone, Debug, Default)]
 pub struct Provenance {
     graph: DiGraph<StepId, Value>,
-    nodes: Vec<NodeIndex>,
+    nodes: HashMap<StepId, NodeIndex>,
     /// Where each value was first generated.
     generated: HashMap<Value, Origin>,
 }
@@ -541,14 +545,9 @@ impl Provenance {
     pub(crate) fn with_capacity(steps: usize) -> Provenance {
         Provenance {
             graph: DiGraph::with_capacity(steps, steps),
-            nodes: Vec::with_capacity(steps),
+            nodes: HashMap::default(),
             generated: HashMap::default(),
         }
-    }
-
-    pub(crate) fn add_step(&mut self, step: StepId) {
-        let node = self.graph.add_node(step);
-        self.nodes.push(node);
     }
 
     pub(crate) fn generated(&mut self, value: &Value, origin: Origin) {
@@ -557,10 +556,19 @@ impl Provenance {
         }
     }
 
+    fn node(&mut self, step: StepId) -> NodeIndex {
+        let graph = &mut self.graph;
+        *self
+            .nodes
+            .entry(step)
+            .or_insert_with(|| graph.add_node(step))
+    }
+
+    /// The sender of `to` carried `value`, learned in `from`.
     pub(crate) fn carried(&mut self, from: StepId, to: StepId, value: &Value) {
         if from != to {
-            self.graph
-                .add_edge(self.nodes[from], self.nodes[to], value.clone());
+            let (from, to) = (self.node(from), self.node(to));
+            self.graph.add_edge(from, to, value.clone());
         }
     }
 
@@ -569,17 +577,20 @@ impl Provenance {
         self.generated.get(value).copied()
     }
 
-    /// The chain of steps that brought `value` to `step`, oldest first.
+    /// The chain of steps that brought `value` to `step`, oldest first. Of two edges into
+    /// one message with the same value, the latest counts (petgraph lists it first).
     pub fn path(&self, value: &str, step: StepId) -> Vec<StepId> {
         let mut path = vec![step];
-        let mut node = self.nodes[step];
-        while let Some(edge) = self
-            .graph
-            .edges_directed(node, petgraph::Direction::Incoming)
-            .find(|e| &**e.weight() == value)
-        {
-            node = edge.source();
-            path.push(self.graph[node]);
+        if let Some(&start) = self.nodes.get(&step) {
+            let mut node = start;
+            while let Some(edge) = self
+                .graph
+                .edges_directed(node, petgraph::Direction::Incoming)
+                .find(|e| &**e.weight() == value)
+            {
+                node = edge.source();
+                path.push(self.graph[node]);
+            }
         }
         path.reverse();
         path

@@ -154,6 +154,7 @@ const TABLE: &[(Match, Cue)] = &[
 const NEGATIONS: &[&str] = &["no", "not", "without", "без", "нет", "не"];
 
 /// The cues a label gives, found in one pass over its words when it is read.
+#[derive(Clone, Copy)]
 pub struct Words {
     cues: u32,
     error_code: Option<&'static str>,

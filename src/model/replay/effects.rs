@@ -3,7 +3,7 @@
 //! redemptions, tokens, revocations, API calls).
 
 use super::*;
-use crate::model::params::{scope_list, scope_within};
+use crate::model::params::{Scope, scope_within};
 
 impl Replay<'_> {
     pub(super) fn act(&mut self, sent: &Sent) {
@@ -55,7 +55,7 @@ impl Replay<'_> {
                     caller: self.actors[sent.from].name.clone(),
                     api: self.actors[sent.to].name.clone(),
                     token: params.value(Key::AccessToken),
-                    scope: scope_list(params.get(Key::Scope)),
+                    scope: self.values.scope(params.get(Key::Scope)),
                     response: None,
                 });
                 self.actors[sent.to].serving.push_back(call);
@@ -155,7 +155,7 @@ impl Replay<'_> {
         let browser = self.actors[sent.from].name.clone();
         let server_name = self.actors[sent.to].name.clone();
         let client_id = params.value(Key::ClientId);
-        let scope = scope_list(params.get(Key::Scope));
+        let scope = self.values.scope(params.get(Key::Scope));
         let id = self.run.transactions.len();
         let remember = self.world.remember_consent;
         let Some(server) = self.actors[sent.to].server_mut() else {
@@ -245,7 +245,7 @@ impl Replay<'_> {
             step: sent.id,
             username,
             authenticated,
-            scope: scope_list(params.get(Key::Scope)),
+            scope: self.values.scope(params.get(Key::Scope)),
         };
         self.run.transactions[t].logins.push(attempt);
         if !authenticated {
@@ -326,7 +326,7 @@ impl Replay<'_> {
             {
                 let scope = params
                     .get(Key::Scope)
-                    .map_or(granted, |s| scope_list(Some(s)));
+                    .map_or(granted, |s| self.values.scope(Some(s)));
                 let client_id = self.run.transactions[t].client_id.clone();
                 self.issue_token(sent.id, &server_name, &token, client_id, None, None, scope);
             }
@@ -374,15 +374,15 @@ impl Replay<'_> {
         }
     }
 
-    fn callback(&mut self, id: StepId, browser: &str, client: ActorId, params: &Params) {
+    fn callback(&mut self, id: StepId, browser: &Value, client: ActorId, params: &Params) {
         let session_state = self.actors[client]
             .app()
-            .and_then(|a| self.apps[a].sessions.get(browser))
+            .and_then(|a| self.apps[a].sessions.get(&**browser))
             .and_then(|p| p.state.as_ref().map(|s| (s.clone(), p.bound_at)));
         let index = self.run.callbacks.len();
         self.run.callbacks.push(Callback {
             step: id,
-            browser: Value::from(browser),
+            browser: browser.clone(),
             client: self.actors[client].name.clone(),
             code: params.value(Key::Code),
             state: params.value(Key::State),
@@ -483,7 +483,7 @@ impl Replay<'_> {
 
     /// The scope the grant behind a token request stands for: its code's, or that of the
     /// refresh token it presents.
-    pub(super) fn granted_scope(&self, redemption: usize) -> Vec<String> {
+    pub(super) fn granted_scope(&self, redemption: usize) -> Scope {
         let redemption = &self.run.redemptions[redemption];
         match (&redemption.code, &redemption.refresh_token) {
             (Some(code), _) => code.scope.clone(),
@@ -492,7 +492,7 @@ impl Replay<'_> {
                 .refresh_token(refresh)
                 .map(|r| r.scope.clone())
                 .unwrap_or_default(),
-            (None, None) => Vec::new(),
+            (None, None) => Scope::default(),
         }
     }
 
@@ -525,7 +525,7 @@ impl Replay<'_> {
             // Without a scope parameter the grant's scope is granted (RFC 6749 §5.1).
             let scope = params
                 .get(Key::Scope)
-                .map_or_else(|| grant_scope.clone(), |s| scope_list(Some(s)));
+                .map_or_else(|| grant_scope.clone(), |s| self.values.scope(Some(s)));
             let code = redemption.code.as_ref().map(|c| c.value.clone());
             // A rotated refresh token inherits the grant; a fresh one gets the scope
             // the resource owner granted (RFC 6749 §6).
@@ -567,7 +567,7 @@ impl Replay<'_> {
             access_token,
             refresh_token,
             error,
-            scope: scope_list(params.get(Key::Scope)),
+            scope: self.values.scope(params.get(Key::Scope)),
             code_age,
         });
     }
@@ -581,7 +581,7 @@ impl Replay<'_> {
         client_id: Option<Value>,
         code: Option<Value>,
         refresh_token: Option<Value>,
-        scope: Vec<String>,
+        scope: Scope,
     ) {
         if self.run.index.tokens.contains_key(value) {
             return;
