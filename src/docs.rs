@@ -28,7 +28,7 @@ use crate::check::CheckOptions;
 use crate::model::execute;
 use crate::render::{Diagram, TextStyle, render_text_to_string};
 use crate::syntax::{Flow, parse};
-use crate::teach::{Lesson, render_html};
+use crate::teach::{Lesson, render_html, teaching_path};
 use crate::{Diagnostic, SourceFile, Span, render_diagnostics};
 
 /// The outcome of bringing a Markdown file's diagrams up to date.
@@ -195,6 +195,9 @@ pub fn update_markdown(name: &str, text: &str) -> Result<DocsUpdate, DocsError> 
 
 /// The teaching page of a flow block; the page names the block by its line.
 fn teaching_page(flow: &Flow, source: &SourceFile, line: usize) -> Result<String, Vec<Diagnostic>> {
+    // A flow with fragments is taught along its first path, as `authflow html` does.
+    let (flow, _) = teaching_path(flow, 1)?;
+    let flow = &flow;
     let run = execute(flow, source)?;
     let named = SourceFile::new(
         format!("{} (line {line})", source.name),

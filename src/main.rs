@@ -135,6 +135,10 @@ enum Command {
         /// Also run the preview invariants (rules not yet stable)
         #[arg(long)]
         preview: bool,
+        /// For a flow with alt/opt/loop fragments: the path through them to step through,
+        /// counted from 1 in the order `trace` lists them
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        path: usize,
     },
     /// List the invariants `check` enforces, with their RFC references
     Invariants {
@@ -330,7 +334,8 @@ fn main() -> ExitCode {
             file,
             output,
             preview,
-        } => cli::html::run(&file, output.as_deref(), preview),
+            path,
+        } => cli::html::run(&file, output.as_deref(), preview, path),
         Command::Invariants { explain } => cli::invariants::run(explain.as_deref()),
         Command::Fmt { paths, check } => cli::fmt::run(&paths, check),
         Command::Docs { files, check } => cli::docs::run(&files, check),

@@ -339,3 +339,25 @@ fn html_reports_bad_input_like_every_command() {
             "cannot write to `no-such-dir/page.html`",
         ));
 }
+
+#[test]
+fn a_page_of_a_flow_with_fragments_follows_the_path_asked_for() {
+    let flow = "flows/fragments/violated_retry_honoured.flow";
+    let second = authflow()
+        .args(["html", "--path", "2", flow])
+        .assert()
+        .success();
+    let page = String::from_utf8_lossy(&second.get_output().stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&second.get_output().stderr).into_owned();
+    assert!(stderr.contains("path 2 of 2"), "{stderr}");
+    let first = authflow().args(["html", flow]).assert().success();
+    let first = String::from_utf8_lossy(&first.get_output().stdout).into_owned();
+    // Each page draws only its own path's messages, so the two differ in arrows.
+    let arrows = |page: &str| page.matches("class=\"msg\"").count();
+    assert_ne!(arrows(&page), arrows(&first));
+    authflow()
+        .args(["html", "--path", "3", flow])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("there is no path 3"));
+}

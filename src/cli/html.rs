@@ -8,14 +8,28 @@ use authflow::check::CheckOptions;
 use authflow::model::execute;
 use authflow::render::Diagram;
 use authflow::render_diagnostics;
-use authflow::teach::{Lesson, render_html};
+use authflow::teach::{Lesson, render_html, teaching_path};
 
 use super::{Outcome, load_flow, stderr_color, write_output};
 
-pub fn run(path: &Path, output: Option<&Path>, preview: bool) -> Outcome {
+pub fn run(path: &Path, output: Option<&Path>, preview: bool, which: usize) -> Outcome {
     let (file, flow) = match load_flow(path) {
         Ok(loaded) => loaded,
         Err(outcome) => return outcome,
+    };
+    let flow = match teaching_path(&flow, which) {
+        Ok((flow, None)) => flow,
+        Ok((flow, Some(about))) => {
+            eprintln!("note: the page shows {about}; `--path N` shows another",);
+            flow
+        }
+        Err(diagnostics) => {
+            eprint!(
+                "{}",
+                render_diagnostics(&diagnostics, &file, stderr_color())
+            );
+            return Outcome::InputError;
+        }
     };
     let run = match execute(&flow, &file) {
         Ok(run) => run,

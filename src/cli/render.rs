@@ -65,7 +65,7 @@ pub struct RenderOptions {
 pub fn run(file: &Path, options: &RenderOptions, output: Option<&Path>) -> Outcome {
     if options.format == RenderFormat::Html {
         // The page also shows the replay and the verdict, so it takes the whole pipeline.
-        return super::html::run(file, output, false);
+        return super::html::run(file, output, false, 1);
     }
     let (source, flow) = match load_flow(file) {
         Ok(loaded) => loaded,
