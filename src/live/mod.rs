@@ -23,7 +23,7 @@ use crate::check::{CheckOptions, check_run_with};
 use crate::diagnostic::Diagnostic;
 use crate::model::execute;
 use crate::span::SourceFile;
-use crate::syntax::Flow;
+use crate::syntax::{Flow, Statement};
 use compare::Comparison;
 use config::{Config, ResolvedEndpoints, parse_endpoint};
 use driver::Driver;
@@ -153,6 +153,22 @@ pub fn replay_live(
     transport: &mut dyn Transport,
     options: &CheckOptions,
 ) -> Result<LiveReplay, LiveError> {
+    if let Some(fragment) = flow
+        .statements()
+        .find(|s| matches!(s, Statement::FragmentStart(_)))
+    {
+        // A server answers one request at a time: it cannot take two branches of an `alt`.
+        return Err(LiveError::Flow(vec![
+            Diagnostic::error(
+                "a flow with alt/opt/loop fragments cannot be replayed against a server",
+                fragment.span(),
+            )
+            .with_label("a server takes one path, not every path")
+            .with_note(
+                "help: `authflow check` judges every path; to replay one, write it as a flow of its own",
+            ),
+        ]));
+    }
     let drawn = execute(flow, source).map_err(LiveError::Flow)?;
     let drawn_violations = check_run_with(&drawn, &options.for_flow(flow));
     let time_scale = config
@@ -302,5 +318,37 @@ mod tests {
                  { iss: none, state: \"echoed-wrong\" } # drawn"
             )
         );
+    }
+
+    #[test]
+    fn a_flow_with_fragments_is_refused_before_any_request() {
+        let text = "alt \"ok\"\n  fe -> auth_server_be: \"authorize\"\nelse \"no\"\n  fe -> be: \"give up\"\nend\n";
+        let file = SourceFile::new("t.flow", text);
+        let flow = parse(&file).unwrap();
+        let endpoints = ResolvedEndpoints {
+            authorization: Url::parse("http://as.test/auth").unwrap(),
+            token: Url::parse("http://as.test/token").unwrap(),
+            revocation: None,
+            api: None,
+        };
+        let mut server = Scripted {
+            answer: |_: &HttpRequest| redirect("/never"),
+            seen: Vec::new(),
+        };
+        let result = replay_live(
+            &file,
+            &flow,
+            &Config::default(),
+            &endpoints,
+            &mut server,
+            &CheckOptions::default(),
+        );
+        match result {
+            Err(LiveError::Flow(diagnostics)) => {
+                assert!(diagnostics[0].message.contains("fragments"));
+            }
+            other => panic!("expected a flow error, got {other:?}"),
+        }
+        assert!(server.seen.is_empty());
     }
 }
