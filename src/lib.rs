@@ -73,6 +73,7 @@ pub mod diagnostic;
 pub mod docs;
 pub mod model;
 pub mod render;
+pub mod sanitize;
 pub mod span;
 pub mod suggest;
 pub mod syntax;

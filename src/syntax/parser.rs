@@ -15,8 +15,9 @@ use nom::{IResult, Parser};
 
 use super::ast::*;
 use super::front_matter::FrontMatter;
-use crate::diagnostic::{Diagnostic, is_bidi_control};
+use crate::diagnostic::Diagnostic;
 use crate::model::world::parse_duration;
+use crate::sanitize::is_bidi_control;
 use crate::span::{SourceFile, Span};
 
 /// Reads a flow file from raw bytes: invalid UTF-8 is reported (with its byte offset)
@@ -544,6 +545,8 @@ fn message<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Message> {
 fn params<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Vec<Param>> {
     let (mut rest, _) = char('{')(input)?;
     let mut params: Vec<Param> = Vec::new();
+    // A hash, not a scan of the keys so far: a line of many distinct keys stays linear.
+    let mut keys = std::collections::HashSet::new();
     loop {
         (rest, _) = space0(rest)?;
         if let Ok((after, _)) = char::<_, SyntaxError>('}')(rest) {
@@ -561,7 +564,7 @@ fn params<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Vec<Param>> {
         }
         let start = rest;
         let (after_key, key) = expect("a parameter name", |i| word(ctx, i)).parse(rest)?;
-        if params.iter().any(|p| p.key.text == key.text) {
+        if !keys.insert(key.text.clone()) {
             return fail(
                 start,
                 format!("parameter `{}` is given twice", key.text),
