@@ -203,17 +203,30 @@ fn check_reports_stale_diagrams_and_changes_nothing() {
         .assert()
         .code(0)
         .stdout("");
-    authflow_in(&dir)
+    let output = authflow_in(&dir)
         .args(["docs", "--check", "seed.md", "mixed.md"])
-        .assert()
-        .code(1)
-        .stdout(
-            "mixed.md:5: diagram is missing\n\
-             mixed.md:15: diagram is stale\n\
-             mixed.md:21: diagram is missing\n\
-             mixed.md:49: diagram is stale\n\
-             mixed.md:55: diagram is stale\n",
-        );
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let (listing, diff) = stdout.split_at(stdout.find("--- ").expect(&stdout));
+    assert_eq!(
+        listing,
+        "mixed.md:5: diagram is missing\n\
+         mixed.md:15: diagram is stale\n\
+         mixed.md:21: diagram is missing\n\
+         mixed.md:49: diagram is stale\n\
+         mixed.md:55: diagram is stale\n"
+    );
+    // Then the change `docs` would make, as a diff: the stale drawing out, the fresh one in.
+    assert!(
+        diff.starts_with("--- mixed.md\n+++ mixed.md (diagrams redrawn)\n@@ -8,2 +8,14 @@\n"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("\n-old drawing\n+┌────┐   ┌────┐ \n"),
+        "{diff}"
+    );
     assert_eq!(
         std::fs::read_to_string(dir.join("mixed.md")).unwrap(),
         MIXED

@@ -7,10 +7,13 @@ use std::path::{Path, PathBuf};
 use authflow::check::{CheckOptions, Verdict, Violation, validate_expectation_with, verdict_with};
 use authflow::model::execute;
 use authflow::syntax::parse_bytes;
-use authflow::{Diagnostic, SourceFile, render_diagnostics};
+use authflow::{Diagnostic, SourceFile, render_diagnostics, sanitize};
 use serde::Serialize;
 
-use super::{Outcome, display_name, expand_flow_paths, read_bytes, stderr_color, write_stdout};
+use super::{
+    Outcome, display_name, expand_paths, print_error, print_stderr, read_bytes, stderr_color,
+    write_stdout,
+};
 use crate::{Color, Format};
 
 /// One checked file.
@@ -53,10 +56,7 @@ pub fn run(
     preview: bool,
 ) -> Outcome {
     let options = CheckOptions { preview };
-    let files = match expand_flow_paths(paths) {
-        Ok(files) => files,
-        Err(outcome) => return outcome,
-    };
+    let (files, walked) = expand_paths(paths, "flow");
     let entries: Vec<Entry> = files
         .iter()
         .map(|path| check_file(path, deny_warnings, &options))
@@ -68,8 +68,7 @@ pub fn run(
             Entry::Checked(_) => Outcome::CheckFailed,
             Entry::Unchecked(_) => Outcome::InputError,
         })
-        .max()
-        .unwrap_or(Outcome::Success);
+        .fold(walked, Outcome::max);
     let color = match color {
         Color::Always => true,
         Color::Never => false,
@@ -90,7 +89,7 @@ fn check_file(path: &Path, deny_warnings: bool, options: &CheckOptions) -> Entry
     let bytes = match read_bytes(path) {
         Ok(bytes) => bytes,
         Err(message) => {
-            eprintln!("error: {message}");
+            print_error(&message);
             let errors = vec![InputError {
                 line: 0,
                 column: 0,
@@ -119,7 +118,7 @@ fn check_file(path: &Path, deny_warnings: bool, options: &CheckOptions) -> Entry
             problems
         }
     };
-    eprint!("{}", render_diagnostics(&problems, &file, stderr_color()));
+    print_stderr(&render_diagnostics(&problems, &file, stderr_color()));
     let errors = problems
         .iter()
         .map(|d| {
@@ -275,7 +274,9 @@ fn json(entries: &[Entry], deny_warnings: bool) -> String {
             },
         })
         .collect();
-    let mut text = serde_json::to_string_pretty(&files).unwrap_or_else(|_| "[]".to_string());
+    let text = serde_json::to_string_pretty(&files).unwrap_or_else(|_| "[]".to_string());
+    // Messages quote front-matter strings: no C1 or bidi control leaves as itself.
+    let mut text = sanitize::json(&text).into_owned();
     text.push('\n');
     text
 }
@@ -358,17 +359,8 @@ fn junit(entries: &[Entry]) -> String {
     out
 }
 
+/// Escaped for XML, and every control character (which XML 1.0 forbids even as a
+/// character reference) written visibly, so the report stays well-formed.
 fn xml_escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&apos;"),
-            _ => escaped.push(c),
-        }
-    }
-    escaped
+    sanitize::xml(text)
 }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use authflow::syntax::{Flow, parse_bytes};
-use authflow::{SourceFile, render_diagnostics};
+use authflow::{SourceFile, render_diagnostics, sanitize};
 
 /// How a command ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -33,13 +33,25 @@ impl Outcome {
     }
 }
 
-/// The name diagnostics use for a path (`-` reads standard input).
+/// The name reports use for a path (`-` reads standard input). A file name is input too:
+/// one with an escape sequence or a line break in it is shown escaped.
 pub fn display_name(path: &Path) -> String {
     if path == Path::new("-") {
         "<stdin>".to_string()
     } else {
-        path.display().to_string()
+        sanitize::terminal_line(&path.display().to_string()).into_owned()
     }
+}
+
+/// Writes to standard error. A closed or full standard error must not turn a report into
+/// a panic (`eprintln!` would), and there is nowhere left to report that it failed.
+pub fn print_stderr(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// `error: MESSAGE` on standard error.
+pub fn print_error(message: &str) {
+    print_stderr(&format!("error: {message}\n"));
 }
 
 /// Reads a file (or standard input for `-`) as bytes; the error says which file.
@@ -56,7 +68,7 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
 /// Reads a file (or standard input for `-`) as bytes; the error is already printed.
 pub fn read_input(path: &Path) -> Result<Vec<u8>, Outcome> {
     read_bytes(path).map_err(|error| {
-        eprintln!("error: {error}");
+        print_error(&error);
         Outcome::InputError
     })
 }
@@ -68,10 +80,7 @@ pub fn load_flow(path: &Path) -> Result<(SourceFile, Flow), Outcome> {
     match flow {
         Ok(flow) => Ok((file, flow)),
         Err(diagnostics) => {
-            eprint!(
-                "{}",
-                render_diagnostics(&diagnostics, &file, stderr_color())
-            );
+            print_stderr(&render_diagnostics(&diagnostics, &file, stderr_color()));
             Err(Outcome::InputError)
         }
     }
@@ -81,21 +90,25 @@ pub fn stderr_color() -> bool {
     std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
 }
 
-/// Expands directories into the `*.flow` files under them, sorted so output is
-/// deterministic; files named explicitly are kept whatever their extension.
-pub fn expand_flow_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Outcome> {
+/// The files a command works on: files named explicitly (whatever their extension), and
+/// under each directory the files ending in `.EXTENSION`, sorted so output is
+/// deterministic. A path that cannot be read (a directory without permission, a dangling
+/// or looping symbolic link) is reported as an input error of its own and the walk goes
+/// on, so one bad path never hides the rest: the outcome says whether any was reported.
+pub fn expand_paths(paths: &[PathBuf], extension: &str) -> (Vec<PathBuf>, Outcome) {
     let mut files = Vec::new();
+    let mut outcome = Outcome::Success;
     for path in paths {
         if path.is_dir() {
             let mut found = Vec::new();
-            collect_flows(path, &mut found).map_err(|error| {
-                eprintln!("error: cannot read directory `{}`: {error}", path.display());
-                Outcome::InputError
-            })?;
+            walk(path, extension, &mut found, &mut outcome);
             // An empty directory would make `check dir/` pass vacuously in CI.
-            if found.is_empty() {
-                eprintln!("error: no `*.flow` files under `{}`", path.display());
-                return Err(Outcome::InputError);
+            if found.is_empty() && outcome == Outcome::Success {
+                print_error(&format!(
+                    "no `*.{extension}` files under `{}`",
+                    display_name(path)
+                ));
+                outcome = Outcome::InputError;
             }
             found.sort();
             files.extend(found);
@@ -103,22 +116,96 @@ pub fn expand_flow_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Outcome> {
             files.push(path.clone());
         }
     }
-    Ok(files)
+    (files, outcome)
 }
 
 /// Symlinked directories are not followed (as ripgrep does by default): a link cycle
-/// would otherwise recurse forever.
-fn collect_flows(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
+/// would otherwise recurse forever. A symlink named like a wanted file is kept even when
+/// it leads nowhere, so that reading it reports the broken link by name.
+fn walk(dir: &Path, extension: &str, found: &mut Vec<PathBuf>, outcome: &mut Outcome) {
+    fn unreadable(path: &Path, error: std::io::Error, outcome: &mut Outcome) {
+        print_error(&format!("cannot read `{}`: {error}", display_name(path)));
+        *outcome = Outcome::InputError;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(error) => return unreadable(dir, error, outcome),
+    };
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                unreadable(dir, error, outcome);
+                continue;
+            }
+        };
         let path = entry.path();
-        if entry.file_type()?.is_dir() {
-            collect_flows(&path, found)?;
-        } else if path.is_file() && path.extension().is_some_and(|e| e == "flow") {
-            found.push(path);
+        let wanted = path.extension().is_some_and(|e| e == extension);
+        match entry.file_type() {
+            Ok(kind) if kind.is_dir() => walk(&path, extension, found, outcome),
+            Ok(kind) if kind.is_file() && wanted => found.push(path),
+            Ok(kind) if kind.is_symlink() && wanted => match std::fs::metadata(&path) {
+                Ok(target) if target.is_dir() => {}
+                Ok(_) => found.push(path),
+                Err(error) => unreadable(&path, error, outcome),
+            },
+            Ok(_) => {}
+            Err(error) => unreadable(&path, error, outcome),
         }
     }
+}
+
+/// Replaces a file's contents so that it is never seen half written: the new text goes to
+/// a temporary file in the same directory, which is flushed to disk, given the original's
+/// permissions and renamed over it. A full disk or a killed process leaves the original
+/// as it was. A symbolic link is followed, so the file it points to is the one replaced.
+pub fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let target = std::fs::canonicalize(path)?;
+    let permissions = std::fs::metadata(&target)?.permissions();
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let mut temp = tempfile::Builder::new()
+        .prefix(".authflow-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    temp.write_all(contents)?;
+    temp.as_file().set_permissions(permissions)?;
+    temp.as_file().sync_all()?;
+    temp.persist(&target).map_err(|error| error.error)?;
     Ok(())
+}
+
+/// A unified diff (`@@ -l,n +l,n @@` hunks, one line of context), cut short after
+/// `max_lines` lines: a file that is wrong throughout only needs to be shown once.
+pub fn unified_diff(old: &str, new: &str, max_lines: usize) -> String {
+    let diff = similar::TextDiff::from_lines(old, new);
+    let mut out = String::new();
+    let mut shown = 0;
+    for hunk in diff.unified_diff().context_radius(1).iter_hunks() {
+        out.push_str(&format!("{}\n", hunk.header()));
+        for change in hunk.iter_changes() {
+            if shown == max_lines {
+                let left = diff
+                    .iter_all_changes()
+                    .filter(|c| c.tag() != similar::ChangeTag::Equal)
+                    .count();
+                out.push_str(&format!(
+                    "... (diff cut short; {left} changed line(s) in all)\n"
+                ));
+                return out;
+            }
+            let sign = match change.tag() {
+                similar::ChangeTag::Equal => ' ',
+                similar::ChangeTag::Delete => '-',
+                similar::ChangeTag::Insert => '+',
+            };
+            let line = change.value().trim_end_matches(['\n', '\r']);
+            out.push(sign);
+            out.push_str(&sanitize::terminal_line(line));
+            out.push('\n');
+            shown += 1;
+        }
+    }
+    out
 }
 
 /// Writes a report to standard output; a reader that closed the pipe early is not an error.
@@ -131,7 +218,7 @@ pub fn write_stdout(text: &str) -> Outcome {
         Ok(()) => Outcome::Success,
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Success,
         Err(error) => {
-            eprintln!("error: cannot write to standard output: {error}");
+            print_error(&format!("cannot write to standard output: {error}"));
             Outcome::InputError
         }
     }

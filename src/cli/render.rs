@@ -40,9 +40,9 @@ pub fn run(file: &Path, format: RenderFormat, style: TextStyle, output: Option<&
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Success,
         Err(error) => {
             let target = output.map_or("standard output".to_string(), |p| {
-                format!("`{}`", p.display())
+                format!("`{}`", super::display_name(p))
             });
-            eprintln!("error: cannot write to {target}: {error}");
+            super::print_error(&format!("cannot write to {target}: {error}"));
             Outcome::InputError
         }
     }

@@ -6,9 +6,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use authflow::model::execute;
-use authflow::render_diagnostics;
+use authflow::{render_diagnostics, sanitize};
 
-use super::{Outcome, load_flow, stderr_color, write_stdout};
+use super::{Outcome, load_flow, print_stderr, stderr_color, write_stdout};
 
 pub fn run(path: &Path) -> Outcome {
     let (file, flow) = match load_flow(path) {
@@ -18,17 +18,15 @@ pub fn run(path: &Path) -> Outcome {
     let run = match execute(&flow, &file) {
         Ok(run) => run,
         Err(diagnostics) => {
-            eprint!(
-                "{}",
-                render_diagnostics(&diagnostics, &file, stderr_color())
-            );
+            print_stderr(&render_diagnostics(&diagnostics, &file, stderr_color()));
             return Outcome::InputError;
         }
     };
     let mut out = String::new();
     let _ = writeln!(out, "{:>5}  {:>6}  {:<24} message", "line", "time", "step");
     for step in &run.steps {
-        let label = &file.text[step.label_span.start..step.label_span.end];
+        // Names and labels were vetted by the parser; values may come from the front matter.
+        let label = sanitize::terminal_line(&file.text[step.label_span.start..step.label_span.end]);
         let _ = writeln!(
             out,
             "{:>5}  {:>6}  {:<24} {} -> {}: {label}",
@@ -72,7 +70,9 @@ pub fn run(path: &Path) -> Outcome {
             let _ = writeln!(
                 out,
                 "{:>40}{} = {}{place}{overridden}",
-                "", carried.key, carried.value
+                "",
+                carried.key,
+                sanitize::terminal_line(&carried.value)
             );
         }
         for missing in &step.missing {
@@ -85,8 +85,10 @@ pub fn run(path: &Path) -> Outcome {
         for (key, value) in &step.unknown_to_sender {
             let _ = writeln!(
                 out,
-                "{:>40}! `{}` does not know {key} `{value}`",
-                "", step.from
+                "{:>40}! `{}` does not know {key} `{}`",
+                "",
+                step.from,
+                sanitize::terminal_line(value)
             );
         }
     }
