@@ -7,7 +7,7 @@ use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, termcolor};
 use serde::Serialize;
 
-use crate::sanitize::{self, is_bidi_control};
+use crate::sanitize::{self, is_bidi_control, is_default_ignorable};
 use crate::span::{SourceFile, Span};
 
 /// How serious a diagnostic is.
@@ -280,7 +280,7 @@ fn boundary_at_or_before(text: &str, mut index: usize) -> usize {
     }
     index
 }
-/// The text as it is safe to print: control and bidi characters, which the parser rejects
+/// The text as it is safe to print: control, bidi and invisible characters, which the parser rejects
 /// precisely because they corrupt terminals, are replaced by a visible stand-in of the same
 /// UTF-8 length so that every span still points at the same bytes.
 fn printable(text: &str) -> String {
@@ -288,7 +288,7 @@ fn printable(text: &str) -> String {
     let mut shown = String::with_capacity(text.len());
     while let Some(c) = chars.next() {
         let line_break = c == '\n' || (c == '\r' && chars.peek() == Some(&'\n'));
-        let harmful = c.is_control() || is_bidi_control(c);
+        let harmful = c.is_control() || is_bidi_control(c) || is_default_ignorable(c);
         shown.push(match c.len_utf8() {
             _ if line_break || c == '\t' || !harmful => c,
             1 => '?',

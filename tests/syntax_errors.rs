@@ -226,3 +226,29 @@ fn front_matter_strings_cannot_drive_the_terminal() {
         "{report}"
     );
 }
+
+rejects!(
+    invisible_character_in_a_quoted_name,
+    "fe -> \"b\u{200B}e\": \"x\"\n",
+    "invisible character U+200B in a name"
+);
+rejects!(
+    invisible_letter_in_a_bare_name,
+    "f\u{3164}e -> be: \"x\"\n",
+    "invisible character U+3164 in a name"
+);
+
+/// Item 8: a `wait` that would run the clock past u64 seconds used to saturate it, so a
+/// later `wait 2h` vanished without a word; now the overflowing wait is an error.
+#[test]
+fn a_wait_past_the_end_of_time_is_an_error() {
+    let text = "fe -> auth_server_be: \"redirect\"\nwait 5000000000000000h\nwait 5000000000000000h\nwait 2h\n";
+    let file = SourceFile::new("bad.flow", text);
+    let flow = parse(&file).expect("each wait is a duration");
+    let diagnostics = authflow::model::execute(&flow, &file).expect_err("the clock overflows");
+    let report = render_diagnostics(&diagnostics, &file, false);
+    insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
+        insta::assert_snapshot!("syntax__wait_past_the_end_of_time", report);
+    });
+    assert!(report.contains("--> bad.flow:3:1"), "{report}");
+}

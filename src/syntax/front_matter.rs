@@ -177,13 +177,30 @@ fn yaml_error(yaml: &str, error: &serde_saphyr::Error) -> FrontMatterError {
             }
         }
     };
-    let offset = error
-        .location()
-        .and_then(|location| location.span().byte_offset())
-        .and_then(|offset| usize::try_from(offset).ok())
-        .unwrap_or(0)
-        .min(yaml.len());
+    let offset = error.location().map_or(0, |at| byte_offset(yaml, &at));
     FrontMatterError { message, offset }
+}
+
+/// A location's byte offset; scanner errors carry only line and column (in characters).
+fn byte_offset(yaml: &str, at: &serde_saphyr::Location) -> usize {
+    if let Some(offset) = at
+        .span()
+        .byte_offset()
+        .and_then(|o| usize::try_from(o).ok())
+    {
+        return offset.min(yaml.len());
+    }
+    let (line, column) = (at.line() as usize, at.column() as usize);
+    let Some(line_start) = std::iter::once(0)
+        .chain(yaml.match_indices('\n').map(|(i, _)| i + 1))
+        .nth(line.saturating_sub(1))
+    else {
+        return 0;
+    };
+    yaml[line_start..]
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(yaml.len(), |(i, _)| line_start + i)
 }
 
 /// The accepted names as serde words them: "`a`", "`a` or `b`", "one of `a`, `b`, `c`".
@@ -531,5 +548,9 @@ mod tests {
             error.message.ends_with("did you mean `password`?"),
             "{error:?}"
         );
+        // The scanner's errors carry line and column only; the offset is still exact.
+        let yaml = "title: x\nclient: { id: \"c\u{9b}\" }\n";
+        let error = FrontMatter::from_yaml(yaml).unwrap_err();
+        assert_eq!(error.offset, yaml.find('\u{9b}').unwrap(), "{error:?}");
     }
 }

@@ -379,11 +379,34 @@ fn bare_name(input: &str) -> PResult<'_, &str> {
     Ok((&input[end..], &input[..end]))
 }
 
+/// Names are how participants are told apart, so a character that renders as nothing (a
+/// zero-width space, a Hangul filler) would make two different names look the same.
+fn invisible_in_name<'a>(input: &'a str, rest: &'a str) -> Option<PResult<'a, Name>> {
+    let written = &input[..input.len() - rest.len()];
+    let (at, c) = written
+        .char_indices()
+        .find(|&(_, c)| crate::sanitize::is_default_ignorable(c))?;
+    Some(Err(nom::Err::Failure(SyntaxError {
+        len: c.len_utf8(),
+        ..SyntaxError::new(
+            &input[at..],
+            format!(
+                "invisible character U+{:04X} in a name: two names could look the same",
+                c as u32
+            ),
+            "renders as nothing",
+        )
+    })))
+}
+
 fn name<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Name> {
     if input.starts_with('"') {
         let (rest, label) = quoted(ctx, input, "name")?;
         if label.text.trim().is_empty() {
             return fail(input, "a participant name cannot be blank", "blank name");
+        }
+        if let Some(error) = invisible_in_name(input, rest) {
+            return error;
         }
         return Ok((
             rest,
@@ -395,6 +418,9 @@ fn name<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Name> {
         ));
     }
     let (rest, text) = bare_name(input)?;
+    if let Some(error) = invisible_in_name(input, rest) {
+        return error;
+    }
     Ok((
         rest,
         Name {
