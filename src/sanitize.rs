@@ -9,6 +9,10 @@
 //! function here, applied where the string is written, not where it is read: the data stays
 //! exact, only its display changes.
 //!
+//! The diagram exports draw only names and labels, which the parser vets; as a second line
+//! of defence the SVG writer draws a control or bidi character as U+FFFD and the Mermaid
+//! writer as an entity code (`#8238;`), each in its own escaping.
+//!
 //! Everything suspicious is shown as a visible Rust-style escape (`\u{1b}`), so a reader
 //! sees that something odd was there and what it was, and two names that differ only by an
 //! invisible character still look different.
@@ -111,13 +115,6 @@ pub fn json(serialized: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
-}
-
-/// For Mermaid text: Mermaid has no escape for control characters, so they are written
-/// as visible escapes like in a terminal (its own special characters are the Mermaid
-/// writer's business).
-pub fn mermaid(s: &str) -> Cow<'_, str> {
-    escape_where(s, |c| c == '\n' || is_suspicious(c))
 }
 
 #[cfg(test)]
