@@ -505,6 +505,16 @@ mod tests {
         let error = FrontMatter::from_yaml(&yaml).unwrap_err();
         assert!(error.message.contains("alias"), "{error:?}");
         assert!(error.offset > 0, "{error:?}");
+        // Nested: a list of a thousand references, itself referenced 450 times (17 KB of
+        // YAML that serde_yaml expanded into 580 MB).
+        let yaml = format!(
+            "title: &t \"{}\"\nclient: {{ redirect_uris: &r [{}] }}\nclients:\n{}",
+            "x".repeat(2_000),
+            vec!["*t"; 1_000].join(", "),
+            "  - {redirect_uris: *r}\n".repeat(450)
+        );
+        let error = FrontMatter::from_yaml(&yaml).unwrap_err();
+        assert!(error.message.contains("alias"), "{error:?}");
         // A few references are fine.
         let front = FrontMatter::from_yaml(&alias_bomb(10, 3)).unwrap();
         assert_eq!(front.clients.len(), 3);
