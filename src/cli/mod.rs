@@ -144,11 +144,12 @@ fn walk(dir: &Path, extension: &str, found: &mut Vec<PathBuf>, outcome: &mut Out
         match entry.file_type() {
             Ok(kind) if kind.is_dir() => walk(&path, extension, found, outcome),
             Ok(kind) if kind.is_file() && wanted => found.push(path),
-            Ok(kind) if kind.is_symlink() && wanted => match std::fs::metadata(&path) {
-                Ok(target) if target.is_dir() => {}
-                Ok(_) => found.push(path),
-                Err(error) => unreadable(&path, error, outcome),
-            },
+            // A broken link is kept too: reading it reports it by name, in every report.
+            Ok(kind) if kind.is_symlink() && wanted => {
+                if !std::fs::metadata(&path).is_ok_and(|target| target.is_dir()) {
+                    found.push(path);
+                }
+            }
             Ok(_) => {}
             Err(error) => unreadable(&path, error, outcome),
         }
