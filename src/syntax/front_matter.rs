@@ -127,10 +127,23 @@ impl FrontMatter {
                 offset: 0,
             });
         }
-        let read = serde_saphyr::from_str_with_options::<TopLevel>(yaml, yaml_options());
+        // The YAML reader drops a leading byte order mark and counts from after it; so do we,
+        // and put the mark's length back on every offset.
+        let (skipped, body) = match yaml.strip_prefix('\u{FEFF}') {
+            Some(body) => ('\u{FEFF}'.len_utf8(), body),
+            None => (0, yaml),
+        };
+        let in_block = |offset: usize| char_boundary_at_or_before(yaml, skipped + offset);
+        let read = serde_saphyr::from_str_with_options::<TopLevel>(body, yaml_options());
         let mut front = match read {
             Ok(TopLevel(front)) => front,
-            Err(error) => return Err(yaml_error(yaml, &error)),
+            Err(error) => {
+                let error = yaml_error(body, &error);
+                return Err(FrontMatterError {
+                    offset: in_block(error.offset),
+                    ..error
+                });
+            }
         };
         // Dotted keys are merged after the fact so that every key keeps its own position.
         for (path, offset, client) in std::mem::take(&mut front.dotted) {
@@ -141,7 +154,7 @@ impl FrontMatter {
                         "`{path}` sets `client.{field}`, which is already set; a key may be \
                          given once, dotted or nested"
                     ),
-                    offset,
+                    offset: in_block(offset),
                 });
             }
         }
@@ -179,6 +192,14 @@ fn yaml_error(yaml: &str, error: &serde_saphyr::Error) -> FrontMatterError {
     };
     let offset = error.location().map_or(0, |at| byte_offset(yaml, &at));
     FrontMatterError { message, offset }
+}
+
+fn char_boundary_at_or_before(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
 }
 
 /// A location's byte offset; scanner errors carry only line and column (in characters).
@@ -462,6 +483,17 @@ mod tests {
             Some(true)
         );
         assert!(FrontMatter::from_yaml("preview: maybe\n").is_err());
+    }
+
+    /// Found by the fmt fuzzer: a byte order mark opening the YAML shifted every offset.
+    #[test]
+    fn a_byte_order_mark_in_the_block_keeps_offsets_on_characters() {
+        let yaml = "\u{FEFF} not yaml: [\nclient: { pkce: true }\n";
+        let error = FrontMatter::from_yaml(yaml).unwrap_err();
+        assert!(yaml.is_char_boundary(error.offset), "{error:?}");
+        let yaml = "\u{FEFF}title: x\nclent: {}\n";
+        let error = FrontMatter::from_yaml(yaml).unwrap_err();
+        assert_eq!(error.offset, yaml.find("clent").unwrap(), "{error:?}");
     }
 
     #[test]
