@@ -101,15 +101,17 @@ pub fn expand_paths(paths: &[PathBuf], extension: &str) -> (Vec<PathBuf>, Outcom
     for path in paths {
         if path.is_dir() {
             let mut found = Vec::new();
-            walk(path, extension, &mut found, &mut outcome);
+            let mut walked = Outcome::Success;
+            walk(path, extension, &mut found, &mut walked);
             // An empty directory would make `check dir/` pass vacuously in CI.
-            if found.is_empty() && outcome == Outcome::Success {
+            if found.is_empty() && walked == Outcome::Success {
                 print_error(&format!(
                     "no `*.{extension}` files under `{}`",
                     display_name(path)
                 ));
-                outcome = Outcome::InputError;
+                walked = Outcome::InputError;
             }
+            outcome = outcome.max(walked);
             found.sort();
             files.extend(found);
         } else {
