@@ -228,6 +228,7 @@ fn unreadable_paths_in_a_walk_are_reported_and_the_walk_goes_on() {
 
     let output = run(&["fmt", "--check", "flows"]);
     let check = run(&["check", "flows"]);
+    let json = run(&["check", "--format", "json", "flows"]);
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
 
     for output in [&output, &check] {
@@ -252,6 +253,18 @@ fn unreadable_paths_in_a_walk_are_reported_and_the_walk_goes_on() {
         stdout.contains("flows/dangling.flow: NOT CHECKED"),
         "{stdout}"
     );
+    // The machine-readable report lists every path that was not checked.
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let listed: Vec<&str> = report
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|file| file["file"].as_str().unwrap())
+        .collect();
+    for name in ["flows/good.flow", "flows/dangling.flow", "flows/loop.flow"] {
+        assert!(listed.contains(&name), "{listed:?}");
+    }
+    assert_eq!(listed.contains(&"flows/locked"), locked_out, "{listed:?}");
 }
 
 #[test]

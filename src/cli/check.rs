@@ -56,11 +56,22 @@ pub fn run(
     preview: bool,
 ) -> Outcome {
     let options = CheckOptions { preview };
-    let (files, walked) = expand_paths(paths, "flow");
-    let entries: Vec<Entry> = files
+    let (files, unreadable) = expand_paths(paths, "flow");
+    let mut entries: Vec<Entry> = files
         .iter()
         .map(|path| check_file(path, deny_warnings, &options))
         .collect();
+    // What the walk could not read was not checked either, and every report says so.
+    entries.extend(unreadable.into_iter().map(|path| {
+        Entry::Unchecked(Unchecked {
+            name: path.name,
+            errors: vec![InputError {
+                line: 0,
+                column: 0,
+                message: path.message,
+            }],
+        })
+    }));
     let worst = entries
         .iter()
         .map(|entry| match entry {
@@ -68,7 +79,7 @@ pub fn run(
             Entry::Checked(_) => Outcome::CheckFailed,
             Entry::Unchecked(_) => Outcome::InputError,
         })
-        .fold(walked, Outcome::max);
+        .fold(Outcome::Success, Outcome::max);
     let color = match color {
         Color::Always => true,
         Color::Never => false,

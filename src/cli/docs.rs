@@ -8,7 +8,7 @@ use authflow::docs::{DocsUpdate, Staleness, update_markdown};
 
 use super::{
     Outcome, display_name, expand_paths, print_error, print_stderr, read_input, stderr_color,
-    unified_diff, write_atomically, write_stdout,
+    unified_diff, walk_outcome, write_atomically, write_stdout,
 };
 
 /// Diff lines shown per file under `--check`.
@@ -18,10 +18,10 @@ const MAX_DIFF_LINES: usize = 80;
 /// Directories are searched for `*.md`. The report goes to standard output once, at the
 /// end (to standard error when the Markdown itself goes to standard output).
 pub fn run(paths: &[PathBuf], check: bool) -> Outcome {
-    let (files, walked) = expand_paths(paths, "md");
+    let (files, unreadable) = expand_paths(paths, "md");
     let mut report = String::new();
     let mut document = None;
-    let mut worst = walked;
+    let mut worst = walk_outcome(&unreadable);
     for path in &files {
         worst = worst.max(update_file(path, check, &mut report, &mut document));
     }

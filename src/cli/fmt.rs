@@ -8,8 +8,8 @@ use authflow::syntax::format::format_flow;
 use authflow::syntax::parse;
 
 use super::{
-    Outcome, display_name, expand_paths, load_flow, print_error, unified_diff, write_atomically,
-    write_stdout,
+    Outcome, display_name, expand_paths, load_flow, print_error, unified_diff, walk_outcome,
+    write_atomically, write_stdout,
 };
 
 /// Diff lines shown per file; a file that is wrong throughout only needs to be shown once.
@@ -20,12 +20,12 @@ const MAX_DIFF_LINES: usize = 40;
 /// is written once at the end, so a closed pipe (`fmt --check | head -1`) stops nothing
 /// half way and is not an error.
 pub fn run(paths: &[PathBuf], check: bool) -> Outcome {
-    let (files, walked) = expand_paths(paths, "flow");
+    let (files, unreadable) = expand_paths(paths, "flow");
     let mut report = String::new();
     let worst = files
         .iter()
         .map(|path| format_file(path, check, &mut report))
-        .fold(walked, Outcome::max);
+        .fold(walk_outcome(&unreadable), Outcome::max);
     worst.max(write_stdout(&report))
 }
 

@@ -90,61 +90,85 @@ pub fn stderr_color() -> bool {
     std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
 }
 
+/// A path given or found that could not be read, already reported on standard error.
+/// Machine-readable reports list it too, so a dashboard never loses a path silently.
+pub struct Unreadable {
+    /// The path as reports show it.
+    pub name: String,
+    /// What went wrong, naming the path.
+    pub message: String,
+}
+
+impl Unreadable {
+    fn report(path: &Path, message: String, found: &mut Vec<Unreadable>) {
+        print_error(&message);
+        found.push(Unreadable {
+            name: display_name(path),
+            message,
+        });
+    }
+}
+
+/// The outcome of a walk: an input error when any path could not be read.
+pub fn walk_outcome(unreadable: &[Unreadable]) -> Outcome {
+    if unreadable.is_empty() {
+        Outcome::Success
+    } else {
+        Outcome::InputError
+    }
+}
+
 /// The files a command works on: files named explicitly (whatever their extension), and
 /// under each directory the files ending in `.EXTENSION`, sorted so output is
 /// deterministic. A path that cannot be read (a directory without permission, a dangling
 /// or looping symbolic link) is reported as an input error of its own and the walk goes
-/// on, so one bad path never hides the rest: the outcome says whether any was reported.
-pub fn expand_paths(paths: &[PathBuf], extension: &str) -> (Vec<PathBuf>, Outcome) {
+/// on, so one bad path never hides the rest.
+pub fn expand_paths(paths: &[PathBuf], extension: &str) -> (Vec<PathBuf>, Vec<Unreadable>) {
     let mut files = Vec::new();
-    let mut outcome = Outcome::Success;
+    let mut unreadable = Vec::new();
     for path in paths {
         if path.is_dir() {
             let mut found = Vec::new();
-            let mut walked = Outcome::Success;
-            walk(path, extension, &mut found, &mut walked);
+            let before = unreadable.len();
+            walk(path, extension, &mut found, &mut unreadable);
             // An empty directory would make `check dir/` pass vacuously in CI.
-            if found.is_empty() && walked == Outcome::Success {
-                print_error(&format!(
-                    "no `*.{extension}` files under `{}`",
-                    display_name(path)
-                ));
-                walked = Outcome::InputError;
+            if found.is_empty() && unreadable.len() == before {
+                let message = format!("no `*.{extension}` files under `{}`", display_name(path));
+                Unreadable::report(path, message, &mut unreadable);
             }
-            outcome = outcome.max(walked);
             found.sort();
             files.extend(found);
         } else {
             files.push(path.clone());
         }
     }
-    (files, outcome)
+    (files, unreadable)
 }
 
 /// Symlinked directories are not followed (as ripgrep does by default): a link cycle
 /// would otherwise recurse forever. A symlink named like a wanted file is kept even when
 /// it leads nowhere, so that reading it reports the broken link by name.
-fn walk(dir: &Path, extension: &str, found: &mut Vec<PathBuf>, outcome: &mut Outcome) {
-    fn unreadable(path: &Path, error: std::io::Error, outcome: &mut Outcome) {
-        print_error(&format!("cannot read `{}`: {error}", display_name(path)));
-        *outcome = Outcome::InputError;
-    }
+fn walk(dir: &Path, extension: &str, found: &mut Vec<PathBuf>, unreadable: &mut Vec<Unreadable>) {
+    let cannot_read = |path: &Path, error: std::io::Error, unreadable: &mut Vec<Unreadable>| {
+        let message = format!("cannot read `{}`: {error}", display_name(path));
+        Unreadable::report(path, message, unreadable);
+    };
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
-        Err(error) => return unreadable(dir, error, outcome),
+        Err(error) => return cannot_read(dir, error, unreadable),
     };
     for entry in entries {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
-                unreadable(dir, error, outcome);
+                cannot_read(dir, error, unreadable);
                 continue;
             }
         };
         let path = entry.path();
         let wanted = path.extension().is_some_and(|e| e == extension);
         match entry.file_type() {
-            Ok(kind) if kind.is_dir() => walk(&path, extension, found, outcome),
+            Ok(kind) if kind.is_dir() => walk(&path, extension, found, unreadable),
             Ok(kind) if kind.is_file() && wanted => found.push(path),
             // A broken link is kept too: reading it reports it by name, in every report.
             Ok(kind) if kind.is_symlink() && wanted => {
@@ -153,7 +177,7 @@ fn walk(dir: &Path, extension: &str, found: &mut Vec<PathBuf>, outcome: &mut Out
                 }
             }
             Ok(_) => {}
-            Err(error) => unreadable(&path, error, outcome),
+            Err(error) => cannot_read(&path, error, unreadable),
         }
     }
 }
