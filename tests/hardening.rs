@@ -35,7 +35,7 @@ fn with_no_room(dir: &Path, ignore_signal: bool, args: &str) -> std::process::Ou
 }
 
 #[test]
-fn fmt_and_docs_never_leave_a_truncated_file() {
+fn rewrites_never_leave_a_truncated_file() {
     let dir = scratch("hardening", "no_room");
     std::fs::write(dir.join("a.flow"), MESSY).unwrap();
     std::fs::write(dir.join("a.md"), MARKDOWN).unwrap();
@@ -58,6 +58,16 @@ fn fmt_and_docs_never_leave_a_truncated_file() {
         assert_eq!(output.status.code(), None, "{args}: killed by SIGXFSZ");
         assert_eq!(std::fs::read_to_string(dir.join(file)).unwrap(), original);
     }
+    // `render -o` over an existing file, likewise.
+    std::fs::write(dir.join("out.txt"), "previous drawing\n").unwrap();
+    for ignore_signal in [true, false] {
+        let output = with_no_room(&dir, ignore_signal, "render a.flow -o out.txt");
+        assert_ne!(output.status.code(), Some(0), "{output:?}");
+        assert_eq!(
+            std::fs::read_to_string(dir.join("out.txt")).unwrap(),
+            "previous drawing\n"
+        );
+    }
     // The failed attempts cleaned up after themselves where they could run on.
     let leftovers: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
@@ -65,7 +75,7 @@ fn fmt_and_docs_never_leave_a_truncated_file() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|name| name.starts_with(".authflow-"))
         .collect();
-    assert!(leftovers.len() <= 2, "{leftovers:?}");
+    assert!(leftovers.len() <= 3, "{leftovers:?}");
 }
 
 #[test]

@@ -187,6 +187,14 @@ fn walk(dir: &Path, extension: &str, found: &mut Vec<PathBuf>, unreadable: &mut 
 /// permissions and renamed over it. A full disk or a killed process leaves the original
 /// as it was. A symbolic link is followed, so the file it points to is the one replaced.
 pub fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    replace_atomically(path, |file| file.write_all(contents))
+}
+
+/// [`write_atomically`] for a writer that streams: `write` fills the temporary file.
+pub fn replace_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let target = std::fs::canonicalize(path)?;
     let permissions = std::fs::metadata(&target)?.permissions();
     let dir = target.parent().unwrap_or(Path::new("."));
@@ -194,7 +202,7 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         .prefix(".authflow-")
         .suffix(".tmp")
         .tempfile_in(dir)?;
-    temp.write_all(contents)?;
+    write(temp.as_file_mut())?;
     temp.as_file().set_permissions(permissions)?;
     temp.as_file().sync_all()?;
     temp.persist(&target).map_err(|error| error.error)?;

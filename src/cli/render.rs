@@ -29,6 +29,11 @@ pub fn run(file: &Path, format: RenderFormat, style: TextStyle, output: Option<&
     let diagram = Diagram::from_flow(&flow);
     let names = flow.participant_order();
     let written = match output {
+        // An existing file is replaced whole, so a failed render never leaves it half
+        // written; a new one is simply created.
+        Some(path) if path.is_file() => super::replace_atomically(path, |file| {
+            write_diagram(&diagram, &names, format, style, file)
+        }),
         Some(path) => {
             File::create(path).and_then(|f| write_diagram(&diagram, &names, format, style, f))
         }
