@@ -142,7 +142,18 @@ pub fn render_diagnostics(diagnostics: &[Diagnostic], file: &SourceFile, color: 
         let emitted = if has_long_line {
             let view = TrimmedView::new(&shown, diagnostic);
             let files = SimpleFile::new(name.as_ref(), view.text.as_str());
-            term::emit(&mut buffer, &config, &files, &diagnostic.to_codespan(&view))
+            let mut one = if color {
+                termcolor::Buffer::ansi()
+            } else {
+                termcolor::Buffer::no_color()
+            };
+            term::emit(&mut one, &config, &files, &diagnostic.to_codespan(&view)).map(|()| {
+                // codespan counts the column in the trimmed line; the file's is wanted.
+                let text = String::from_utf8_lossy(one.as_slice());
+                let (line, column) = file.line_col(diagnostic.span.start);
+                let fixed = with_location(&text, &name, line, column);
+                let _ = std::io::Write::write_all(&mut buffer, fixed.as_bytes());
+            })
         } else {
             let identity = TrimmedView::identity();
             term::emit(
@@ -274,6 +285,27 @@ impl TrimmedView {
     }
 }
 
+/// `rendered` with its `--> NAME:LINE:COLUMN` header set to `line` and `column`.
+fn with_location(rendered: &str, name: &str, line: usize, column: usize) -> String {
+    let Some(arrow) = rendered.find("-->") else {
+        return rendered.to_string();
+    };
+    let Some(start) = rendered[arrow..]
+        .find(&format!("{name}:"))
+        .map(|i| arrow + i)
+    else {
+        return rendered.to_string();
+    };
+    let end = rendered[start..]
+        .find(['\r', '\n'])
+        .map_or(rendered.len(), |i| start + i);
+    format!(
+        "{}{name}:{line}:{column}{}",
+        &rendered[..start],
+        &rendered[end..]
+    )
+}
+
 fn boundary_at_or_before(text: &str, mut index: usize) -> usize {
     while !text.is_char_boundary(index) {
         index -= 1;
@@ -297,4 +329,48 @@ fn printable(text: &str) -> String {
         });
     }
     shown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The caret of a trimmed line sits under the same text as in the file, and a related
+    /// place on a later, short line keeps its own line, CRLF endings included.
+    #[test]
+    fn trimmed_lines_keep_carets_on_their_text() {
+        let long = format!("{}TARGET{}", "a".repeat(500), "b".repeat(500));
+        let text = format!("{long}\r\nshort ORIGIN here\r\n");
+        let file = SourceFile::new("t.flow", text.as_str());
+        let at = text.find("TARGET").unwrap();
+        let origin = text.find("ORIGIN").unwrap();
+        let diagnostic = Diagnostic::error("m", Span::new(at, at + 6))
+            .with_label("here")
+            .with_related(Span::new(origin, origin + 6), "from here");
+        let report = render_diagnostics(&[diagnostic], &file, false);
+        let lines: Vec<&str> = report.lines().collect();
+        // Columns are characters (`…` is one), as the terminal shows them.
+        let under = |source: usize| {
+            let caret = lines[source + 1].chars().position(|c| c == '^' || c == '-');
+            let caret = caret.unwrap();
+            lines[source]
+                .chars()
+                .skip(caret)
+                .take(6)
+                .collect::<String>()
+        };
+        let first = lines
+            .iter()
+            .position(|l| l.starts_with("1 | …"))
+            .expect(&report);
+        assert!(lines[first].ends_with('…'), "{report}");
+        assert!(lines[first].len() < 200, "{report}");
+        assert_eq!(under(first), "TARGET", "{report}");
+        let second = lines
+            .iter()
+            .position(|l| l.starts_with("2 | "))
+            .expect(&report);
+        assert_eq!(under(second), "ORIGIN", "{report}");
+        assert!(report.contains("--> t.flow:1:501"), "{report}");
+    }
 }
