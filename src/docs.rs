@@ -10,14 +10,17 @@
 //!    block is inserted after the source, separated by a blank line.
 //! 2. the seed's layout: a fenced `txt` block (the diagram), a paragraph that is exactly
 //!    `src`, then a fenced block with any info string (the source). This layout is matched
-//!    first; blocks it claims play no part in layout 1.
+//!    first; blocks it claims play no part in layout 1. A `txt` block right after an
+//!    `authflow` block is never taken for it: it is that block's diagram, perhaps inserted by
+//!    an earlier run, so that `docs` run twice changes nothing the second time.
 //!
 //! A flow block whose info string says `html=PATH` (```` ```authflow html=docs/x.html ````)
 //! also has a teaching page (`crate::teach`), which `docs` writes to PATH, relative to the
 //! Markdown file, and `docs --check` compares, so a page linked from the docs stays fresh.
 //!
 //! Only the lines between the fences of a stale diagram are rewritten; every other byte of
-//! the file is kept, line endings included. A diagram that differs from the drawing only by
+//! the file is kept, line endings included (LF, CRLF, or a lone CR, which CommonMark also
+//! reads as a line ending). A diagram that differs from the drawing only by
 //! trailing whitespace is fresh, because editors strip it and the diagram reads the same.
 
 use std::ops::Range;
@@ -95,9 +98,12 @@ impl DocsError {
 /// Finds the flow blocks of a Markdown file and redraws their diagrams. `name` is the file
 /// name diagnostics show.
 pub fn update_markdown(name: &str, text: &str) -> Result<DocsUpdate, DocsError> {
-    let blocks = blocks(text);
-    let pairs = pair_up(text, &blocks);
-    let file = SourceFile::new(name, text);
+    // CommonMark ends a line at a lone CR too, pulldown-cmark does not: the structure is
+    // read from a copy whose lone CRs are LFs. Same length, so every offset holds in both.
+    let scanned = lone_crs_as_lfs(text);
+    let blocks = blocks(&scanned);
+    let pairs = pair_up(&scanned, &blocks);
+    let file = SourceFile::new(name, scanned.as_ref());
     let mut diagnostics = Vec::new();
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     let mut stale = Vec::new();
@@ -146,8 +152,8 @@ pub fn update_markdown(name: &str, text: &str) -> Result<DocsUpdate, DocsError> 
                 if same_drawing(&diagram.text, &drawn) {
                     continue;
                 }
-                let Some(fence) = Fence::of(text, &block.range) else {
-                    diagnostics.push(unclosed(text, &block.range, "diagram"));
+                let Some(fence) = Fence::of(text, &scanned, &block.range) else {
+                    diagnostics.push(unclosed(&scanned, &block.range, "diagram"));
                     continue;
                 };
                 let content = fence.prefixed(&drawn);
@@ -159,8 +165,8 @@ pub fn update_markdown(name: &str, text: &str) -> Result<DocsUpdate, DocsError> 
             }
             None => {
                 let range = &blocks[pair.source].range;
-                let Some(fence) = Fence::of(text, range) else {
-                    diagnostics.push(unclosed(text, range, "flow"));
+                let Some(fence) = Fence::of(text, &scanned, range) else {
+                    diagnostics.push(unclosed(&scanned, range, "flow"));
                     continue;
                 };
                 let at = range.end;
@@ -208,6 +214,20 @@ fn teaching_page(flow: &Flow, source: &SourceFile, line: usize) -> Result<String
     render_html(&lesson, &Diagram::from_flow(flow), &run, &mut html)
         .expect("writing to memory cannot fail");
     Ok(String::from_utf8_lossy(&html).into_owned())
+}
+
+/// `text` with every CR that is not part of a CRLF replaced by LF.
+fn lone_crs_as_lfs(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let lone = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    if !(0..bytes.len()).any(lone) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let replaced: String = text
+        .char_indices()
+        .map(|(i, c)| if c == '\r' && lone(i) { '\n' } else { c })
+        .collect();
+    std::borrow::Cow::Owned(replaced)
 }
 
 /// Whether a diagram shows the drawing, ignoring what editors do to whitespace at line ends.
@@ -442,11 +462,18 @@ fn pair_up(text: &str, blocks: &[Block]) -> Vec<Pair> {
             next.parent == this.parent && gap.chars().all(|c| c.is_whitespace() || c == '>');
         adjacent.then_some(i + 1)
     };
+    // A `txt` block right after an `authflow` block is that block's diagram (possibly
+    // inserted by an earlier run), even when a paragraph `src` and a code block follow it:
+    // otherwise the next run would read that code block as the diagram's flow.
+    let follows_a_source = |i: usize| {
+        i > 0 && next(i - 1) == Some(i) && code(i - 1).is_some_and(|c| c.language == "authflow")
+    };
     let mut claimed = vec![false; blocks.len()];
     let mut pairs = Vec::new();
     for i in 0..blocks.len() {
         let seed_layout = code(i).is_some_and(|c| c.language == "txt")
             && !claimed[i]
+            && !follows_a_source(i)
             && next(i).is_some_and(|p| {
                 matches!(&blocks[p].kind, Kind::Paragraph(Some(t)) if t.trim() == "src")
                     && next(p).is_some_and(|s| code(s).is_some())
@@ -481,20 +508,21 @@ fn pair_up(text: &str, blocks: &[Block]) -> Vec<Pair> {
 // Writing a diagram into a fenced block.
 
 /// What it takes to write lines into a fenced block so that they read back exactly.
-struct Fence<'a> {
+struct Fence {
     /// What goes before each line: the container markers in front of the opening fence
     /// (`> `), with list markers turned into the spaces that continue the item, then the
     /// fence's own indentation, which Markdown strips from the contents again.
     prefix: String,
     /// The opening fence's line ending, so that a CRLF file stays CRLF.
-    eol: &'a str,
+    eol: &'static str,
     /// Bytes between the fences: from after the opening line to the closing fence's line.
     content: Range<usize>,
 }
 
-impl<'a> Fence<'a> {
-    /// `None` when the block is not closed by a fence.
-    fn of(text: &'a str, range: &Range<usize>) -> Option<Fence<'a>> {
+impl Fence {
+    /// `None` when the block is not closed by a fence. `text` is the file as it is (for its
+    /// line endings), `scanned` the same with lone CRs read as LFs (for its lines).
+    fn of(original: &str, text: &str, range: &Range<usize>) -> Option<Fence> {
         let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
         let prefix = text[line_start..range.start]
             .chars()
@@ -510,7 +538,9 @@ impl<'a> Fence<'a> {
         let marker = opening.chars().next()?;
         let width = opening.chars().take_while(|&c| c == marker).count();
         let open_end = range.start + opening.find('\n')?;
-        let eol = if text[..open_end].ends_with('\r') {
+        let eol = if original.as_bytes()[open_end] == b'\r' {
+            "\r"
+        } else if text[..open_end].ends_with('\r') {
             "\r\n"
         } else {
             "\n"

@@ -75,6 +75,7 @@ pub mod docs;
 pub mod live;
 pub mod model;
 pub mod render;
+pub mod sanitize;
 pub mod span;
 pub mod suggest;
 pub mod syntax;

@@ -196,10 +196,11 @@ enum Command {
     },
     /// Regenerate the diagrams of flow blocks in Markdown files
     Docs {
-        /// Markdown files
+        /// Markdown files, or directories searched recursively for `*.md`
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Change nothing; report stale diagrams and exit 1 if any
+        /// Change nothing; report stale diagrams with the diff that would fix them, and
+        /// exit 1 if any
         #[arg(long)]
         check: bool,
     },

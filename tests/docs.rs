@@ -158,14 +158,17 @@ fn only_documented_layouts_count() {
 }
 
 #[test]
-fn a_diagram_claimed_by_the_seed_layout_is_not_shared() {
-    // The `txt` block follows an `authflow` block but belongs to the flow after `src`.
+fn a_txt_block_right_after_an_authflow_block_is_its_diagram() {
+    // Followed by `src` and a code block, the `txt` block could also read as the seed
+    // layout; it belongs to the `authflow` block before it, or a diagram `docs` inserted
+    // there would be taken for the code block's on the next run (issue 9).
     let text =
         "```authflow\na -> b: \"one\"\n```\n\n```txt\n```\n\nsrc\n\n```\nc -> d: \"two\"\n```\n";
     let result = update(text);
-    assert_eq!(result.stale, [missing(1), outdated(5)]);
-    assert!(result.text.contains("│ c │"));
-    assert_eq!(result.text.matches("```txt").count(), 2);
+    assert_eq!(result.stale, [outdated(5)]);
+    assert!(result.text.contains("│ a │"));
+    assert!(!result.text.contains("│ c │"));
+    assert_eq!(result.text.matches("```txt").count(), 1);
     assert_settled(&result.text);
 }
 
@@ -203,17 +206,30 @@ fn check_reports_stale_diagrams_and_changes_nothing() {
         .assert()
         .code(0)
         .stdout("");
-    authflow_in(&dir)
+    let output = authflow_in(&dir)
         .args(["docs", "--check", "seed.md", "mixed.md"])
-        .assert()
-        .code(1)
-        .stdout(
-            "mixed.md:5: diagram is missing\n\
-             mixed.md:15: diagram is stale\n\
-             mixed.md:21: diagram is missing\n\
-             mixed.md:49: diagram is stale\n\
-             mixed.md:55: diagram is stale\n",
-        );
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let (listing, diff) = stdout.split_at(stdout.find("--- ").expect(&stdout));
+    assert_eq!(
+        listing,
+        "mixed.md:5: diagram is missing\n\
+         mixed.md:15: diagram is stale\n\
+         mixed.md:21: diagram is missing\n\
+         mixed.md:49: diagram is stale\n\
+         mixed.md:55: diagram is stale\n"
+    );
+    // Then the change `docs` would make, as a diff: the stale drawing out, the fresh one in.
+    assert!(
+        diff.starts_with("--- mixed.md\n+++ mixed.md (diagrams redrawn)\n@@ -8,2 +8,14 @@\n"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("\n-old drawing\n+┌────┐   ┌────┐ \n"),
+        "{diff}"
+    );
     assert_eq!(
         std::fs::read_to_string(dir.join("mixed.md")).unwrap(),
         MIXED
@@ -287,4 +303,106 @@ fn stdin_is_updated_to_stdout() {
         .assert()
         .code(0)
         .stdout(update(MIXED).text);
+}
+
+// ---------------------------------------------------------------------------------------
+// Idempotence: the reproducers of issue 9, then a property over generated documents.
+
+#[test]
+fn an_inserted_diagram_followed_by_src_and_a_code_block_stays_its_sources() {
+    let text = "```authflow\nfe -> be: \"x\"\n```\n\nsrc\n\n```python\nprint(1)\n```\n";
+    let once = update(text);
+    assert_eq!(once.stale, vec![missing(1)]);
+    assert_settled(&once.text);
+    assert!(once.text.ends_with("src\n\n```python\nprint(1)\n```\n"));
+}
+
+#[test]
+fn lone_carriage_returns_are_line_endings() {
+    // A CR-only file: its flow block is found, the diagram is written with CR endings,
+    // and the next run finds it fresh.
+    let text = "text\r```authflow\rfe -> be: \"x\"\r```\r";
+    let once = update(text);
+    assert_eq!(once.stale, vec![missing(2)]);
+    assert!(once.text.starts_with(text), "{:?}", once.text);
+    assert!(!once.text.contains('\n'), "{:?}", once.text);
+    assert_settled(&once.text);
+    // A lone CR before a fence in an otherwise LF file.
+    let text = "intro\r```authflow\nfe -> be: \"x\"\n```\n";
+    let once = update(text);
+    assert_eq!(once.stale.len(), 1);
+    assert_settled(&once.text);
+}
+
+mod generated {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A piece of a document: its text with `\n` for line breaks, and whether `docs` may
+    /// change its middle (the contents of a `txt` block) or must keep all of it.
+    fn piece() -> impl Strategy<Value = (&'static str, bool)> {
+        prop::sample::select(vec![
+            ("```authflow\nfe -> be: \"x\"\n```", false),
+            (
+                "~~~~authflow extra words\na -> b: \"y\"\nb -> a: \"z\"\n~~~~",
+                false,
+            ),
+            ("```txt\nold drawing\n```", true),
+            ("src", false),
+            ("```python\nprint(1)\n```", false),
+            ("```\nplain code\n```", false),
+            ("> ```authflow\n> fe -> be: \"q\"\n> ```", false),
+            ("- item\n\n  ```authflow\n  fe -> be: \"l\"\n  ```", false),
+            ("Some *text* with `code`.", false),
+            ("# Heading", false),
+            ("    indented code", false),
+            ("", false),
+        ])
+    }
+
+    fn document() -> impl Strategy<Value = (String, Vec<String>)> {
+        let eol = prop::sample::select(vec!["\n", "\r\n", "\r"]);
+        let gap = prop::sample::select(vec![1usize, 1, 2, 3]);
+        (prop::collection::vec((piece(), gap), 0..8), eol).prop_map(|(pieces, eol)| {
+            let mut text = String::new();
+            let mut kept = Vec::new();
+            for ((piece, changeable), gap) in pieces {
+                let piece = piece.replace('\n', eol);
+                if changeable {
+                    // The fence lines are kept; the drawing between them may be redrawn.
+                    let first = piece.find(eol).unwrap() + eol.len();
+                    let last = piece.rfind(eol).unwrap();
+                    kept.push(piece[..first].to_string());
+                    kept.push(piece[last..].to_string());
+                } else {
+                    kept.push(piece.clone());
+                }
+                text.push_str(&piece);
+                text.push_str(&eol.repeat(gap));
+                kept.push(eol.repeat(gap));
+            }
+            (text, kept)
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn docs_is_idempotent_and_keeps_what_is_not_a_diagram((text, kept) in document()) {
+            let Ok(once) = update_markdown("gen.md", &text) else {
+                return Ok(());
+            };
+            let twice = update_markdown("gen.md", &once.text).expect("its own output reads back");
+            prop_assert_eq!(&twice.text, &once.text);
+            prop_assert!(twice.stale.is_empty(), "{:?}", twice.stale);
+            // Every byte outside the drawings is still there, in order.
+            let mut at = 0;
+            for piece in kept {
+                let found = once.text[at..].find(&piece);
+                prop_assert!(found.is_some(), "{:?} lost after {} in {:?}", piece, at, once.text);
+                at += found.unwrap() + piece.len();
+            }
+        }
+    }
 }

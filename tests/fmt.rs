@@ -405,6 +405,32 @@ fn check_lists_unformatted_files_with_a_diff_and_changes_nothing() {
         .stdout("");
 }
 
+/// A CRLF file keeps its line endings: only what the canonical form changes is flagged.
+#[test]
+fn crlf_files_keep_their_line_endings() {
+    let dir = scratch("fmt", "crlf");
+    std::fs::write(dir.join("messy.flow"), MESSY.replace('\n', "\r\n")).unwrap();
+    let output = authflow_in(&dir)
+        .args(["fmt", "--check", "messy.flow"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout.starts_with("would reformat messy.flow\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\n be -> fe: \"y\"\n"), "{stdout}");
+    authflow_in(&dir)
+        .args(["fmt", "messy.flow"])
+        .assert()
+        .code(0);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("messy.flow")).unwrap(),
+        CANONICAL.replace('\n', "\r\n")
+    );
+}
+
 #[test]
 fn rewrites_only_files_that_change() {
     let dir = scratch("fmt", "rewrite");

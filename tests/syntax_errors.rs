@@ -256,3 +256,80 @@ fn crlf_line_endings_are_accepted() {
     let file = SourceFile::new("ok.flow", "fe -> be: \"a\"\r\nbe -> fe: \"b\"\r\n");
     assert_eq!(parse(&file).unwrap().messages().count(), 2);
 }
+
+/// The reproducer of item 6: one diagnostic per unknown key, each reprinting a source line
+/// of hundreds of kilobytes. Output is now bounded: a capped number of diagnostics, each
+/// showing a window of the line around its caret.
+#[test]
+fn many_errors_on_a_huge_line_print_a_bounded_report() {
+    let keys: Vec<String> = (0..20_000).map(|i| format!("k{i}: v")).collect();
+    let text = format!("fe -> be: \"x\" {{ {} }}\n", keys.join(", "));
+    assert!(text.len() > 150_000);
+    let file = SourceFile::new("huge.flow", text.as_str());
+    let flow = parse(&file).expect("distinct keys parse");
+    let diagnostics = authflow::model::execute(&flow, &file).expect_err("unknown keys");
+    assert_eq!(diagnostics.len(), 20_000);
+    let report = render_diagnostics(&diagnostics, &file, false);
+    assert!(report.len() < 60_000, "{} bytes", report.len());
+    let shown = authflow::diagnostic::MAX_DIAGNOSTICS_PER_FILE;
+    assert!(report.contains(&format!(
+        "... and {} more diagnostic(s) in huge.flow",
+        20_000 - shown
+    )));
+    // The caret of a key far into the line sits under that key, in the trimmed line.
+    let far = &diagnostics[shown - 1];
+    let key = &file.text[far.span.range()];
+    let block = report
+        .split("\n\n")
+        .find(|b| b.contains(&format!("`{key}`")))
+        .unwrap();
+    let lines: Vec<&str> = block.lines().collect();
+    let source = lines
+        .iter()
+        .position(|l| l.starts_with("1 | …"))
+        .expect(block);
+    let caret = lines[source + 1].find('^').unwrap();
+    let shown_key: String = lines[source]
+        .chars()
+        .skip(lines[source + 1][..caret].chars().count())
+        .take(key.len())
+        .collect();
+    assert_eq!(shown_key, key, "{block}");
+}
+
+/// Item 3: strings from the front matter reach the terminal only escaped.
+#[test]
+fn front_matter_strings_cannot_drive_the_terminal() {
+    let report = errors_of("---\n\"evil\\e[31m\\u202Ekey\": 1\n---\nfe -> be: \"x\"\n");
+    assert!(report.contains("evil\\u{1b}[31m\\u{202e}key"), "{report}");
+    assert!(
+        !report.contains('\u{1b}') && !report.contains('\u{202E}'),
+        "{report}"
+    );
+}
+
+rejects!(
+    invisible_character_in_a_quoted_name,
+    "fe -> \"b\u{200B}e\": \"x\"\n",
+    "invisible character U+200B in a name"
+);
+rejects!(
+    invisible_letter_in_a_bare_name,
+    "f\u{3164}e -> be: \"x\"\n",
+    "invisible character U+3164 in a name"
+);
+
+/// Item 8: a `wait` that would run the clock past u64 seconds used to saturate it, so a
+/// later `wait 2h` vanished without a word; now the overflowing wait is an error.
+#[test]
+fn a_wait_past_the_end_of_time_is_an_error() {
+    let text = "fe -> auth_server_be: \"redirect\"\nwait 5000000000000000h\nwait 5000000000000000h\nwait 2h\n";
+    let file = SourceFile::new("bad.flow", text);
+    let flow = parse(&file).expect("each wait is a duration");
+    let diagnostics = authflow::model::execute(&flow, &file).expect_err("the clock overflows");
+    let report = render_diagnostics(&diagnostics, &file, false);
+    insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
+        insta::assert_snapshot!("syntax__wait_past_the_end_of_time", report);
+    });
+    assert!(report.contains("--> bad.flow:3:1"), "{report}");
+}

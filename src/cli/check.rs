@@ -2,8 +2,6 @@
 //! nearest `authflow.toml` and the command line, then write the reports.
 
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::time::Instant;
@@ -16,7 +14,7 @@ use authflow::syntax::parse_bytes;
 use authflow::{Diagnostic, SourceFile, Span, render_diagnostics};
 
 use super::report::{self, Checked, Entry, Format, HumanOptions, InputError, Unchecked};
-use super::{Outcome, color_for_stdout, display_name, expand_flow_paths, read_bytes, stderr_color};
+use super::{Outcome, color_for_stdout, display_name, expand_paths, read_bytes, stderr_color};
 
 /// What `check` was asked to do, beyond which paths.
 pub struct CheckArgs {
@@ -46,12 +44,10 @@ pub fn default_format() -> Format {
 }
 
 pub fn run(paths: &[PathBuf], args: &CheckArgs) -> Outcome {
-    let files = match expand_flow_paths(paths) {
-        Ok(files) => unique(files),
-        Err(outcome) => return outcome,
-    };
+    let (files, unreadable) = expand_paths(paths, "flow");
+    let files = unique(files);
     let mut configs = Configs::default();
-    let entries: Vec<Entry> = files
+    let mut entries: Vec<Entry> = files
         .iter()
         .map(|path| {
             let started = Instant::now();
@@ -71,6 +67,18 @@ pub fn run(paths: &[PathBuf], args: &CheckArgs) -> Outcome {
             entry
         })
         .collect();
+    // What the walk could not read was not checked either, and every report says so.
+    entries.extend(unreadable.into_iter().map(|path| {
+        Entry::Unchecked(Unchecked {
+            name: path.name,
+            errors: vec![InputError {
+                line: 0,
+                column: 0,
+                message: path.message,
+            }],
+            time: Default::default(),
+        })
+    }));
     let worst = entries
         .iter()
         .map(|entry| match entry {
@@ -93,6 +101,7 @@ pub fn run(paths: &[PathBuf], args: &CheckArgs) -> Outcome {
     let mut stdout = Vec::new();
     // Writing to a Vec cannot fail.
     let _ = report::reporter(format, human).write(&entries, &mut stdout);
+    let stdout = report::sanitized(format, stdout);
     worst.max(written).max(super::write_stdout_bytes(&stdout))
 }
 
@@ -111,14 +120,17 @@ fn write_report_file(format: Format, path: &Path, entries: &[Entry]) -> Outcome 
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
-        let mut out = BufWriter::new(File::create(path)?);
-        report::reporter(format, HumanOptions::default()).write(entries, &mut out)?;
-        out.flush()
+        let mut report = Vec::new();
+        report::reporter(format, HumanOptions::default()).write(entries, &mut report)?;
+        super::write_atomically(path, &report::sanitized(format, report))
     })();
     match written {
         Ok(()) => Outcome::Success,
         Err(error) => {
-            eprintln!("error: cannot write report `{}`: {error}", path.display());
+            super::print_error(&format!(
+                "cannot write report `{}`: {error}",
+                display_name(path)
+            ));
             Outcome::InputError
         }
     }

@@ -22,7 +22,8 @@ pub fn run(explain: Option<&str>) -> Outcome {
             let ids = INVARIANTS.iter().map(|i| i.id);
             let hint = suggest::hint(id, ids)
                 .unwrap_or_else(|| "`authflow invariants` lists them".to_string());
-            eprintln!("error: `{id}` is not an invariant id; {hint}");
+            let id = authflow::sanitize::terminal_line(id);
+            super::print_error(&format!("`{id}` is not an invariant id; {hint}"));
             Outcome::InputError
         }
     }

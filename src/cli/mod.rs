@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use authflow::syntax::{Flow, parse_bytes};
-use authflow::{SourceFile, render_diagnostics};
+use authflow::{SourceFile, render_diagnostics, sanitize};
 
 /// How a command ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -38,13 +38,25 @@ impl Outcome {
     }
 }
 
-/// The name diagnostics use for a path (`-` reads standard input).
+/// The name reports use for a path (`-` reads standard input). A file name is input too:
+/// one with an escape sequence or a line break in it is shown escaped.
 pub fn display_name(path: &Path) -> String {
     if path == Path::new("-") {
         "<stdin>".to_string()
     } else {
-        path.display().to_string()
+        sanitize::terminal_line(&path.display().to_string()).into_owned()
     }
+}
+
+/// Writes to standard error. A closed or full standard error must not turn a report into
+/// a panic (`eprintln!` would), and there is nowhere left to report that it failed.
+pub fn print_stderr(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// `error: MESSAGE` on standard error.
+pub fn print_error(message: &str) {
+    print_stderr(&format!("error: {message}\n"));
 }
 
 /// Reads a file (or standard input for `-`) as bytes; the error says which file.
@@ -61,7 +73,7 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
 /// Reads a file (or standard input for `-`) as bytes; the error is already printed.
 pub fn read_input(path: &Path) -> Result<Vec<u8>, Outcome> {
     read_bytes(path).map_err(|error| {
-        eprintln!("error: {error}");
+        print_error(&error);
         Outcome::InputError
     })
 }
@@ -73,10 +85,7 @@ pub fn load_flow(path: &Path) -> Result<(SourceFile, Flow), Outcome> {
     match flow {
         Ok(flow) => Ok((file, flow)),
         Err(diagnostics) => {
-            eprint!(
-                "{}",
-                render_diagnostics(&diagnostics, &file, stderr_color())
-            );
+            print_stderr(&render_diagnostics(&diagnostics, &file, stderr_color()));
             Err(Outcome::InputError)
         }
     }
@@ -115,21 +124,51 @@ pub fn color_for_stdout() -> bool {
     anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
 }
 
-/// Expands directories into the `*.flow` files under them, sorted so output is
-/// deterministic; files named explicitly are kept whatever their extension.
-pub fn expand_flow_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Outcome> {
+/// A path given or found that could not be read, already reported on standard error.
+/// Machine-readable reports list it too, so a dashboard never loses a path silently.
+pub struct Unreadable {
+    /// The path as reports show it.
+    pub name: String,
+    /// What went wrong, naming the path.
+    pub message: String,
+}
+
+impl Unreadable {
+    fn report(path: &Path, message: String, found: &mut Vec<Unreadable>) {
+        print_error(&message);
+        found.push(Unreadable {
+            name: display_name(path),
+            message,
+        });
+    }
+}
+
+/// The outcome of a walk: an input error when any path could not be read.
+pub fn walk_outcome(unreadable: &[Unreadable]) -> Outcome {
+    if unreadable.is_empty() {
+        Outcome::Success
+    } else {
+        Outcome::InputError
+    }
+}
+
+/// The files a command works on: files named explicitly (whatever their extension), and
+/// under each directory the files ending in `.EXTENSION`, sorted so output is
+/// deterministic. A path that cannot be read (a directory without permission, a dangling
+/// or looping symbolic link) is reported as an input error of its own and the walk goes
+/// on, so one bad path never hides the rest.
+pub fn expand_paths(paths: &[PathBuf], extension: &str) -> (Vec<PathBuf>, Vec<Unreadable>) {
     let mut files = Vec::new();
+    let mut unreadable = Vec::new();
     for path in paths {
         if path.is_dir() {
             let mut found = Vec::new();
-            collect_flows(path, &mut found).map_err(|error| {
-                eprintln!("error: cannot read directory `{}`: {error}", path.display());
-                Outcome::InputError
-            })?;
+            let before = unreadable.len();
+            walk(path, extension, &mut found, &mut unreadable);
             // An empty directory would make `check dir/` pass vacuously in CI.
-            if found.is_empty() {
-                eprintln!("error: no `*.flow` files under `{}`", path.display());
-                return Err(Outcome::InputError);
+            if found.is_empty() && unreadable.len() == before {
+                let message = format!("no `*.{extension}` files under `{}`", display_name(path));
+                Unreadable::report(path, message, &mut unreadable);
             }
             found.sort();
             files.extend(found);
@@ -137,22 +176,116 @@ pub fn expand_flow_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Outcome> {
             files.push(path.clone());
         }
     }
-    Ok(files)
+    (files, unreadable)
 }
 
 /// Symlinked directories are not followed (as ripgrep does by default): a link cycle
-/// would otherwise recurse forever.
-fn collect_flows(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
+/// would otherwise recurse forever. A symlink named like a wanted file is kept even when
+/// it leads nowhere, so that reading it reports the broken link by name.
+fn walk(dir: &Path, extension: &str, found: &mut Vec<PathBuf>, unreadable: &mut Vec<Unreadable>) {
+    let cannot_read = |path: &Path, error: std::io::Error, unreadable: &mut Vec<Unreadable>| {
+        let message = format!("cannot read `{}`: {error}", display_name(path));
+        Unreadable::report(path, message, unreadable);
+    };
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(error) => return cannot_read(dir, error, unreadable),
+    };
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                cannot_read(dir, error, unreadable);
+                continue;
+            }
+        };
         let path = entry.path();
-        if entry.file_type()?.is_dir() {
-            collect_flows(&path, found)?;
-        } else if path.is_file() && path.extension().is_some_and(|e| e == "flow") {
-            found.push(path);
+        let wanted = path.extension().is_some_and(|e| e == extension);
+        match entry.file_type() {
+            Ok(kind) if kind.is_dir() => walk(&path, extension, found, unreadable),
+            Ok(kind) if kind.is_file() && wanted => found.push(path),
+            // A broken link is kept too: reading it reports it by name, in every report.
+            Ok(kind) if kind.is_symlink() && wanted => {
+                if !std::fs::metadata(&path).is_ok_and(|target| target.is_dir()) {
+                    found.push(path);
+                }
+            }
+            Ok(_) => {}
+            Err(error) => cannot_read(&path, error, unreadable),
         }
     }
+}
+
+/// Replaces a file's contents so that it is never seen half written: the new text goes to
+/// a temporary file in the same directory, which is flushed to disk, given the original's
+/// permissions and renamed over it. A full disk or a killed process leaves the original
+/// as it was. A symbolic link is followed, so the file it points to is the one replaced.
+/// A new file is simply created.
+pub fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    replace_atomically(path, |file| file.write_all(contents))
+}
+
+/// [`write_atomically`] for a writer that streams: `write` fills the temporary file.
+pub fn replace_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let target = match std::fs::canonicalize(path) {
+        Ok(target) => target,
+        // Nothing to lose: a new file is created as any other (with the umask's mode,
+        // which a temporary file would not get).
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            let mut file = std::fs::File::create(path)?;
+            write(&mut file)?;
+            return file.sync_all();
+        }
+        Err(error) => return Err(error),
+    };
+    let permissions = std::fs::metadata(&target)?.permissions();
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let mut temp = tempfile::Builder::new()
+        .prefix(".authflow-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    write(temp.as_file_mut())?;
+    temp.as_file().set_permissions(permissions)?;
+    temp.as_file().sync_all()?;
+    temp.persist(&target).map_err(|error| error.error)?;
     Ok(())
+}
+
+/// A unified diff (`@@ -l,n +l,n @@` hunks, one line of context), cut short after
+/// `max_lines` lines: a file that is wrong throughout only needs to be shown once.
+pub fn unified_diff(old: &str, new: &str, max_lines: usize) -> String {
+    let diff = similar::TextDiff::from_lines(old, new);
+    let mut out = String::new();
+    let mut shown = 0;
+    for hunk in diff.unified_diff().context_radius(1).iter_hunks() {
+        out.push_str(&format!("{}\n", hunk.header()));
+        for change in hunk.iter_changes() {
+            if shown == max_lines {
+                let left = diff
+                    .iter_all_changes()
+                    .filter(|c| c.tag() != similar::ChangeTag::Equal)
+                    .count();
+                out.push_str(&format!(
+                    "... (diff cut short; {left} changed line(s) in all)\n"
+                ));
+                return out;
+            }
+            let sign = match change.tag() {
+                similar::ChangeTag::Equal => ' ',
+                similar::ChangeTag::Delete => '-',
+                similar::ChangeTag::Insert => '+',
+            };
+            let line = change.value().trim_end_matches(['\n', '\r']);
+            out.push(sign);
+            out.push_str(&sanitize::terminal_line(line));
+            out.push('\n');
+            shown += 1;
+        }
+    }
+    out
 }
 
 /// Writes a report to standard output; a reader that closed the pipe early is not an error.
@@ -167,7 +300,7 @@ pub fn write_stdout_bytes(bytes: &[u8]) -> Outcome {
         Ok(()) => Outcome::Success,
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Success,
         Err(error) => {
-            eprintln!("error: cannot write to standard output: {error}");
+            print_error(&format!("cannot write to standard output: {error}"));
             Outcome::InputError
         }
     }
@@ -180,6 +313,9 @@ pub fn write_output(
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Outcome {
     let written = match output {
+        // An existing file is replaced whole, so a failed write never leaves it half
+        // written; a new one is simply created.
+        Some(path) if path.is_file() => replace_atomically(path, |file| write(file)),
         Some(path) => std::fs::File::create(path).and_then(|mut f| write(&mut f)),
         None => write(&mut std::io::stdout().lock()),
     };
@@ -189,9 +325,9 @@ pub fn write_output(
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Success,
         Err(error) => {
             let target = output.map_or("standard output".to_string(), |p| {
-                format!("`{}`", p.display())
+                format!("`{}`", display_name(p))
             });
-            eprintln!("error: cannot write to {target}: {error}");
+            print_error(&format!("cannot write to {target}: {error}"));
             Outcome::InputError
         }
     }

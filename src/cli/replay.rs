@@ -12,7 +12,8 @@ use authflow::live::{LiveError, replay_live, report, resolve_endpoints};
 use authflow::render_diagnostics;
 
 use super::{
-    Outcome, display_name, expand_flow_paths, load_flow, read_bytes, stderr_color, write_stdout,
+    Outcome, display_name, expand_paths, load_flow, read_bytes, stderr_color, walk_outcome,
+    write_stdout,
 };
 
 pub fn run(
@@ -60,10 +61,11 @@ pub fn run(
         Ok(endpoints) => endpoints,
         Err(error) => return fail(error),
     };
-    let files = match expand_flow_paths(paths) {
-        Ok(files) => files,
-        Err(outcome) => return outcome,
-    };
+    let (files, unreadable) = expand_paths(paths, "flow");
+    if !unreadable.is_empty() {
+        // Each was reported as the walk found it; a replay with holes would mislead.
+        return walk_outcome(&unreadable);
+    }
     let options = CheckOptions { preview };
     // Each flow's report is printed as soon as it is done: waits make long runs.
     let mut separator = "";

@@ -10,11 +10,11 @@ use std::path::Path;
 
 use authflow::check::paths::replay_paths;
 use authflow::model::Run;
-use authflow::render_diagnostics;
 use authflow::teach::state::stored_objects;
 use authflow::teach::{KnowledgeTable, Known, attackers};
+use authflow::{render_diagnostics, sanitize};
 
-use super::{Outcome, load_flow, stderr_color, write_stdout};
+use super::{Outcome, load_flow, print_stderr, stderr_color, write_stdout};
 
 pub fn run(path: &Path, knowledge: bool, attacker_only: bool) -> Outcome {
     let (file, flow) = match load_flow(path) {
@@ -24,18 +24,15 @@ pub fn run(path: &Path, knowledge: bool, attacker_only: bool) -> Outcome {
     let replayed = match replay_paths(&flow, &file) {
         Ok(replayed) => replayed,
         Err(diagnostics) => {
-            eprint!(
-                "{}",
-                render_diagnostics(&diagnostics, &file, stderr_color())
-            );
+            print_stderr(&render_diagnostics(&diagnostics, &file, stderr_color()));
             return Outcome::InputError;
         }
     };
     if attacker_only && replayed.iter().all(|(_, run)| attackers(run).is_empty()) {
-        eprintln!(
-            "error: no participant of `{}` plays the attacker: declare one with `participant NAME as attacker`",
-            file.name
-        );
+        super::print_error(&format!(
+            "no participant of `{}` plays the attacker: declare one with `participant NAME as attacker`",
+            sanitize::terminal_line(&file.name)
+        ));
         return Outcome::InputError;
     }
     let view = View {
@@ -68,7 +65,8 @@ fn trace(out: &mut String, text: &str, run: &Run, view: &View) {
     let (knowledge, attacker_only) = (view.knowledge, view.attacker_only);
     let _ = writeln!(out, "{:>5}  {:>6}  {:<24} message", "line", "time", "step");
     for (id, step) in run.steps.iter().enumerate() {
-        let label = &text[step.label_span.start..step.label_span.end];
+        // Names and labels were vetted by the parser; values may come from the front matter.
+        let label = sanitize::terminal_line(&text[step.label_span.start..step.label_span.end]);
         let _ = writeln!(
             out,
             "{:>5}  {:>6}  {:<24} {} -> {}: {label}",
@@ -112,7 +110,9 @@ fn trace(out: &mut String, text: &str, run: &Run, view: &View) {
             let _ = writeln!(
                 out,
                 "{:>40}{} = {}{place}{overridden}",
-                "", carried.key, carried.value
+                "",
+                carried.key,
+                sanitize::terminal_line(&carried.value)
             );
         }
         for missing in &step.missing {
@@ -125,8 +125,10 @@ fn trace(out: &mut String, text: &str, run: &Run, view: &View) {
         for (key, value) in &step.unknown_to_sender {
             let _ = writeln!(
                 out,
-                "{:>40}! `{}` does not know {key} `{value}`",
-                "", step.from
+                "{:>40}! `{}` does not know {key} `{}`",
+                "",
+                step.from,
+                sanitize::terminal_line(value)
             );
         }
         if knowledge {

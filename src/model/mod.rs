@@ -108,8 +108,19 @@ pub fn execute(flow: &Flow, source: &SourceFile) -> Result<Run, Vec<Diagnostic>>
                 }
             }
             Statement::Wait(wait) => {
-                if let Some(replay) = &mut replay {
-                    replay.wait(wait.seconds);
+                if let Some(replay) = &mut replay
+                    && !replay.wait(wait.seconds)
+                {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            "this `wait` runs the clock past the longest time a flow can span",
+                            wait.span,
+                        )
+                        .with_label("the waits up to here add up to more than 2^64 seconds")
+                        .with_note(
+                            "note: code and token lifetimes are minutes or hours; shorten the wait",
+                        ),
+                    );
                 }
             }
             // Drawing only, or structure that `syntax::fragments` turns into paths: a

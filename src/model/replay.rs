@@ -310,9 +310,17 @@ impl<'w> Replay<'w> {
         words
     }
 
-    /// Time passes on every actor's clock (`wait`).
-    pub(crate) fn wait(&mut self, seconds: u64) {
-        self.clock = self.clock.saturating_add(seconds);
+    /// Time passes on every actor's clock (`wait`). `false`, and the clock unchanged, when
+    /// it would pass the largest time the clock counts: saturating would make every later
+    /// `wait` vanish without a word.
+    pub(crate) fn wait(&mut self, seconds: u64) -> bool {
+        match self.clock.checked_add(seconds) {
+            Some(clock) => {
+                self.clock = clock;
+                true
+            }
+            None => false,
+        }
     }
 
     /// The run, once every message was replayed.

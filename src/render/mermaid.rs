@@ -211,7 +211,9 @@ impl std::fmt::Display for Escaped<'_> {
 }
 
 fn needs_entity(c: char) -> bool {
-    matches!(c, '#' | ';' | '%' | ':' | '<' | '>' | '&' | '$') || c.is_control()
+    matches!(c, '#' | ';' | '%' | ':' | '<' | '>' | '&' | '$')
+        || c.is_control()
+        || crate::sanitize::is_bidi_control(c)
 }
 
 #[cfg(test)]
@@ -249,6 +251,7 @@ mod tests {
     fn special_characters_become_entities() {
         let escaped = |text| Escaped(text).to_string();
         assert_eq!(escaped("a;b#c"), "a#59;b#35;c");
+        assert_eq!(escaped("a\u{202E}b\u{1b}"), "a#8238;b#27;");
         assert_eq!(escaped("<br>&\"'"), "#60;br#62;#38;\"'");
         assert_eq!(escaped("$$x$$"), "#36;#36;x#36;#36;");
         assert_eq!(escaped("wrap: 100%"), "wrap#58; 100#37;");

@@ -490,8 +490,11 @@ impl fmt::Display for Xml<'_> {
                     '>' => f.write_str("&gt;")?,
                     '"' => f.write_str("&quot;")?,
                     '\'' => f.write_str("&apos;")?,
-                    // Not characters in XML 1.0.
+                    // Not characters in XML 1.0, or (bidi controls) not what they seem.
                     '\u{FFFE}' | '\u{FFFF}' => f.write_str("\u{FFFD}")?,
+                    c if c.is_control() || crate::sanitize::is_bidi_control(c) => {
+                        f.write_str("\u{FFFD}")?
+                    }
                     c => write!(f, "{c}")?,
                 }
             }

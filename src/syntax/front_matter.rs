@@ -81,71 +81,342 @@ pub struct FrontMatterError {
     pub offset: usize,
 }
 
+/// A front matter is a dozen lines of settings. Anything far larger is not a flow's world
+/// but an attempt to make every command slow, so it is refused before YAML reads it.
+pub const MAX_FRONT_MATTER_BYTES: usize = 64 * 1024;
+
+/// The YAML reader's budget. A front matter nests four levels at most (`clients`, a client,
+/// its `redirect_uris`, a URI) and has no need for more than a few anchors; the limits leave
+/// room for that and bound what aliases may expand to (an alias bomb: one long anchored
+/// string referenced a thousand times) at a few megabytes.
+fn yaml_options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: 16,
+            flow_nesting_limit: 16,
+            max_documents: 1,
+            max_events: 50_000,
+            max_nodes: 20_000,
+            max_aliases: 64,
+            max_anchors: 64,
+        },
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: 256,
+            max_replay_stack_depth: 8,
+            max_alias_expansions_per_anchor: 32,
+        },
+        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::Error,
+    }
+}
+
 impl FrontMatter {
-    /// Reads the YAML between the `---` lines. Dotted keys are accepted as the shorthand
-    /// for nesting that the spec itself uses (`client.type: public` is
-    /// `client: { type: public }`).
+    /// Reads the YAML between the `---` lines, in one pass with a bounded budget. Dotted
+    /// keys are accepted as the shorthand for nesting that the spec itself uses
+    /// (`client.type: public` is `client: { type: public }`); a setting given twice, in
+    /// either spelling, is an error rather than one of the two winning by order.
     pub fn from_yaml(yaml: &str) -> Result<FrontMatter, FrontMatterError> {
         if yaml.trim().is_empty() {
             return Ok(FrontMatter::default());
         }
-        let error = match serde_yaml::from_str(yaml) {
-            Ok(front) => return Ok(front),
-            Err(error) => error,
-        };
-        if let Some((expanded, first_dotted)) = expand_dotted_keys(yaml) {
-            // The typed read of the expanded tree has no positions: point at the first
-            // dotted key, the only part of the text the expansion changed.
-            return serde_yaml::from_value(expanded).map_err(|error| FrontMatterError {
-                message: crate::suggest::with_serde_suggestion(&error.to_string()),
-                offset: yaml.find(&first_dotted).unwrap_or(0),
+        if yaml.len() > MAX_FRONT_MATTER_BYTES {
+            return Err(FrontMatterError {
+                message: format!(
+                    "the front matter is {} bytes long; at most {MAX_FRONT_MATTER_BYTES} are read",
+                    yaml.len()
+                ),
+                offset: 0,
             });
         }
-        // serde_yaml appends "at line L column C" relative to the block; the offset says
-        // where, and callers turn it into file coordinates.
-        let message = error.to_string();
-        let message = message
-            .split(" at line ")
-            .next()
-            .unwrap_or(&message)
-            .to_string();
-        Err(FrontMatterError {
-            message: crate::suggest::with_serde_suggestion(&message),
-            offset: error.location().map_or(0, |l| l.index()).min(yaml.len()),
-        })
+        // The YAML reader drops a leading byte order mark and counts from after it; so do we,
+        // and put the mark's length back on every offset.
+        let (skipped, body) = match yaml.strip_prefix('\u{FEFF}') {
+            Some(body) => ('\u{FEFF}'.len_utf8(), body),
+            None => (0, yaml),
+        };
+        let in_block = |offset: usize| char_boundary_at_or_before(yaml, skipped + offset);
+        let read = serde_saphyr::from_str_with_options::<TopLevel>(body, yaml_options());
+        let mut front = match read {
+            Ok(TopLevel(front)) => front,
+            Err(error) => {
+                let error = yaml_error(body, &error);
+                return Err(FrontMatterError {
+                    offset: in_block(error.offset),
+                    ..error
+                });
+            }
+        };
+        // Dotted keys are merged after the fact so that every key keeps its own position.
+        for (path, offset, client) in std::mem::take(&mut front.dotted) {
+            let target = front.inner.client.get_or_insert_with(ClientConfig::default);
+            if let Err(field) = target.merge(client) {
+                return Err(FrontMatterError {
+                    message: format!(
+                        "`{path}` sets `client.{field}`, which is already set; a key may be \
+                         given once, dotted or nested"
+                    ),
+                    offset: in_block(offset),
+                });
+            }
+        }
+        Ok(front.inner)
     }
 }
 
-/// Rewrites top-level `a.b: v` keys into nested mappings. `None` when there are none (or
-/// the text is not a YAML mapping at all); otherwise the tree and the first dotted key.
-fn expand_dotted_keys(yaml: &str) -> Option<(serde_yaml::Value, String)> {
-    use serde_yaml::{Mapping, Value};
-    let Ok(Value::Mapping(top)) = serde_yaml::from_str::<Value>(yaml) else {
-        return None;
-    };
-    let mut first_dotted = None;
-    let mut expanded = Mapping::new();
-    for (key, value) in top {
-        let Some(path) = key.as_str().filter(|k| k.contains('.')) else {
-            expanded.insert(key, value);
-            continue;
-        };
-        first_dotted.get_or_insert_with(|| path.to_string());
-        let mut parts: Vec<&str> = path.split('.').collect();
-        let leaf = parts.pop()?;
-        let mut node = &mut expanded;
-        for part in parts {
-            let entry = node
-                .entry(Value::String(part.to_string()))
-                .or_insert_with(|| Value::Mapping(Mapping::new()));
-            if !entry.is_mapping() {
-                *entry = Value::Mapping(Mapping::new());
+/// The YAML error as the user should read it: the message without serde-saphyr's own
+/// snippet (our diagnostic shows the line), with a "did you mean", at the right byte.
+fn yaml_error(yaml: &str, error: &serde_saphyr::Error) -> FrontMatterError {
+    let error = error.without_snippet();
+    let message = match error {
+        serde_saphyr::Error::SerdeUnknownField {
+            field, expected, ..
+        } => with_suggestion(
+            format!("unknown field `{field}`, expected {}", one_of(expected)),
+            field,
+            expected,
+        ),
+        serde_saphyr::Error::SerdeUnknownVariant {
+            variant, expected, ..
+        } => with_suggestion(
+            format!("unknown variant `{variant}`, expected {}", one_of(expected)),
+            variant,
+            expected,
+        ),
+        other => {
+            let text = other.to_string();
+            // The developer rendering ends with " at line L column C"; our caret says where.
+            match text.rfind(" at line ") {
+                Some(at) => text[..at].to_string(),
+                None => text,
             }
-            node = entry.as_mapping_mut()?;
         }
-        node.insert(Value::String(leaf.to_string()), value);
+    };
+    let offset = error.location().map_or(0, |at| byte_offset(yaml, &at));
+    FrontMatterError { message, offset }
+}
+
+fn char_boundary_at_or_before(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
     }
-    first_dotted.map(|first| (Value::Mapping(expanded), first))
+    offset
+}
+
+/// A location's byte offset; scanner errors carry only line and column (in characters).
+fn byte_offset(yaml: &str, at: &serde_saphyr::Location) -> usize {
+    if let Some(offset) = at
+        .span()
+        .byte_offset()
+        .and_then(|o| usize::try_from(o).ok())
+    {
+        return offset.min(yaml.len());
+    }
+    let (line, column) = (at.line() as usize, at.column() as usize);
+    let Some(line_start) = std::iter::once(0)
+        .chain(yaml.match_indices('\n').map(|(i, _)| i + 1))
+        .nth(line.saturating_sub(1))
+    else {
+        return 0;
+    };
+    yaml[line_start..]
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(yaml.len(), |(i, _)| line_start + i)
+}
+
+/// The accepted names as serde words them: "`a`", "`a` or `b`", "one of `a`, `b`, `c`".
+fn one_of(names: &[&str]) -> String {
+    let names: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+    match names.as_slice() {
+        [] => "nothing".to_string(),
+        [one] => one.clone(),
+        [a, b] => format!("{a} or {b}"),
+        more => format!("one of {}", more.join(", ")),
+    }
+}
+
+/// Ends "unknown field `clent`, expected one of ..." with "; did you mean `client`?".
+fn with_suggestion(message: String, word: &str, candidates: &[&str]) -> String {
+    match crate::suggest::hint(word, candidates.iter().copied()) {
+        Some(hint) => format!("{message}; {hint}"),
+        None => message,
+    }
+}
+
+impl ClientConfig {
+    /// Takes the fields `other` sets; `Err(field)` when one of them is already set here.
+    fn merge(&mut self, other: ClientConfig) -> Result<(), &'static str> {
+        fn take<T>(
+            mine: &mut Option<T>,
+            theirs: Option<T>,
+            name: &'static str,
+        ) -> Result<(), &'static str> {
+            match (mine.is_some(), theirs) {
+                (true, Some(_)) => Err(name),
+                (_, Some(value)) => {
+                    *mine = Some(value);
+                    Ok(())
+                }
+                (_, None) => Ok(()),
+            }
+        }
+        take(&mut self.id, other.id, "id")?;
+        take(&mut self.secret, other.secret, "secret")?;
+        take(&mut self.client_type, other.client_type, "type")?;
+        take(
+            &mut self.redirect_uris,
+            other.redirect_uris,
+            "redirect_uris",
+        )?;
+        take(&mut self.scope, other.scope, "scope")?;
+        take(&mut self.pkce, other.pkce, "pkce")
+    }
+}
+
+/// The top-level mapping, read key by key: plain keys go to [`FrontMatter`]'s own
+/// (derived) deserializer, `client.FIELD` keys to [`ClientConfig`]'s, each as a map of one
+/// entry, so that typed errors keep their positions and their lists of accepted names.
+struct TopLevel(Collected);
+
+#[derive(Default)]
+struct Collected {
+    inner: FrontMatter,
+    /// `client.FIELD` keys: the key, its byte offset, and the one field it sets.
+    dotted: Vec<(String, usize, ClientConfig)>,
+}
+
+impl<'de> Deserialize<'de> for TopLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(TopLevelVisitor).map(TopLevel)
+    }
+}
+
+struct TopLevelVisitor;
+
+impl<'de> serde::de::Visitor<'de> for TopLevelVisitor {
+    type Value = Collected;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a mapping of front matter keys")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Collected, A::Error> {
+        use serde::de::Error as _;
+        let mut collected = Collected::default();
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<serde_saphyr::Spanned<String>>()? {
+            let offset = key
+                .referenced
+                .span()
+                .byte_offset()
+                .and_then(|o| usize::try_from(o).ok())
+                .unwrap_or(0);
+            let key = key.value;
+            if !seen.insert(key.clone()) {
+                return Err(A::Error::custom(format!("duplicate key `{key}`")));
+            }
+            match key.split_once('.') {
+                Some(("client", field)) => {
+                    let client = map.next_value_seed(OneEntry::<ClientConfig>::new(field))?;
+                    collected.dotted.push((key.clone(), offset, client));
+                }
+                _ => {
+                    let front = map.next_value_seed(OneEntry::<FrontMatter>::new(&key))?;
+                    merge_front(&mut collected.inner, front);
+                }
+            }
+        }
+        Ok(collected)
+    }
+}
+
+/// Moves the one field `one` sets into `front` (keys are unique, checked by the caller).
+fn merge_front(front: &mut FrontMatter, one: FrontMatter) {
+    let FrontMatter {
+        title,
+        description,
+        client,
+        clients,
+        users,
+        scopes,
+        pkce,
+        code_lifetime,
+        token_lifetime,
+        remember_consent,
+        expect,
+        preview,
+    } = one;
+    front.title = front.title.take().or(title);
+    front.description = front.description.take().or(description);
+    if let Some(client) = client {
+        front.client = Some(client);
+    }
+    front.clients.extend(clients);
+    front.users.extend(users);
+    front.scopes = front.scopes.take().or(scopes);
+    front.pkce = front.pkce.take().or(pkce);
+    front.code_lifetime = front.code_lifetime.take().or(code_lifetime);
+    front.token_lifetime = front.token_lifetime.take().or(token_lifetime);
+    front.remember_consent = front.remember_consent.take().or(remember_consent);
+    front.expect = front.expect.take().or(expect);
+    front.preview = front.preview.take().or(preview);
+}
+
+/// Deserializes `T` from a map of one entry, `key` and the value at hand: how a single
+/// key is handed to a derived deserializer without buffering the value.
+struct OneEntry<'k, T> {
+    key: &'k str,
+    target: std::marker::PhantomData<T>,
+}
+
+impl<'k, T> OneEntry<'k, T> {
+    fn new(key: &'k str) -> Self {
+        OneEntry {
+            key,
+            target: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> serde::de::DeserializeSeed<'de> for OneEntry<'_, T> {
+    type Value = T;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, value: D) -> Result<T, D::Error> {
+        T::deserialize(serde::de::value::MapAccessDeserializer::new(OneEntryMap {
+            key: Some(self.key),
+            value: Some(value),
+        }))
+    }
+}
+
+struct OneEntryMap<'k, D> {
+    key: Option<&'k str>,
+    value: Option<D>,
+}
+
+impl<'de, D: serde::Deserializer<'de>> serde::de::MapAccess<'de> for OneEntryMap<'_, D> {
+    type Error = D::Error;
+
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, D::Error> {
+        use serde::de::IntoDeserializer;
+        match self.key.take() {
+            Some(key) => seed.deserialize(key.into_deserializer()).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, D::Error> {
+        match self.value.take() {
+            Some(value) => seed.deserialize(value),
+            None => Err(serde::de::Error::custom("a value was read twice")),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -164,7 +435,8 @@ mod tests {
             error.message.contains("unknown variant `publik`"),
             "{error:?}"
         );
-        assert_eq!(error.offset, "title: x\n".len());
+        // The caret goes on the value that is wrong, not on the key.
+        assert_eq!(error.offset, "title: x\nclient.type: ".len());
         let error = FrontMatter::from_yaml("title: x\nclent: {}\n").unwrap_err();
         assert!(
             error.message.starts_with("unknown field `clent`"),
@@ -211,5 +483,116 @@ mod tests {
             Some(true)
         );
         assert!(FrontMatter::from_yaml("preview: maybe\n").is_err());
+    }
+
+    /// Found by the fmt fuzzer: a byte order mark opening the YAML shifted every offset.
+    #[test]
+    fn a_byte_order_mark_in_the_block_keeps_offsets_on_characters() {
+        let yaml = "\u{FEFF} not yaml: [\nclient: { pkce: true }\n";
+        let error = FrontMatter::from_yaml(yaml).unwrap_err();
+        assert!(yaml.is_char_boundary(error.offset), "{error:?}");
+        let yaml = "\u{FEFF}title: x\nclent: {}\n";
+        let error = FrontMatter::from_yaml(yaml).unwrap_err();
+        assert_eq!(error.offset, yaml.find("clent").unwrap(), "{error:?}");
+    }
+
+    #[test]
+    fn a_key_given_dotted_and_nested_is_a_duplicate() {
+        let yaml = "client: { type: public }\nclient.type: confidential\n";
+        let error = FrontMatter::from_yaml(yaml).unwrap_err();
+        assert!(error.message.contains("`client.type`"), "{error:?}");
+        assert!(error.message.contains("already set"), "{error:?}");
+        assert_eq!(error.offset, "client: { type: public }\n".len());
+        // Either order.
+        let yaml = "client.type: confidential\nclient:\n  type: public\n";
+        assert!(FrontMatter::from_yaml(yaml).is_err());
+        // Different fields merge.
+        let front =
+            FrontMatter::from_yaml("client: { type: public }\nclient.pkce: true\n").unwrap();
+        let client = front.client.unwrap();
+        assert_eq!(
+            (client.client_type, client.pkce),
+            (Some(ClientType::Public), Some(true))
+        );
+        // A plain key twice.
+        let error = FrontMatter::from_yaml("title: a\ntitle: b\n").unwrap_err();
+        assert!(error.message.contains("duplicate"), "{error:?}");
+        assert_eq!(error.offset, "title: a\n".len());
+    }
+
+    /// The reproducer of the alias bomb: only allowed keys, one anchored long title
+    /// referenced a thousand times inside `clients`.
+    fn alias_bomb(title_len: usize, references: usize) -> String {
+        let mut yaml = format!("title: &t \"{}\"\nclients:\n", "x".repeat(title_len));
+        for _ in 0..references {
+            yaml.push_str("  - { id: *t }\n");
+        }
+        yaml
+    }
+
+    #[test]
+    fn alias_bombs_are_refused_with_a_position() {
+        let yaml = alias_bomb(2_000, 1_000);
+        assert!(yaml.len() < 20_000);
+        let error = FrontMatter::from_yaml(&yaml).unwrap_err();
+        assert!(error.message.contains("alias"), "{error:?}");
+        assert!(error.offset > 0, "{error:?}");
+        // Nested: a list of a thousand references, itself referenced 450 times (17 KB of
+        // YAML that serde_yaml expanded into 580 MB).
+        let yaml = format!(
+            "title: &t \"{}\"\nclient: {{ redirect_uris: &r [{}] }}\nclients:\n{}",
+            "x".repeat(2_000),
+            vec!["*t"; 1_000].join(", "),
+            "  - {redirect_uris: *r}\n".repeat(450)
+        );
+        let error = FrontMatter::from_yaml(&yaml).unwrap_err();
+        assert!(error.message.contains("alias"), "{error:?}");
+        // A few references are fine.
+        let front = FrontMatter::from_yaml(&alias_bomb(10, 3)).unwrap();
+        assert_eq!(front.clients.len(), 3);
+        assert_eq!(
+            front.clients[2].id.as_deref(),
+            Some("x".repeat(10).as_str())
+        );
+    }
+
+    #[test]
+    fn oversized_and_deep_front_matter_is_refused() {
+        // The 46 KB variant, which aborted the process on allocation failure.
+        let yaml = alias_bomb(40_000, 400);
+        assert!((45_000..48_000).contains(&yaml.len()));
+        let error = FrontMatter::from_yaml(&yaml).unwrap_err();
+        assert!(error.message.contains("alias"), "{error:?}");
+        let yaml = format!("description: {}\n", "x".repeat(MAX_FRONT_MATTER_BYTES));
+        let error = FrontMatter::from_yaml(&yaml).unwrap_err();
+        assert!(error.message.contains("at most 65536"), "{error:?}");
+        // Deep nesting, where a sequence is welcome and where it is not: refused at once.
+        for key in ["scopes", "title", "clients"] {
+            let deep = format!("{key}: {}{}\n", "[".repeat(30_000), "]".repeat(30_000));
+            let error = FrontMatter::from_yaml(&deep).unwrap_err();
+            assert!(error.offset < 40, "{key}: {error:?}");
+        }
+    }
+
+    #[test]
+    fn errors_point_at_the_offending_line() {
+        let yaml = "title: x\nclient:\n  id: a\n  pkce: maybe\nexpect: []\n";
+        let error = FrontMatter::from_yaml(yaml).unwrap_err();
+        assert_eq!(error.offset, yaml.find("maybe").unwrap(), "{error:?}");
+        let yaml = "title: x\nusers:\n  - name: a\n    pasword: b\n";
+        let error = FrontMatter::from_yaml(yaml).unwrap_err();
+        assert_eq!(
+            &yaml[error.offset..error.offset + 7],
+            "pasword",
+            "{error:?}"
+        );
+        assert!(
+            error.message.ends_with("did you mean `password`?"),
+            "{error:?}"
+        );
+        // The scanner's errors carry line and column only; the offset is still exact.
+        let yaml = "title: x\nclient: { id: \"c\u{9b}\" }\n";
+        let error = FrontMatter::from_yaml(yaml).unwrap_err();
+        assert_eq!(error.offset, yaml.find('\u{9b}').unwrap(), "{error:?}");
     }
 }

@@ -15,8 +15,9 @@ use nom::{IResult, Parser};
 
 use super::ast::*;
 use super::front_matter::FrontMatter;
-use crate::diagnostic::{Diagnostic, is_bidi_control};
+use crate::diagnostic::Diagnostic;
 use crate::model::world::parse_duration;
+use crate::sanitize::is_bidi_control;
 use crate::span::{SourceFile, Span};
 
 /// Reads a flow file from raw bytes: invalid UTF-8 is reported (with its byte offset)
@@ -483,11 +484,34 @@ fn bare_name(input: &str) -> PResult<'_, &str> {
     Ok((&input[end..], &input[..end]))
 }
 
+/// Names are how participants are told apart, so a character that renders as nothing (a
+/// zero-width space, a Hangul filler) would make two different names look the same.
+fn invisible_in_name<'a>(input: &'a str, rest: &'a str) -> Option<PResult<'a, Name>> {
+    let written = &input[..input.len() - rest.len()];
+    let (at, c) = written
+        .char_indices()
+        .find(|&(_, c)| crate::sanitize::is_default_ignorable(c))?;
+    Some(Err(nom::Err::Failure(SyntaxError {
+        len: c.len_utf8(),
+        ..SyntaxError::new(
+            &input[at..],
+            format!(
+                "invisible character U+{:04X} in a name: two names could look the same",
+                c as u32
+            ),
+            "renders as nothing",
+        )
+    })))
+}
+
 fn name<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Name> {
     if input.starts_with('"') {
         let (rest, label) = quoted(ctx, input, "name")?;
         if label.text.trim().is_empty() {
             return fail(input, "a participant name cannot be blank", "blank name");
+        }
+        if let Some(error) = invisible_in_name(input, rest) {
+            return error;
         }
         return Ok((
             rest,
@@ -499,6 +523,9 @@ fn name<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Name> {
         ));
     }
     let (rest, text) = bare_name(input)?;
+    if let Some(error) = invisible_in_name(input, rest) {
+        return error;
+    }
     Ok((
         rest,
         Name {
@@ -668,6 +695,8 @@ fn message<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Message> {
 fn params<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Vec<Param>> {
     let (mut rest, _) = char('{')(input)?;
     let mut params: Vec<Param> = Vec::new();
+    // A hash, not a scan of the keys so far: a line of many distinct keys stays linear.
+    let mut keys = std::collections::HashSet::new();
     loop {
         (rest, _) = space0(rest)?;
         if let Ok((after, _)) = char::<_, SyntaxError>('}')(rest) {
@@ -685,7 +714,7 @@ fn params<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Vec<Param>> {
         }
         let start = rest;
         let (after_key, key) = expect("a parameter name", |i| word(ctx, i)).parse(rest)?;
-        if params.iter().any(|p| p.key.text == key.text) {
+        if !keys.insert(key.text.clone()) {
             return fail(
                 start,
                 format!("parameter `{}` is given twice", key.text),

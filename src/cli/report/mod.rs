@@ -13,6 +13,7 @@ use std::io::{self, Write};
 use std::time::Duration;
 
 use authflow::check::{Verdict, Violation};
+use authflow::sanitize;
 use authflow::{SourceFile, Span};
 use clap::ValueEnum;
 
@@ -156,6 +157,24 @@ pub fn reporter(format: Format, human: HumanOptions) -> Box<dyn Reporter> {
         Format::Github => Box::new(github::Github),
         Format::Junit => Box::new(junit::Junit),
     }
+}
+
+/// A finished report with every string that came from input made harmless for its
+/// readers: in JSON and SARIF, C1, bidi and invisible characters become `\uXXXX` escapes
+/// (the document means the same); in JUnit XML and GitHub commands, whose markup is ASCII,
+/// they become visible `\u{..}` text. The human report's diagnostics and names are
+/// sanitized where they are made, because its colour codes must pass.
+pub fn sanitized(format: Format, report: Vec<u8>) -> Vec<u8> {
+    let text = match String::from_utf8(report) {
+        Ok(text) => text,
+        Err(error) => return error.into_bytes(),
+    };
+    let clean = match format {
+        Format::Human => return text.into_bytes(),
+        Format::Json | Format::Sarif => sanitize::json(&text),
+        Format::Junit | Format::Github => sanitize::terminal(&text),
+    };
+    clean.into_owned().into_bytes()
 }
 
 /// One line on how a checked file fared against its expectation (or conformance).
