@@ -225,6 +225,16 @@ fn parse_report(text: &str) -> Result<(Format, PathBuf), String> {
     if path.is_empty() {
         return Err(format!("`{text}` names no file after `=`"));
     }
+    if path == "-" {
+        // Standard output already carries the `--format` report; two on one stream
+        // would be neither.
+        return Err(format!(
+            "`{text}`: a report file cannot be standard output; use `--format {}` for that",
+            format
+                .to_possible_value()
+                .map_or("…".into(), |v| v.get_name().to_string())
+        ));
+    }
     Ok((format, PathBuf::from(path)))
 }
 

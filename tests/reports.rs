@@ -515,3 +515,13 @@ fn a_failing_expectation_still_shows_what_it_is_about() {
         "{text}"
     );
 }
+
+#[test]
+fn a_report_file_cannot_be_standard_output() {
+    authflow()
+        .args(["check", SEED, "--report", "json=-"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("use `--format json`"));
+    assert!(!std::path::Path::new("-").exists());
+}
