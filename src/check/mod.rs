@@ -316,6 +316,25 @@ impl Verdict {
             .count()
     }
 
+    /// What departs from the file's `expect:`, in one clause: the ids expected but not
+    /// fired, and those fired but not expected.
+    pub fn departures(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.missing.is_empty() {
+            parts.push(format!(
+                "expected but not fired: {}",
+                self.missing.join(", ")
+            ));
+        }
+        if !self.unexpected.is_empty() {
+            parts.push(format!(
+                "fired but not expected: {}",
+                self.unexpected.join(", ")
+            ));
+        }
+        parts.join("; ")
+    }
+
     /// One line on how a checked file fared against its expectation (or conformance).
     pub fn status(&self) -> String {
         let counts = format!("{} error(s), {} warning(s)", self.errors(), self.warnings());
@@ -328,22 +347,7 @@ impl Verdict {
             (Some(expected), true) => {
                 format!("ok: fired exactly as expected: {}", expected.join(", "))
             }
-            (Some(_), false) => {
-                let mut parts = Vec::new();
-                if !self.missing.is_empty() {
-                    parts.push(format!(
-                        "expected but not fired: {}",
-                        self.missing.join(", ")
-                    ));
-                }
-                if !self.unexpected.is_empty() {
-                    parts.push(format!(
-                        "fired but not expected: {}",
-                        self.unexpected.join(", ")
-                    ));
-                }
-                format!("FAILED expectation: {}", parts.join("; "))
-            }
+            (Some(_), false) => format!("FAILED expectation: {}", self.departures()),
         }
     }
 }

@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use authflow::Severity;
 use authflow::check::Violation;
 
-use super::{Checked, Entry, Reporter, expectation_problems, summary};
+use super::{Checked, Entry, Reporter, summary};
 
 /// The workflow-command report.
 pub struct Github;
@@ -126,7 +126,7 @@ impl Reporter for Github {
                             "authflow expectation",
                             &format!(
                                 "the file's `expect:` is not met: {}",
-                                expectation_problems(&checked.verdict)
+                                checked.verdict.departures()
                             ),
                         )?;
                     }

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use authflow::{Diagnostic, Severity, render_diagnostics};
 
-use super::{Checked, Entry, HumanOptions, Reporter, status, summary};
+use super::{Checked, Entry, HumanOptions, Reporter, summary};
 
 /// The human report under its options.
 pub struct Human(pub HumanOptions);
@@ -50,7 +50,7 @@ impl Reporter for Human {
             // A file that passes with nothing to show needs no line of its own, unless
             // it is the only one (then its line is the answer) or `--verbose` asks.
             if verbose || !verdict.passed || !diagnostics.is_empty() || entries.len() == 1 {
-                writeln!(out, "{}: {}", checked.file.name, status(verdict))?;
+                writeln!(out, "{}: {}", checked.file.name, verdict.status())?;
                 wrote = true;
             }
         }

@@ -9,7 +9,7 @@ use std::io::{self, Write};
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-use super::{Checked, Entry, Reporter, status};
+use super::{Checked, Entry, Reporter};
 
 /// The JUnit report.
 pub struct Junit;
@@ -45,7 +45,7 @@ fn checked_case(checked: &Checked) -> TestCase {
         TestCaseStatus::success()
     } else {
         let mut failure = TestCaseStatus::non_success(NonSuccessKind::Failure);
-        failure.set_message(status(verdict));
+        failure.set_message(verdict.status());
         failure.set_type(if verdict.expected.is_some() {
             "expectation"
         } else {

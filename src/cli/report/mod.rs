@@ -177,44 +177,6 @@ pub fn sanitized(format: Format, report: Vec<u8>) -> Vec<u8> {
     clean.into_owned().into_bytes()
 }
 
-/// One line on how a checked file fared against its expectation (or conformance).
-pub fn status(verdict: &Verdict) -> String {
-    let counts = format!(
-        "{} error(s), {} warning(s)",
-        verdict.errors(),
-        verdict.warnings()
-    );
-    match (&verdict.expected, verdict.passed) {
-        (None, true) => format!("conformant ({counts})"),
-        (None, false) => format!("NOT conformant ({counts})"),
-        (Some(expected), true) if expected.is_empty() => {
-            format!("ok: nothing fired, as expected ({counts})")
-        }
-        (Some(expected), true) => {
-            format!("ok: fired exactly as expected: {}", expected.join(", "))
-        }
-        (Some(_), false) => format!("FAILED expectation: {}", expectation_problems(verdict)),
-    }
-}
-
-/// What departs from the file's `expect:`, in one clause.
-pub fn expectation_problems(verdict: &Verdict) -> String {
-    let mut parts = Vec::new();
-    if !verdict.missing.is_empty() {
-        parts.push(format!(
-            "expected but not fired: {}",
-            verdict.missing.join(", ")
-        ));
-    }
-    if !verdict.unexpected.is_empty() {
-        parts.push(format!(
-            "fired but not expected: {}",
-            verdict.unexpected.join(", ")
-        ));
-    }
-    parts.join("; ")
-}
-
 /// The last line of a run: how many files passed, failed or could not be checked.
 pub fn summary(entries: &[Entry]) -> String {
     let passed = entries.iter().filter(|e| e.passed()).count();

@@ -13,7 +13,7 @@ use authflow::Severity;
 use authflow::check::{INVARIANTS, Invariant, Status, Violation};
 use serde_sarif::sarif;
 
-use super::{Checked, Entry, Reporter, expectation_problems};
+use super::{Checked, Entry, Reporter};
 
 /// The SARIF report.
 pub struct Sarif;
@@ -293,7 +293,7 @@ fn results(entries: &[Entry]) -> Vec<sarif::Result> {
                         1,
                         &format!(
                             "the flow's `expect:` is not met: {}",
-                            expectation_problems(&checked.verdict)
+                            checked.verdict.departures()
                         ),
                     ));
                 }
