@@ -220,6 +220,16 @@ mod tests {
         }
     }
 
+    /// The authorization and token endpoints of the test server `as.test`.
+    fn endpoints() -> ResolvedEndpoints {
+        ResolvedEndpoints {
+            authorization: Url::parse("http://as.test/auth").unwrap(),
+            token: Url::parse("http://as.test/token").unwrap(),
+            revocation: None,
+            api: None,
+        }
+    }
+
     fn redirect(to: &str) -> HttpResponse {
         HttpResponse {
             status: 302,
@@ -256,12 +266,7 @@ mod tests {
         let text = "fe -> auth_server_be: \"authorize\"\nauth_server_be -> fe: \"code\"\n";
         let file = SourceFile::new("t.flow", text);
         let flow = parse(&file).unwrap();
-        let endpoints = ResolvedEndpoints {
-            authorization: Url::parse("http://as.test/auth").unwrap(),
-            token: Url::parse("http://as.test/token").unwrap(),
-            revocation: None,
-            api: None,
-        };
+        let endpoints = endpoints();
         let mut server = Scripted {
             answer: |request: &HttpRequest| match request.url.path() {
                 "/auth" => redirect("/hop"),
@@ -325,12 +330,7 @@ mod tests {
         let text = "alt \"ok\"\n  fe -> auth_server_be: \"authorize\"\nelse \"no\"\n  fe -> be: \"give up\"\nend\n";
         let file = SourceFile::new("t.flow", text);
         let flow = parse(&file).unwrap();
-        let endpoints = ResolvedEndpoints {
-            authorization: Url::parse("http://as.test/auth").unwrap(),
-            token: Url::parse("http://as.test/token").unwrap(),
-            revocation: None,
-            api: None,
-        };
+        let endpoints = endpoints();
         let mut server = Scripted {
             answer: |_: &HttpRequest| redirect("/never"),
             seen: Vec::new(),
