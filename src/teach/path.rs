@@ -3,14 +3,19 @@
 //! `check` replays them), so a page shows one path, drawn without the frames of the others.
 
 use crate::syntax::fragments::{has_fragments, paths};
+use std::borrow::Cow;
+
 use crate::syntax::{Flow, Statement};
 use crate::{Diagnostic, Span};
 
 /// The flow to step through: `flow` itself when it has no fragments, else its path
 /// `which` (1-based), with a sentence naming the path among all of them.
-pub fn teaching_path(flow: &Flow, which: usize) -> Result<(Flow, Option<String>), Vec<Diagnostic>> {
+pub fn teaching_path(
+    flow: &Flow,
+    which: usize,
+) -> Result<(Cow<'_, Flow>, Option<String>), Vec<Diagnostic>> {
     if !has_fragments(flow) {
-        return Ok((flow.clone(), None));
+        return Ok((Cow::Borrowed(flow), None));
     }
     let all = paths(flow)?;
     let Some(path) = which.checked_sub(1).and_then(|i| all.get(i)) else {
@@ -37,7 +42,7 @@ pub fn teaching_path(flow: &Flow, which: usize) -> Result<(Flow, Option<String>)
         all.len(),
         path.describe()
     );
-    Ok((path.flow(flow), Some(about)))
+    Ok((Cow::Owned(path.flow(flow)), Some(about)))
 }
 
 #[cfg(test)]
@@ -71,7 +76,8 @@ mod tests {
         let file = SourceFile::new("plain.flow", "fe -> be: \"start\"\n");
         let flow = parse(&file).unwrap();
         let (same, about) = teaching_path(&flow, 1).unwrap();
-        assert_eq!(same, flow);
+        assert!(matches!(same, Cow::Borrowed(_)));
+        assert_eq!(*same, flow);
         assert_eq!(about, None);
     }
 }
