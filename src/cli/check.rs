@@ -169,10 +169,10 @@ fn load_config(path: &Path) -> Result<Rc<Config>, String> {
     // Found as an absolute path; shown as the user would type it from here.
     let cwd = std::env::current_dir().unwrap_or_default();
     let name = display_name(path.strip_prefix(&cwd).unwrap_or(path));
-    let bytes = read_bytes(path).inspect_err(|message| eprintln!("error: {message}"))?;
+    let bytes = read_bytes(path).inspect_err(|message| super::print_error(message))?;
     let file = SourceFile::new(&name, String::from_utf8_lossy(&bytes).into_owned());
     Config::parse(&file).map(Rc::new).map_err(|problems| {
-        eprint!("{}", render_diagnostics(&problems, &file, stderr_color()));
+        super::print_stderr(&render_diagnostics(&problems, &file, stderr_color()));
         format!("`{name}` governs this file and is invalid")
     })
 }
@@ -191,7 +191,7 @@ fn check_file(path: &Path, config: &Config, args: &CheckArgs) -> Entry {
     let bytes = match read_bytes(path) {
         Ok(bytes) => bytes,
         Err(message) => {
-            eprintln!("error: {message}");
+            super::print_error(&message);
             return unchecked(vec![InputError {
                 line: 0,
                 column: 0,
@@ -237,7 +237,7 @@ fn check_file(path: &Path, config: &Config, args: &CheckArgs) -> Entry {
             problems
         }
     };
-    eprint!("{}", render_diagnostics(&problems, &file, stderr_color()));
+    super::print_stderr(&render_diagnostics(&problems, &file, stderr_color()));
     let errors = problems
         .iter()
         .map(|d| {

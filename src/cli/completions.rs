@@ -33,7 +33,7 @@ pub fn man(command: clap::Command, dir: Option<&Path>) -> Outcome {
     match written {
         Ok(()) => Outcome::Success,
         Err(error) => {
-            eprintln!("error: cannot write the man pages: {error}");
+            super::print_error(&format!("cannot write the man pages: {error}"));
             Outcome::InputError
         }
     }

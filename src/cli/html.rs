@@ -20,24 +20,20 @@ pub fn run(path: &Path, output: Option<&Path>, preview: bool, which: usize) -> O
     let flow = match teaching_path(&flow, which) {
         Ok((flow, None)) => flow,
         Ok((flow, Some(about))) => {
-            eprintln!("note: the page shows {about}; `--path N` shows another",);
+            super::print_stderr(&format!(
+                "note: the page shows {about}; `--path N` shows another\n"
+            ));
             flow
         }
         Err(diagnostics) => {
-            eprint!(
-                "{}",
-                render_diagnostics(&diagnostics, &file, stderr_color())
-            );
+            super::print_stderr(&render_diagnostics(&diagnostics, &file, stderr_color()));
             return Outcome::InputError;
         }
     };
     let run = match execute(&flow, &file) {
         Ok(run) => run,
         Err(diagnostics) => {
-            eprint!(
-                "{}",
-                render_diagnostics(&diagnostics, &file, stderr_color())
-            );
+            super::print_stderr(&render_diagnostics(&diagnostics, &file, stderr_color()));
             return Outcome::InputError;
         }
     };

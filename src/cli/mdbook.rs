@@ -29,13 +29,13 @@ pub fn supports(_renderer: &str) -> Outcome {
 pub fn run() -> Outcome {
     let mut input = String::new();
     if let Err(error) = std::io::stdin().read_to_string(&mut input) {
-        eprintln!("error: cannot read mdBook's input: {error}");
+        super::print_error(&format!("cannot read mdBook's input: {error}"));
         return Outcome::InputError;
     }
     let book = match preprocess(&input) {
         Ok(book) => book,
         Err(message) => {
-            eprint!("{message}");
+            super::print_stderr(&message);
             return Outcome::InputError;
         }
     };

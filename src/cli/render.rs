@@ -75,10 +75,7 @@ pub fn run(file: &Path, options: &RenderOptions, output: Option<&Path>) -> Outco
         match verdict_paths(&flow, &source, &Levels::default(), &CheckOptions::default()) {
             Ok(verdict) => Some(verdict),
             Err(diagnostics) => {
-                eprint!(
-                    "{}",
-                    render_diagnostics(&diagnostics, &source, stderr_color())
-                );
+                super::print_stderr(&render_diagnostics(&diagnostics, &source, stderr_color()));
                 return Outcome::InputError;
             }
         }

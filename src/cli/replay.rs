@@ -24,7 +24,7 @@ pub fn run(
     preview: bool,
 ) -> Outcome {
     let fail = |message: String| {
-        eprintln!("error: {message}");
+        super::print_error(&message);
         Outcome::InputError
     };
     let dump_file = match dump {
@@ -79,10 +79,7 @@ pub fn run(
         let live = match replay_live(&file, &flow, &config, &endpoints, &mut transport, &options) {
             Ok(live) => live,
             Err(LiveError::Flow(diagnostics)) => {
-                eprint!(
-                    "{}",
-                    render_diagnostics(&diagnostics, &file, stderr_color())
-                );
+                super::print_stderr(&render_diagnostics(&diagnostics, &file, stderr_color()));
                 return Outcome::InputError;
             }
             Err(LiveError::Server(error)) => {
