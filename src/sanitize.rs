@@ -71,26 +71,15 @@ pub fn terminal_line(s: &str) -> Cow<'_, str> {
     escape_where(s, |c| c == '\n' || is_suspicious(c))
 }
 
-/// For XML text and attribute values (JUnit reports, SVG): the markup characters as
-/// entities, and every character XML 1.0 forbids or that is suspicious escaped, so the
-/// document stays well-formed whatever the input was.
-pub fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' => out.push('\n'),
-            c if is_suspicious(c) || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out
+/// For a serialized XML document (a JUnit report, whose writer escapes the markup):
+/// every character XML 1.0 forbids (the noncharacters U+FFFE and U+FFFF beside the C0
+/// controls) or that is suspicious becomes visible `\u{..}` text. The markup itself is
+/// ASCII, so each such character is inside text or an attribute value, and the document
+/// stays well-formed whatever the input was.
+pub fn xml(serialized: &str) -> Cow<'_, str> {
+    escape_where(serialized, |c| {
+        is_suspicious(c) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+    })
 }
 
 /// For serialized JSON: serde_json escapes C0 controls but writes C1 controls, bidi
@@ -132,13 +121,14 @@ mod tests {
 
     #[test]
     fn xml_is_well_formed_whatever_the_input() {
-        let hostile = "<a & 'b'> \"c\" \u{0}\u{1b}\u{85}\u{202E}\u{FFFF}";
+        let hostile = "<a name=\"\u{0}\u{1b}\u{85}\u{202E}\u{FFFF}\">\u{FFFE}\t\n</a>";
         let escaped = xml(hostile);
         assert_eq!(
             escaped,
-            "&lt;a &amp; &apos;b&apos;&gt; &quot;c&quot; \\u{0}\\u{1b}\\u{85}\\u{202e}\\u{ffff}"
+            "<a name=\"\\u{0}\\u{1b}\\u{85}\\u{202e}\\u{ffff}\">\\u{fffe}\t\n</a>"
         );
         assert!(!escaped.chars().any(is_suspicious));
+        assert!(matches!(xml("<a>plain</a>"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -172,7 +172,8 @@ pub fn sanitized(format: Format, report: Vec<u8>) -> Vec<u8> {
     let clean = match format {
         Format::Human => return text.into_bytes(),
         Format::Json | Format::Sarif => sanitize::json(&text),
-        Format::Junit | Format::Github => sanitize::terminal(&text),
+        Format::Junit => sanitize::xml(&text),
+        Format::Github => sanitize::terminal(&text),
     };
     clean.into_owned().into_bytes()
 }
