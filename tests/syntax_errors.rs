@@ -249,6 +249,12 @@ fn names_may_contain_dashes_dots_and_unicode() {
     let file = SourceFile::new("ok.flow", "auth-server.v2->клиент:\"x\"\n");
     let flow = parse(&file).unwrap();
     assert_eq!(flow.participant_order(), ["auth-server.v2", "клиент"]);
+    // A name that turns non-ASCII part way, and ends at an arrow without a space.
+    let file = SourceFile::new("ok.flow", "app_é-2.v->\"b ü\": \"tab-free \\\"x\\\"\"\n");
+    let flow = parse(&file).unwrap();
+    assert_eq!(flow.participant_order(), ["app_é-2.v", "b ü"]);
+    let labels: Vec<&str> = flow.messages().map(|m| m.label.text.as_str()).collect();
+    assert_eq!(labels, ["tab-free \"x\""]);
 }
 
 #[test]

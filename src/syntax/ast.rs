@@ -369,7 +369,7 @@ impl Flow {
     /// declares its members), then the others in order of first appearance (sender
     /// before receiver).
     pub fn participant_order(&self) -> Vec<&str> {
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = rustc_hash::FxHashSet::default();
         let declared = self
             .statements()
             .flat_map(|s| match s {

@@ -61,12 +61,17 @@ pub fn parse(file: &SourceFile) -> Result<Flow, Vec<Diagnostic>> {
         Err(diagnostic) => return Err(vec![*diagnostic]),
     }
 
+    // One entry per line at most: reserving it up front spares the long flows' copies of
+    // the whole vector as it grows.
+    flow.lines
+        .reserve(memchr::memchr_iter(b'\n', &text.as_bytes()[offset..]).count() + 1);
     let mut declared: HashMap<String, Span> = HashMap::new();
     // Whether the flow has fragments, or notes and boxes that name participants: only
     // then is it walked again to check them (most flows, and long ones, have neither).
     let (mut fragments, mut references) = (false, false);
     while offset < text.len() {
-        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+        let end =
+            memchr::memchr(b'\n', &text.as_bytes()[offset..]).map_or(text.len(), |i| offset + i);
         let raw = &text[offset..end];
         let line = raw.strip_suffix('\r').unwrap_or(raw);
         match parse_line(line, offset) {
@@ -353,6 +358,13 @@ fn parse_line(line: &str, offset: usize) -> Result<Line, Box<Diagnostic>> {
 /// Control characters corrupt terminals and bidi overrides make text read differently from
 /// what it is ("Trojan Source"); neither has a place anywhere in a flow file.
 fn forbidden_character(line: &str, offset: usize) -> Option<Diagnostic> {
+    // Almost every line is printable ASCII: one pass over the bytes settles it.
+    if line
+        .bytes()
+        .all(|b| (b' '..0x7f).contains(&b) || b == b'\t')
+    {
+        return None;
+    }
     let (index, c) = line
         .char_indices()
         .find(|&(_, c)| (c.is_control() && c != '\t') || is_bidi_control(c))?;
@@ -412,7 +424,12 @@ fn comment(ctx: &LineCtx<'_>, at: &str) -> Comment {
 }
 
 fn statement<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Statement> {
-    let (after_name, first) = match name(ctx, input) {
+    // The first word decides what the statement is; it is looked at in place, since a
+    // message parses its names in full anyway.
+    if input.starts_with('"') {
+        return message(ctx, input).map(|(rest, m)| (rest, Statement::Message(m)));
+    }
+    let (after_name, first) = match bare_name(input) {
         Ok(ok) => ok,
         Err(nom::Err::Error(_)) => {
             let found = describe_next(input);
@@ -424,11 +441,15 @@ fn statement<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Statement> {
         }
         Err(e) => return Err(e),
     };
+    if let Some(Err(invisible)) = invisible_in_name(input, after_name) {
+        return Err(invisible);
+    }
     let (lookahead, _) = space0(after_name)?;
-    if lookahead.starts_with("->") || first.quoted {
+    if lookahead.starts_with("->") {
         return message(ctx, input).map(|(rest, m)| (rest, Statement::Message(m)));
     }
-    match first.text.as_str() {
+    let first_span = ctx.span(input, after_name);
+    match first {
         "participant" if lookahead.len() < after_name.len() => {
             participant(ctx, input, lookahead).map(|(rest, p)| (rest, Statement::Participant(p)))
         }
@@ -441,23 +462,23 @@ fn statement<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Statement> {
         "box" if lookahead.len() < after_name.len() => {
             participant_box(ctx, input, lookahead).map(|(rest, b)| (rest, Statement::Box(b)))
         }
-        "alt" | "opt" | "loop" => fragment_start(ctx, input, &first.text, after_name)
+        "alt" | "opt" | "loop" => fragment_start(ctx, input, first, after_name)
             .map(|(rest, f)| (rest, Statement::FragmentStart(f))),
         "else" => {
             let (rest, label) = optional_label(ctx, after_name, "branch label")?;
             let span = ctx.span(input, rest);
             Ok((rest, Statement::Else(Else { label, span })))
         }
-        "end" => Ok((after_name, Statement::End(End { span: first.span }))),
+        "end" => Ok((after_name, Statement::End(End { span: first_span }))),
         "autonumber" => Ok((
             after_name,
-            Statement::Autonumber(Autonumber { span: first.span }),
+            Statement::Autonumber(Autonumber { span: first_span }),
         )),
         _ => {
             let found = describe_next(lookahead);
             fail(
                 lookahead,
-                format!("expected `->` after `{}`, found {found}", first.text),
+                format!("expected `->` after `{first}`, found {found}"),
                 "expected `->` (statements are `FROM -> TO: \"label\"`, `participant NAME`, `wait DURATION`, `note`, `alt`/`opt`/`loop` … `end`, `autonumber` or `box`)",
             )
         }
@@ -466,14 +487,28 @@ fn statement<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Statement> {
 
 /// A bare name: letters, digits, `_`, `.`, and `-` when it does not start an arrow.
 fn bare_name(input: &str) -> PResult<'_, &str> {
+    // Names are nearly always ASCII: walk the bytes, and hand over to the character walk
+    // only at the first byte that is not.
+    let bytes = input.as_bytes();
     let mut end = 0;
-    let mut chars = input.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let arrow = c == '-' && matches!(chars.peek(), Some((_, '>')));
-        if !is_name_char(c) || arrow {
+    while let Some(&b) = bytes.get(end) {
+        let arrow = b == b'-' && bytes.get(end + 1) == Some(&b'>');
+        if !b.is_ascii() || arrow || !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+        {
             break;
         }
-        end = i + c.len_utf8();
+        end += 1;
+    }
+    if bytes.get(end).is_some_and(|b| !b.is_ascii()) {
+        let mut chars = input[end..].char_indices().peekable();
+        let start = end;
+        while let Some((i, c)) = chars.next() {
+            let arrow = c == '-' && matches!(chars.peek(), Some((_, '>')));
+            if !is_name_char(c) || arrow {
+                break;
+            }
+            end = start + i + c.len_utf8();
+        }
     }
     if end == 0 {
         return Err(nom::Err::Error(SyntaxError::from_error_kind(
@@ -488,6 +523,9 @@ fn bare_name(input: &str) -> PResult<'_, &str> {
 /// zero-width space, a Hangul filler) would make two different names look the same.
 fn invisible_in_name<'a>(input: &'a str, rest: &'a str) -> Option<PResult<'a, Name>> {
     let written = &input[..input.len() - rest.len()];
+    if written.is_ascii() {
+        return None;
+    }
     let (at, c) = written
         .char_indices()
         .find(|&(_, c)| crate::sanitize::is_default_ignorable(c))?;
@@ -552,6 +590,11 @@ fn quoted_text<'a>(
     let (mut rest, _) = char('"')(input)?;
     let mut text = String::new();
     loop {
+        // Copy the run of plain characters in one go; only quotes, escapes and tabs need a
+        // look of their own.
+        let plain = rest.find(['"', '\\', '\t']).unwrap_or(rest.len());
+        text.push_str(&rest[..plain]);
+        rest = &rest[plain..];
         let mut chars = rest.chars();
         match chars.next() {
             None => {
