@@ -64,3 +64,34 @@ impl SourceFile {
         (line + 1, column + 1)
     }
 }
+
+/// 1-based lines of offsets that come mostly in order, as a replay walks a flow from top
+/// to bottom: stepping on from the last answer costs less than a search of every line.
+#[derive(Clone, Debug)]
+pub struct LineCursor<'a> {
+    starts: &'a [usize],
+    line: usize,
+}
+
+impl SourceFile {
+    /// A cursor for [`LineCursor::line`] over this file's lines.
+    pub fn line_cursor(&self) -> LineCursor<'_> {
+        LineCursor {
+            starts: &self.line_starts,
+            line: 0,
+        }
+    }
+}
+
+impl LineCursor<'_> {
+    /// The 1-based line `offset` is on, as [`SourceFile::line_col`] gives it.
+    pub fn line(&mut self, offset: usize) -> usize {
+        if self.starts[self.line] > offset {
+            self.line = self.starts.partition_point(|&s| s <= offset) - 1;
+        }
+        while self.starts.get(self.line + 1).is_some_and(|&s| s <= offset) {
+            self.line += 1;
+        }
+        self.line + 1
+    }
+}

@@ -68,6 +68,7 @@ pub fn execute(flow: &Flow, source: &SourceFile) -> Result<Run, Vec<Diagnostic>>
         }
         _ => None,
     };
+    let mut lines = source.line_cursor();
     for statement in flow.statements() {
         match statement {
             Statement::Message(message) => {
@@ -98,7 +99,7 @@ pub fn execute(flow: &Flow, source: &SourceFile) -> Result<Run, Vec<Diagnostic>>
                         from: &message.from.text,
                         to: &message.to.text,
                         label: &message.label.text,
-                        line: source.line_col(message.span.start).0,
+                        line: lines.line(message.span.start),
                         span: message.span,
                         label_span: message.label.span,
                         explicit,

@@ -118,6 +118,19 @@ impl Params {
         self.0.shrink_to_fit();
     }
 
+    /// How many parameters the message carries.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The parameter at `index` in the order they were set.
+    ///
+    /// # Panics
+    /// When `index` is not below [`Params::len`].
+    pub fn at(&self, index: usize) -> &Carried {
+        &self.0[index]
+    }
+
     /// Whether the message carries no parameter at all.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

@@ -569,14 +569,14 @@ impl<'w> Replay<'w> {
     /// The receiver learns every secret the message carried, and holds the latest code
     /// and tokens it was handed.
     fn observe(&mut self, sent: &Sent) {
-        let learned: Vec<(Key, Value)> = self.run.steps[sent.id]
-            .params
-            .iter()
-            .filter(|c| c.key.is_learned())
-            .map(|c| (c.key, c.value.clone()))
-            .collect();
-        for (key, value) in &learned {
-            self.learn(sent.to, *key, value, Some(sent.id));
+        // By index: learning borrows the replay mutably, and a copy of the parameters
+        // would cost an allocation per message.
+        for index in 0..self.run.steps[sent.id].params.len() {
+            let carried = self.run.steps[sent.id].params.at(index);
+            if carried.key.is_learned() {
+                let (key, value) = (carried.key, carried.value.clone());
+                self.learn(sent.to, key, &value, Some(sent.id));
+            }
         }
         let step = &self.run.steps[sent.id];
         let receiver = &mut self.actors[sent.to];

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use nom::bytes::complete::{tag, take_while, take_while1};
-use nom::character::complete::{char, space0};
+use nom::character::complete::char;
 use nom::combinator::opt;
 use nom::error::{ErrorKind, ParseError};
 use nom::{IResult, Parser};
@@ -485,6 +485,27 @@ fn statement<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Statement> {
     }
 }
 
+/// The ASCII bytes a bare name may have ([`is_name_char`]); every other byte is `false`.
+static ASCII_NAME_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || matches!(b as u8, b'_' | b'.' | b'-');
+        b += 1;
+    }
+    table
+};
+
+/// Spaces and tabs, as nom's `space0` takes them, by bytes: it runs several times on every
+/// line.
+fn space0(input: &str) -> PResult<'_, &str> {
+    let blank = input
+        .bytes()
+        .take_while(|&b| b == b' ' || b == b'\t')
+        .count();
+    Ok((&input[blank..], &input[..blank]))
+}
+
 /// A bare name: letters, digits, `_`, `.`, and `-` when it does not start an arrow.
 fn bare_name(input: &str) -> PResult<'_, &str> {
     // Names are nearly always ASCII: walk the bytes, and hand over to the character walk
@@ -493,8 +514,7 @@ fn bare_name(input: &str) -> PResult<'_, &str> {
     let mut end = 0;
     while let Some(&b) = bytes.get(end) {
         let arrow = b == b'-' && bytes.get(end + 1) == Some(&b'>');
-        if !b.is_ascii() || arrow || !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
-        {
+        if !ASCII_NAME_BYTES[usize::from(b)] || arrow {
             break;
         }
         end += 1;
@@ -932,7 +952,7 @@ fn note<'a>(ctx: &LineCtx<'a>, input: &'a str, after_keyword: &'a str) -> PResul
     let Some((rest, placement)) = placements.iter().find_map(|(words, placement)| {
         let mut rest = after_keyword;
         for word in words.split(' ') {
-            let (r, _) = space0::<_, SyntaxError>(rest).ok()?;
+            let (r, _) = space0(rest).ok()?;
             rest = r
                 .strip_prefix(word)
                 .filter(|r| r.starts_with([' ', '\t']))?;
