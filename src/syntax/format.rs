@@ -31,7 +31,11 @@ pub fn format_flow(flow: &Flow) -> String {
     let mut out = String::new();
     if let Some(front_matter) = &flow.front_matter {
         out.push_str("---\n");
-        for line in front_matter.yaml.lines() {
+        // YAML breaks lines at CR, LF and CRLF alike; writing every break as LF keeps what
+        // the YAML says and makes the output its own canonical form. `str::lines` would
+        // take one CR off a run of them, so each run would shrink by one, forever.
+        let yaml = front_matter.yaml.replace("\r\n", "\n").replace('\r', "\n");
+        for line in yaml.lines() {
             out.push_str(line);
             out.push('\n');
         }
