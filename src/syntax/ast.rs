@@ -4,6 +4,10 @@
 use super::front_matter::FrontMatter;
 use crate::span::Span;
 
+/// The text of a name, label or word: kept inline when it is short, as nearly every name
+/// and most labels are, so a long flow costs no allocation per line.
+pub type Text = compact_str::CompactString;
+
 /// A parsed flow file: optional front matter, then one entry per source line that carries
 /// something (blank runs and comments are kept so that `fmt` can reproduce them).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -113,7 +117,7 @@ pub struct Participant {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Name {
     /// The name, unquoted and unescaped.
-    pub text: String,
+    pub text: Text,
     /// Whether it was written in double quotes.
     pub quoted: bool,
     /// Span of the name as written, quotes included.
@@ -152,7 +156,7 @@ impl Message {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Label {
     /// The text, unescaped.
-    pub text: String,
+    pub text: Text,
     /// Span of the string, quotes included.
     pub span: Span,
 }
@@ -161,7 +165,7 @@ pub struct Label {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Word {
     /// The word.
-    pub text: String,
+    pub text: Text,
     /// Where it was written.
     pub span: Span,
 }

@@ -65,7 +65,7 @@ pub fn parse(file: &SourceFile) -> Result<Flow, Vec<Diagnostic>> {
     // the whole vector as it grows.
     flow.lines
         .reserve(memchr::memchr_iter(b'\n', &text.as_bytes()[offset..]).count() + 1);
-    let mut declared: HashMap<String, Span> = HashMap::new();
+    let mut declared: HashMap<Text, Span> = HashMap::new();
     // Whether the flow has fragments, or notes and boxes that name participants: only
     // then is it walked again to check them (most flows, and long ones, have neither).
     let (mut fragments, mut references) = (false, false);
@@ -587,7 +587,7 @@ fn name<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Name> {
     Ok((
         rest,
         Name {
-            text: text.to_string(),
+            text: Text::from(text),
             quoted: false,
             span: ctx.span(input, rest),
         },
@@ -608,7 +608,7 @@ fn quoted_text<'a>(
     line_breaks: bool,
 ) -> PResult<'a, Label> {
     let (mut rest, _) = char('"')(input)?;
-    let mut text = String::new();
+    let mut text = Text::default();
     loop {
         // Copy the run of plain characters in one go; only quotes, escapes and tabs need a
         // look of their own.
@@ -683,7 +683,7 @@ fn word<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Word> {
     Ok((
         rest,
         Word {
-            text: text.to_string(),
+            text: Text::from(text),
             span: ctx.span(input, rest),
         },
     ))
@@ -826,7 +826,7 @@ fn param_value<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, ParamValue>
         Ok((
             rest,
             ParamValue::Bare(Word {
-                text: text.to_string(),
+                text: Text::from(text),
                 span,
             }),
         ))
