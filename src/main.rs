@@ -193,6 +193,10 @@ enum Command {
         /// Also run the preview invariants
         #[arg(long)]
         preview: bool,
+        /// For flows with alt/opt/loop fragments: the path through them to replay,
+        /// counted from 1 in the order `trace` lists them (a server takes one path)
+        #[arg(long, value_name = "N")]
+        path: Option<usize>,
     },
     /// Regenerate the diagrams of flow blocks in Markdown files
     Docs {
@@ -356,7 +360,8 @@ fn main() -> ExitCode {
             config,
             dump,
             preview,
-        } => cli::replay::run(&paths, against, config.as_deref(), &dump, preview),
+            path,
+        } => cli::replay::run(&paths, against, config.as_deref(), &dump, preview, path),
     };
     outcome.exit_code()
 }

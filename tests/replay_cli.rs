@@ -4,6 +4,7 @@
 mod common;
 
 use common::{authflow, scratch};
+use predicates::prelude::*;
 use predicates::str::contains;
 
 #[test]
@@ -74,4 +75,56 @@ fn only_http_dumps_exist() {
         .assert()
         .code(2)
         .stderr(contains("the only dump format is `http`"));
+}
+
+/// `flows/fragments/violated_retry_honoured.flow` replayed with `extra` arguments against
+/// endpoints on the loopback's discard port, named in a config so no discovery is needed.
+fn fragments_replay(test: &str, extra: &[&str]) -> assert_cmd::assert::Assert {
+    let config = scratch("replay_cli", test).join("server.toml");
+    std::fs::write(
+        &config,
+        "[endpoints]\nauthorization = \"http://127.0.0.1:9/authorize\"\ntoken = \"http://127.0.0.1:9/token\"\n",
+    )
+    .unwrap();
+    authflow()
+        .args([
+            "replay",
+            "flows/fragments/violated_retry_honoured.flow",
+            "--config",
+        ])
+        .arg(&config)
+        .args(extra)
+        .assert()
+}
+
+#[test]
+fn a_flow_with_fragments_needs_a_path_before_any_request() {
+    fragments_replay("fragments_no_path", &[])
+        .code(2)
+        .stderr(contains("cannot be replayed against a server"))
+        .stderr(contains("violated_retry_honoured.flow:20:1"))
+        .stderr(contains("`authflow replay --path N` replays one of them"))
+        .stderr(contains("GET").not());
+}
+
+#[test]
+fn a_path_past_the_last_is_an_input_error() {
+    fragments_replay("fragments_path_9", &["--path", "9"])
+        .code(2)
+        .stderr(contains(
+            "there is no path 9: the flow's fragments give 2 path(s)",
+        ))
+        .stderr(contains("GET").not());
+}
+
+#[test]
+fn the_chosen_path_is_named_and_replayed() {
+    // The replay starts on path 2 (the `else` branch) and stops at the first request,
+    // since nothing listens on the discard port.
+    fragments_replay("fragments_path_2", &["--path", "2"])
+        .code(2)
+        .stderr(contains(
+            "replaying path 2 of 2 through the flow's fragments: else \"the response was lost\"",
+        ))
+        .stderr(contains("GET http://127.0.0.1:9"));
 }

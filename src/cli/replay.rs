@@ -10,6 +10,8 @@ use authflow::live::config::Config;
 use authflow::live::http::{NetworkTransport, dump_http};
 use authflow::live::{LiveError, replay_live, report, resolve_endpoints};
 use authflow::render_diagnostics;
+use authflow::teach::teaching_path;
+use std::borrow::Cow;
 
 use super::{
     Outcome, display_name, expand_paths, load_flow, read_bytes, stderr_color, walk_outcome,
@@ -22,6 +24,7 @@ pub fn run(
     config_path: Option<&Path>,
     dump: &[String],
     preview: bool,
+    which_path: Option<usize>,
 ) -> Outcome {
     let fail = |message: String| {
         super::print_error(&message);
@@ -76,6 +79,23 @@ pub fn run(
             Ok(loaded) => loaded,
             Err(outcome) => return outcome,
         };
+        // A server takes one path through a flow's fragments: the one `--path` names.
+        let flow = match which_path.map(|which| teaching_path(&flow, which)) {
+            None => Cow::Borrowed(&flow),
+            Some(Ok((one, about))) => {
+                if let Some(about) = about {
+                    super::print_stderr(&format!(
+                        "note: {}: replaying {about}\n",
+                        display_name(path)
+                    ));
+                }
+                one
+            }
+            Some(Err(diagnostics)) => {
+                super::print_stderr(&render_diagnostics(&diagnostics, &file, stderr_color()));
+                return Outcome::InputError;
+            }
+        };
         let live = match replay_live(&file, &flow, &config, &endpoints, &mut transport, &options) {
             Ok(live) => live,
             Err(LiveError::Flow(diagnostics)) => {
@@ -96,7 +116,7 @@ pub fn run(
         dumped.push_str(&dump_http(&live.exchanges, &live.secrets));
     }
     if let Some(dump_file) = dump_file
-        && let Err(error) = std::fs::write(&dump_file, dumped)
+        && let Err(error) = super::write_atomically(&dump_file, dumped.as_bytes())
     {
         return fail(format!("cannot write `{}`: {error}", dump_file.display()));
     }

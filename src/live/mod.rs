@@ -165,7 +165,7 @@ pub fn replay_live(
             )
             .with_label("a server takes one path, not every path")
             .with_note(
-                "help: `authflow check` judges every path; to replay one, write it as a flow of its own",
+                "help: `authflow check` judges every path; `authflow replay --path N` replays one of them",
             ),
         ]));
     }
