@@ -270,8 +270,33 @@ fn levels(matches: &ArgMatches) -> Levels {
     levels
 }
 
+/// The last `--color` on the command line, read before clap parses it: clap prints help
+/// and usage errors while it parses, and they should follow the flag like everything else.
+/// Arguments after `--` are operands, never the flag.
+fn color_written(args: impl IntoIterator<Item = std::ffi::OsString>) -> Option<Color> {
+    let mut written = None;
+    let mut args = args.into_iter().skip(1);
+    while let Some(arg) = args.next() {
+        let value = match arg.to_str() {
+            Some("--") => break,
+            Some("--color") => args.next(),
+            Some(flag) => flag.strip_prefix("--color=").map(Into::into),
+            None => None,
+        };
+        if let Some(value) = value.as_ref().and_then(|v| v.to_str()) {
+            written = Color::from_str(value, false).ok().or(written);
+        }
+    }
+    written
+}
+
 fn main() -> ExitCode {
-    let matches = Cli::command().get_matches();
+    let choice = match color_written(std::env::args_os()) {
+        Some(Color::Always) => clap::ColorChoice::Always,
+        Some(Color::Never) => clap::ColorChoice::Never,
+        Some(Color::Auto) | None => clap::ColorChoice::Auto,
+    };
+    let matches = Cli::command().color(choice).get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());
     cli.color.apply();
     let outcome = match cli.command {

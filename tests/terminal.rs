@@ -75,6 +75,25 @@ fn color_auto_is_plain_into_a_pipe_and_honours_the_environment() {
     assert!(!out.contains(ESC) && !err.contains(ESC), "{out}{err}");
 }
 
+/// Help and usage errors come from clap while it parses; `--color` governs them too.
+#[test]
+fn color_governs_help_and_usage_errors() {
+    let (help, _) = streams(bare().args(["--color", "always", "--help"]));
+    assert!(help.contains(ESC) && help.contains("Usage"), "{help}");
+    let (help, _) = streams(bare().args(["check", "--help", "--color=never"]));
+    assert!(!help.contains(ESC) && help.contains("Usage"), "{help}");
+    let (_, error) = streams(bare().args(["check", "--color=always", "--no-such-flag"]));
+    assert!(
+        error.contains(ESC) && error.contains("--no-such-flag"),
+        "{error}"
+    );
+    // The last one wins, as clap reads it; after `--` it is an operand.
+    let (help, _) = streams(bare().args(["--color", "always", "--color", "never", "--help"]));
+    assert!(!help.contains(ESC), "{help}");
+    let (_, error) = streams(bare().args(["check", "--bad", "--", "--color=always"]));
+    assert!(!error.contains(ESC) && error.contains("--bad"), "{error}");
+}
+
 #[test]
 fn render_picks_the_format_from_the_output_extension() {
     let dir = scratch("terminal", "render_extension");
