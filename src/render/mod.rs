@@ -6,6 +6,8 @@
 //! tested without a parser, and so that the tree's names are resolved to columns once.
 
 mod d2;
+mod glyphs;
+mod layout;
 mod mermaid;
 mod plantuml;
 mod row;
@@ -20,6 +22,10 @@ pub use mermaid::render_mermaid;
 pub use plantuml::render_plantuml;
 pub use svg::{render_svg, render_svg_steps};
 pub use text::{render_text, render_text_to_string};
+
+/// Output is handed to the writer in chunks of about this size: large enough to keep
+/// write calls rare, small enough to stay in cache.
+const CHUNK: usize = 64 * 1024;
 
 use crate::syntax::{Flow, FragmentKind, NotePlacement, Statement};
 use crate::{Severity, SourceFile};
