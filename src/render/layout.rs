@@ -22,6 +22,9 @@ pub(crate) struct Measured<'a> {
     pub(crate) label: &'a str,
     /// Width of what is drawn as the label: the number prefix (if any) and the label.
     pub(crate) width: usize,
+    /// Whether the label is drawn as its own bytes (`width::measure`), known once for
+    /// every row it is drawn on.
+    pub(crate) verbatim: bool,
     /// `Some(n)` when the diagram numbers its arrows (`n` is the message's line): drawn as
     /// `n. ` before the label
     /// (`n.` alone before an empty one).
@@ -471,11 +474,13 @@ fn measure<'a>(diagram: &'a Diagram<'a>, participants: usize) -> Vec<Step<'a>> {
                 if arrow.from >= participants || arrow.to >= participants {
                     continue;
                 }
+                let (width, verbatim) = width::measure(arrow.label);
                 let mut measured = Measured {
                     from: arrow.from,
                     to: arrow.to,
                     label: arrow.label,
-                    width: width::width(arrow.label),
+                    width,
+                    verbatim,
                     number: diagram.numbers.get(index).copied(),
                     index,
                 };
@@ -750,6 +755,7 @@ mod tests {
             to,
             label,
             width: width::width(label),
+            verbatim: true,
             number: None,
             index: 0,
         }

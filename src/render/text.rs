@@ -5,44 +5,38 @@
 //! below their participants' boxes, `autonumber` prefixes labels, and `--verdict` marks
 //! arrows in a column to the right of the drawing with a legend below it.
 //!
-//! Rendering is two steps so that output of any length streams in constant memory per
-//! row: [`Layout`] fixes every column from the whole diagram first (lifelines depend on
-//! every label), then rows are drawn one at a time on one reused [`Row`] and written out
-//! in large chunks.
+//! Rendering is two steps so that output of any length streams in memory proportional to
+//! the canvas width: [`Layout`] fixes every column and row from the whole diagram first
+//! (lifelines depend on every label), then rows are written one after the other from a
+//! template of the blank lifeline row (see `row.rs`) into one buffer, handed to the
+//! writer in large chunks. Everything on a row is drawn left to right, as the row writer
+//! requires.
 
 use std::io::{self, Write};
 
 use super::CHUNK;
 use super::glyphs::Glyphs;
 use super::layout::{Layout, Measured, MeasuredNote, Step, digits, note_columns};
-use super::row::Row;
+use super::row::{RowWriter, Run, Template, Text};
 use super::width;
 use super::{Diagram, TextStyle};
-
-/// The digits, drawn one cell each: a number prefix is drawn from these and never needs
-/// a string of its own.
-const DIGITS: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 
 /// Collects rows into chunks for the writer.
 struct Sink<'w, W: Write> {
     buf: Vec<u8>,
     out: &'w mut W,
     trim: bool,
-    /// Columns of the sides of the frames open now, drawn on every row.
-    sides: Vec<usize>,
-    side: &'static str,
     /// Canvas width, which lines written around the canvas are padded to.
     width: usize,
 }
 
 impl<W: Write> Sink<'_, W> {
-    /// Ends the row drawn on `row`: encodes it into the chunk and blanks it again.
-    fn emit(&mut self, row: &mut Row) -> io::Result<()> {
-        for &column in &self.sides {
-            row.put(column, self.side);
-        }
+    /// Writes a row: `template`, with what `draw` draws on it.
+    fn row(&mut self, template: &Template, draw: impl FnOnce(&mut RowWriter)) -> io::Result<()> {
         let start = self.buf.len();
-        row.finish(&mut self.buf);
+        let mut row = RowWriter::new(template, &mut self.buf);
+        draw(&mut row);
+        row.finish();
         self.end_line(start)
     }
 
@@ -89,25 +83,306 @@ impl<W: Write> Sink<'_, W> {
     }
 }
 
+/// What rows are drawn with: the layout and its glyphs, and what is prepared once per
+/// diagram so that a row is copies of ready bytes.
+struct Painter<'l, 'a> {
+    layout: &'l Layout<'a>,
+    glyphs: &'static Glyphs,
+    /// The blank lifeline row with the sides of the `open` outermost frames.
+    lifelines: Template,
+    open: usize,
+    /// A row of spaces: no lifeline shows on the group brackets' rows.
+    empty: Template,
+    horizontal: Run,
+    dashed: Run,
+    spaces: Run,
+}
+
+impl<'l, 'a> Painter<'l, 'a> {
+    fn new(layout: &'l Layout<'a>) -> Painter<'l, 'a> {
+        let (glyphs, width) = (layout.glyphs, layout.width);
+        let mut painter = Painter {
+            layout,
+            glyphs,
+            lifelines: Template::new(0, []),
+            open: usize::MAX,
+            empty: Template::new(width, []),
+            horizontal: Run::new(glyphs.horizontal, width),
+            dashed: Run::new(glyphs.dashed, width),
+            spaces: Run::new(" ", width),
+        };
+        painter.frames(0);
+        painter
+    }
+
+    /// Makes the blank row show the sides of the `open` outermost frames. Frames open and
+    /// close rarely next to the rows between, so the template is rebuilt when they do.
+    fn frames(&mut self, open: usize) {
+        if open == self.open {
+            return;
+        }
+        let layout = self.layout;
+        let vertical = self.glyphs.vertical;
+        let sides = (0..open).flat_map(|depth| {
+            let (left, right) = layout.frame_sides(depth);
+            [(left, vertical), (right, vertical)]
+        });
+        let lifelines = layout.lifelines.iter().map(|&x| (x, vertical));
+        self.lifelines = Template::new(layout.width, lifelines.chain(sides));
+        self.open = open;
+    }
+
+    /// The blank lifeline row.
+    fn blank<W: Write>(&self, sink: &mut Sink<W>) -> io::Result<()> {
+        sink.row(&self.lifelines, |_| {})
+    }
+
+    /// The three box rows: `┌──┐`, `│ name │`, `└──┘`.
+    fn boxes<W: Write>(&self, sink: &mut Sink<W>) -> io::Result<()> {
+        let glyphs = self.glyphs;
+        sink.row(&self.lifelines, |row| {
+            for (_, left, right) in self.layout.boxes() {
+                row.glyph(left, glyphs.top_left);
+                row.run(left + 1, &self.horizontal, right - left - 1);
+                row.glyph(right, glyphs.top_right);
+            }
+        })?;
+        sink.row(&self.lifelines, |row| {
+            for (name, left, right) in self.layout.boxes() {
+                row.glyph(left, glyphs.vertical);
+                row.glyph(left + 1, " ");
+                row.text(left + 2, Text::new(name));
+                row.run_to(right, &self.spaces);
+                row.glyph(right, glyphs.vertical);
+            }
+        })?;
+        sink.row(&self.lifelines, |row| {
+            for (_, left, right) in self.layout.boxes() {
+                row.glyph(left, glyphs.bottom_left);
+                row.run(left + 1, &self.horizontal, right - left - 1);
+                row.glyph(right, glyphs.bottom_right);
+            }
+        })
+    }
+
+    /// A message between lifelines `lo < hi`: the label centred in the columns between
+    /// them (over any lifeline it crosses), then the arrow, with the arrow's marks beside
+    /// it.
+    fn message<W: Write>(
+        &self,
+        (lo, hi): (usize, usize),
+        right: bool,
+        arrow: &Measured,
+        sink: &mut Sink<W>,
+    ) -> io::Result<()> {
+        let glyphs = self.glyphs;
+        let between = hi - lo - 1;
+        let start = lo + 1 + between.saturating_sub(arrow.width) / 2;
+        sink.row(&self.lifelines, |row| self.label(row, start, arrow))?;
+        sink.row(&self.lifelines, |row| {
+            let shaft = between.saturating_sub(1);
+            if right {
+                row.run(lo + 1, &self.horizontal, shaft);
+                row.glyph(hi - 1, glyphs.right_head);
+            } else {
+                row.glyph(lo + 1, glyphs.left_head);
+                row.run(lo + 2, &self.horizontal, shaft);
+            }
+            self.marks(row, arrow.index);
+        })
+    }
+
+    /// A self-message on lifeline `x`: `─┐`, `│ label`, `◀┘`, with the arrow's marks on
+    /// the last row.
+    fn self_message<W: Write>(
+        &self,
+        x: usize,
+        arrow: &Measured,
+        sink: &mut Sink<W>,
+    ) -> io::Result<()> {
+        let glyphs = self.glyphs;
+        sink.row(&self.lifelines, |row| {
+            row.glyph(x + 1, glyphs.horizontal);
+            row.glyph(x + 2, glyphs.top_right);
+        })?;
+        sink.row(&self.lifelines, |row| {
+            row.glyph(x + 2, glyphs.vertical);
+            row.glyph(x + 3, " ");
+            self.label(row, x + 4, arrow);
+        })?;
+        sink.row(&self.lifelines, |row| {
+            row.glyph(x + 1, glyphs.left_head);
+            row.glyph(x + 2, glyphs.bottom_right);
+            self.marks(row, arrow.index);
+        })
+    }
+
+    /// An arrow's label from `column`, after its number if the diagram numbers arrows.
+    fn label(&self, row: &mut RowWriter, column: usize, arrow: &Measured) {
+        let mut column = column;
+        if let Some(number) = arrow.number {
+            // `N. `: at most 20 digits, a full stop and a space.
+            let mut prefix = [b' '; 22];
+            let digits = digits(number);
+            let mut rest = number;
+            for place in (0..digits).rev() {
+                prefix[place] = b'0' + (rest % 10) as u8;
+                rest /= 10;
+            }
+            prefix[digits] = b'.';
+            let len = digits + 1 + usize::from(!arrow.label.is_empty());
+            row.ascii(column, &prefix[..len]);
+            column += len;
+        }
+        let label = Text {
+            text: arrow.label,
+            width: arrow.width - arrow.prefix_width(),
+            verbatim: arrow.verbatim,
+        };
+        row.text(column, label);
+    }
+
+    /// The marks of arrow `index` in the marks column: `✗ id` for an error, `! id` for a
+    /// warning.
+    fn marks(&self, row: &mut RowWriter, index: usize) {
+        let mut column = self.layout.mark_column;
+        for mark in self.layout.marks_on(index) {
+            let id = Text::new(mark.id);
+            row.glyph(column, self.layout.mark_glyph(mark.severity));
+            row.glyph(column + 1, " ");
+            row.text(column + 2, id);
+            column += 3 + id.width;
+        }
+    }
+
+    /// A divider: `⋯ text ⋯` centred on the canvas, over any lifeline it crosses.
+    fn divider<W: Write>(&self, text: &str, width: usize, sink: &mut Sink<W>) -> io::Result<()> {
+        let ellipsis = Text::new(self.glyphs.ellipsis);
+        let (start, text_start) = self.layout.divider_columns(width);
+        sink.row(&self.lifelines, |row| {
+            row.text(start, ellipsis);
+            row.glyph(text_start - 1, " ");
+            row.text(text_start, Text::new(text));
+            row.glyph(text_start + width, " ");
+            row.text(text_start + width + 1, ellipsis);
+        })
+    }
+
+    /// A note: its box (`┌─┐`, a `│ line │` row per line, `└─┘`), each line centred.
+    fn note<W: Write>(&self, note: &MeasuredNote, sink: &mut Sink<W>) -> io::Result<()> {
+        let glyphs = self.glyphs;
+        let (left, right) = note_columns(note, &self.layout.lifelines);
+        let inner = right - left - 1;
+        sink.row(&self.lifelines, |row| {
+            row.glyph(left, glyphs.top_left);
+            row.run(left + 1, &self.horizontal, inner);
+            row.glyph(right, glyphs.top_right);
+        })?;
+        for line in note.lines() {
+            let line = Text::new(line);
+            let start = left + 2 + inner.saturating_sub(2).saturating_sub(line.width) / 2;
+            sink.row(&self.lifelines, |row| {
+                row.glyph(left, glyphs.vertical);
+                row.run_to(start, &self.spaces);
+                row.text(start, line);
+                row.run_to(right, &self.spaces);
+                row.glyph(right, glyphs.vertical);
+            })?;
+        }
+        sink.row(&self.lifelines, |row| {
+            row.glyph(left, glyphs.bottom_left);
+            row.run(left + 1, &self.horizontal, inner);
+            row.glyph(right, glyphs.bottom_right);
+        })
+    }
+
+    /// A frame's border row `depth` frames deep: its top with the header (`┌─ alt: x ──┐`),
+    /// an `else` divider (`├╌ else: y ╌╌┤`), or its bottom (`└────┘`, `header` `None`).
+    /// Where the border crosses a lifeline it shows as `┼`, so lifelines read as unbroken.
+    fn frame_border<W: Write>(
+        &self,
+        depth: usize,
+        header: Option<(&str, bool)>,
+        sink: &mut Sink<W>,
+    ) -> io::Result<()> {
+        let glyphs = self.glyphs;
+        let (left, right) = self.layout.frame_sides(depth);
+        let (start, end, line) = match header {
+            Some((_, false)) => (glyphs.top_left, glyphs.top_right, &self.horizontal),
+            Some((_, true)) => (glyphs.tee_right, glyphs.tee_left, &self.dashed),
+            None => (glyphs.bottom_left, glyphs.bottom_right, &self.horizontal),
+        };
+        sink.row(&self.lifelines, |row| {
+            row.glyph(left, start);
+            let mut rest = left + 1;
+            if let Some((text, _)) = header {
+                let text = Text::new(text);
+                self.border_line(row, rest, left + 2, line);
+                row.glyph(left + 2, " ");
+                row.text(left + 3, text);
+                row.glyph(left + 3 + text.width, " ");
+                rest = left + 4 + text.width;
+            }
+            self.border_line(row, rest, right, line);
+            row.glyph(right, end);
+        })
+    }
+
+    /// `line` on the columns `from..to`, with `┼` where it crosses a lifeline.
+    fn border_line(&self, row: &mut RowWriter, from: usize, to: usize, line: &Run) {
+        let lifelines = &self.layout.lifelines;
+        let mut column = from;
+        let first = lifelines.partition_point(|&x| x < from);
+        for &x in lifelines[first..].iter().take_while(|&&x| x < to) {
+            row.run(column, line, x - column);
+            row.glyph(x, self.glyphs.cross);
+            column = x + 1;
+        }
+        row.run(column, line, to.saturating_sub(column));
+    }
+
+    /// The row of group brackets above the boxes (`top`) or below them: `┌── title ──┐`
+    /// and `└───────────┘`, with no lifeline showing.
+    fn group_brackets<W: Write>(&self, top: bool, sink: &mut Sink<W>) -> io::Result<()> {
+        let glyphs = self.glyphs;
+        let (start, end) = if top {
+            (glyphs.top_left, glyphs.top_right)
+        } else {
+            (glyphs.bottom_left, glyphs.bottom_right)
+        };
+        sink.row(&self.empty, |row| {
+            for group in &self.layout.groups {
+                row.glyph(group.left, start);
+                if top {
+                    let at = group.title_start();
+                    row.run_to(at - 1, &self.horizontal);
+                    row.glyph(at - 1, " ");
+                    row.text(at, Text::new(group.title));
+                    row.glyph(at + group.title_width, " ");
+                }
+                row.run_to(group.right, &self.horizontal);
+                row.glyph(group.right, end);
+            }
+        })
+    }
+}
+
 /// Writes the diagram. A diagram without participants draws nothing at all: with no box
 /// there is no column to draw, so not even an empty row.
 ///
-/// Rows are streamed: memory holds the layout and one row, however long the flow. Text
-/// that a later write cuts through the middle of a wide character is drawn with spaces
+/// Rows are streamed: memory holds the layout and a few rows' worth of bytes, however
+/// long the flow. Text cut through the middle of a wide character is drawn with spaces
 /// in place of the half left over, so columns never shift (see `row.rs`).
 pub fn render_text(diagram: &Diagram, style: TextStyle, out: &mut impl Write) -> io::Result<()> {
     let layout = Layout::new(diagram, style);
     if layout.width == 0 {
         return Ok(());
     }
-    let glyphs = layout.glyphs;
-    let mut row = Row::new(layout.width, &layout.lifelines, glyphs.vertical);
+    let mut painter = Painter::new(&layout);
     let mut sink = Sink {
         buf: Vec::with_capacity(CHUNK + layout.width * 4),
         out,
         trim: style.trim,
-        sides: Vec::new(),
-        side: glyphs.vertical,
         width: layout.width,
     };
     if let Some((title, _)) = layout.title {
@@ -115,53 +390,42 @@ pub fn render_text(diagram: &Diagram, style: TextStyle, out: &mut impl Write) ->
         sink.text_line(&[])?;
     }
     if !layout.groups.is_empty() {
-        draw_group_brackets(&layout, true, &mut row, &mut sink)?;
+        painter.group_brackets(true, &mut sink)?;
     }
-    draw_boxes(&layout, glyphs, &mut row, &mut sink)?;
-    for step in &layout.steps {
-        match step {
-            Step::Arrow(arrow) => {
+    painter.boxes(&mut sink)?;
+    for placed in layout.placed() {
+        painter.frames(placed.open);
+        match *placed.step {
+            Step::Arrow(ref arrow) => {
                 let (lo, hi) = arrow.ends();
                 let (lo, hi) = (layout.lifelines[lo], layout.lifelines[hi]);
                 if lo == hi {
-                    draw_self_message(&layout, lo, arrow, &mut row, &mut sink)?;
+                    painter.self_message(lo, arrow, &mut sink)?;
                 } else {
-                    let right = arrow.from < arrow.to;
-                    draw_message(&layout, lo, hi, right, arrow, &mut row, &mut sink)?;
+                    painter.message((lo, hi), arrow.from < arrow.to, arrow, &mut sink)?;
                 }
             }
-            &Step::Divider { text, width } => {
-                draw_divider(&layout, text, width, &mut row, &mut sink)?;
-            }
-            Step::Note(note) => draw_note(&layout, note, &mut row, &mut sink)?,
-            &Step::Header {
+            Step::Divider { text, width } => painter.divider(text, width, &mut sink)?,
+            Step::Note(ref note) => painter.note(note, &mut sink)?,
+            Step::Header {
                 text,
                 depth,
                 is_else,
                 ..
             } => {
-                if is_else {
-                    sink.sides.pop();
-                    sink.sides.pop();
-                }
-                draw_frame_border(&layout, depth, Some((text, is_else)), &mut row, &mut sink)?;
-                let (left, right) = layout.frame_sides(depth);
-                sink.sides.extend([left, right]);
+                painter.frame_border(depth, Some((text, is_else)), &mut sink)?;
                 // A header is followed by what the fragment holds, not by a blank row.
                 continue;
             }
-            &Step::Close { depth } => {
-                sink.sides.pop();
-                sink.sides.pop();
-                draw_frame_border(&layout, depth, None, &mut row, &mut sink)?;
-            }
+            Step::Close { depth } => painter.frame_border(depth, None, &mut sink)?,
         }
         // Nothing drawn: the blank lifeline row that separates messages.
-        sink.emit(&mut row)?;
+        painter.blank(&mut sink)?;
     }
-    draw_boxes(&layout, glyphs, &mut row, &mut sink)?;
+    painter.frames(0);
+    painter.boxes(&mut sink)?;
     if !layout.groups.is_empty() {
-        draw_group_brackets(&layout, false, &mut row, &mut sink)?;
+        painter.group_brackets(false, &mut sink)?;
     }
     draw_legend(&layout, &mut sink)?;
     sink.finish()
@@ -174,226 +438,6 @@ pub fn render_text_to_string(diagram: &Diagram, style: TextStyle) -> String {
     // Writing to a `Vec` cannot fail.
     let _ = render_text(diagram, style, &mut out);
     String::from_utf8(out).unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into())
-}
-
-/// The three box rows: `┌──┐`, `│ name │`, `└──┘`.
-fn draw_boxes<'t, W: Write>(
-    layout: &Layout<'t>,
-    glyphs: &Glyphs,
-    row: &mut Row<'t>,
-    sink: &mut Sink<W>,
-) -> io::Result<()> {
-    for (_, left, right) in layout.boxes() {
-        row.put(left, glyphs.top_left);
-        row.put_run(left + 1, glyphs.horizontal, right - left - 1);
-        row.put(right, glyphs.top_right);
-    }
-    sink.emit(row)?;
-    for (name, left, right) in layout.boxes() {
-        row.put(left, glyphs.vertical);
-        row.put_run(left + 1, " ", right - left - 1);
-        row.put_text(left + 2, name);
-        row.put(right, glyphs.vertical);
-    }
-    sink.emit(row)?;
-    for (_, left, right) in layout.boxes() {
-        row.put(left, glyphs.bottom_left);
-        row.put_run(left + 1, glyphs.horizontal, right - left - 1);
-        row.put(right, glyphs.bottom_right);
-    }
-    sink.emit(row)
-}
-
-/// A message between lifelines `lo < hi`: the label centred in the columns between them
-/// (over any lifeline it crosses), then the arrow, with the arrow's marks beside it.
-fn draw_message<'t, W: Write>(
-    layout: &Layout<'t>,
-    lo: usize,
-    hi: usize,
-    right: bool,
-    arrow: &Measured<'t>,
-    row: &mut Row<'t>,
-    sink: &mut Sink<W>,
-) -> io::Result<()> {
-    let glyphs = layout.glyphs;
-    let between = hi - lo - 1;
-    draw_label(lo + 1 + between.saturating_sub(arrow.width) / 2, arrow, row);
-    sink.emit(row)?;
-    row.put_run(lo + 1, glyphs.horizontal, between);
-    if right {
-        row.put(hi - 1, glyphs.right_head);
-    } else {
-        row.put(lo + 1, glyphs.left_head);
-    }
-    draw_marks(layout, arrow.index, row);
-    sink.emit(row)
-}
-
-/// An arrow's label from `column`, after its number if the diagram numbers arrows.
-fn draw_label<'t>(column: usize, arrow: &Measured<'t>, row: &mut Row<'t>) {
-    let mut column = column;
-    if let Some(number) = arrow.number {
-        let digits = digits(number);
-        let mut rest = number;
-        for place in (0..digits).rev() {
-            row.put(column + place, DIGITS[rest % 10]);
-            rest /= 10;
-        }
-        row.put(column + digits, ".");
-        column += digits + 1;
-        if !arrow.label.is_empty() {
-            row.put(column, " ");
-            column += 1;
-        }
-    }
-    row.put_text(column, arrow.label);
-}
-
-/// The marks of arrow `index` in the marks column: `✗ id` for an error, `! id` for a
-/// warning.
-fn draw_marks<'t>(layout: &Layout<'t>, index: usize, row: &mut Row<'t>) {
-    let mut column = layout.mark_column;
-    for mark in layout.marks_on(index) {
-        row.put(column, layout.mark_glyph(mark.severity));
-        row.put(column + 1, " ");
-        row.put_text(column + 2, mark.id);
-        column += 3 + width::width(mark.id);
-    }
-}
-
-/// A divider: `⋯ text ⋯` centred on the canvas, over any lifeline it crosses.
-fn draw_divider<'t, W: Write>(
-    layout: &Layout<'t>,
-    text: &'t str,
-    width: usize,
-    row: &mut Row<'t>,
-    sink: &mut Sink<W>,
-) -> io::Result<()> {
-    let ellipsis = layout.glyphs.ellipsis;
-    let (start, text_start) = layout.divider_columns(width);
-    row.put_text(start, ellipsis);
-    row.put(text_start - 1, " ");
-    row.put_text(text_start, text);
-    row.put(text_start + width, " ");
-    row.put_text(text_start + width + 1, ellipsis);
-    sink.emit(row)
-}
-
-/// A self-message on lifeline `x`: `─┐`, `│ label`, `◀┘`, with the arrow's marks on the
-/// last row.
-fn draw_self_message<'t, W: Write>(
-    layout: &Layout<'t>,
-    x: usize,
-    arrow: &Measured<'t>,
-    row: &mut Row<'t>,
-    sink: &mut Sink<W>,
-) -> io::Result<()> {
-    let glyphs = layout.glyphs;
-    row.put(x + 1, glyphs.horizontal);
-    row.put(x + 2, glyphs.top_right);
-    sink.emit(row)?;
-    row.put(x + 2, glyphs.vertical);
-    row.put(x + 3, " ");
-    draw_label(x + 4, arrow, row);
-    sink.emit(row)?;
-    row.put(x + 1, glyphs.left_head);
-    row.put(x + 2, glyphs.bottom_right);
-    draw_marks(layout, arrow.index, row);
-    sink.emit(row)
-}
-
-/// A note: its box (`┌─┐`, a `│ line │` row per line, `└─┘`), each line centred.
-fn draw_note<'t, W: Write>(
-    layout: &Layout<'t>,
-    note: &MeasuredNote<'t>,
-    row: &mut Row<'t>,
-    sink: &mut Sink<W>,
-) -> io::Result<()> {
-    let glyphs = layout.glyphs;
-    let (left, right) = note_columns(note, &layout.lifelines);
-    let inner = right - left - 1;
-    row.put(left, glyphs.top_left);
-    row.put_run(left + 1, glyphs.horizontal, inner);
-    row.put(right, glyphs.top_right);
-    sink.emit(row)?;
-    for line in note.lines() {
-        row.put(left, glyphs.vertical);
-        row.put_run(left + 1, " ", inner);
-        let width = width::width(line);
-        row.put_text(left + 2 + (inner - 2).saturating_sub(width) / 2, line);
-        row.put(right, glyphs.vertical);
-        sink.emit(row)?;
-    }
-    row.put(left, glyphs.bottom_left);
-    row.put_run(left + 1, glyphs.horizontal, inner);
-    row.put(right, glyphs.bottom_right);
-    sink.emit(row)
-}
-
-/// A frame's border row `depth` frames deep: its top with the header (`┌─ alt: x ──┐`),
-/// an `else` divider (`├╌ else: y ╌╌┤`), or its bottom (`└────┘`, `header` `None`).
-/// Where the border crosses a lifeline it shows as `┼`, so lifelines read as unbroken.
-fn draw_frame_border<'t, W: Write>(
-    layout: &Layout<'t>,
-    depth: usize,
-    header: Option<(&'t str, bool)>,
-    row: &mut Row<'t>,
-    sink: &mut Sink<W>,
-) -> io::Result<()> {
-    let glyphs = layout.glyphs;
-    let (left, right) = layout.frame_sides(depth);
-    let (start, end, line) = match header {
-        Some((_, false)) => (glyphs.top_left, glyphs.top_right, glyphs.horizontal),
-        Some((_, true)) => (glyphs.tee_right, glyphs.tee_left, glyphs.dashed),
-        None => (glyphs.bottom_left, glyphs.bottom_right, glyphs.horizontal),
-    };
-    row.put(left, start);
-    row.put_run(left + 1, line, right - left - 1);
-    for &x in layout.lifelines.iter().filter(|&&x| left < x && x < right) {
-        row.put(x, glyphs.cross);
-    }
-    row.put(right, end);
-    if let Some((text, _)) = header {
-        row.put(left + 2, " ");
-        row.put_text(left + 3, text);
-        row.put(left + 3 + width::width(text), " ");
-    }
-    sink.emit(row)
-}
-
-/// The row of group brackets above the boxes (`top`) or below them: `┌── title ──┐` and
-/// `└───────────┘`, with no lifeline showing.
-fn draw_group_brackets<'t, W: Write>(
-    layout: &Layout<'t>,
-    top: bool,
-    row: &mut Row<'t>,
-    sink: &mut Sink<W>,
-) -> io::Result<()> {
-    let glyphs = layout.glyphs;
-    for &x in &layout.lifelines {
-        row.put(x, " ");
-    }
-    for group in &layout.groups {
-        let (start, end) = if top {
-            (glyphs.top_left, glyphs.top_right)
-        } else {
-            (glyphs.bottom_left, glyphs.bottom_right)
-        };
-        row.put(group.left, start);
-        row.put_run(
-            group.left + 1,
-            glyphs.horizontal,
-            group.right - group.left - 1,
-        );
-        row.put(group.right, end);
-        if top {
-            let at = group.title_start();
-            row.put(at - 1, " ");
-            row.put_text(at, group.title);
-            row.put(at + group.title_width, " ");
-        }
-    }
-    sink.emit(row)
 }
 
 /// Under the diagram, each finding once: a blank line, then the legend's lines.
