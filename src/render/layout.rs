@@ -172,6 +172,63 @@ impl Step<'_> {
     }
 }
 
+/// What the layout needs from all the steps together, gathered in one walk over them:
+/// a long flow is mostly steps, and walking them once instead of once per question keeps
+/// the layout's cost near that of measuring them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Summary {
+    /// The deepest nesting of frames (0 without any).
+    depth: usize,
+    /// Rows the steps take.
+    rows: usize,
+    /// Whether there is a note.
+    notes: bool,
+    /// The widest self-message label on each participant, if it has one.
+    loops: Vec<Option<usize>>,
+    /// The widest divider text, if there is a divider.
+    divider: Option<usize>,
+    /// The canvas width the widest header needs: its text, a space each side, two dashes
+    /// and its corners, inside the frames around it.
+    header: usize,
+}
+
+impl Summary {
+    fn new(steps: &[Step], participants: usize) -> Summary {
+        let mut summary = Summary {
+            loops: vec![None; participants],
+            ..Summary::default()
+        };
+        for step in steps {
+            summary.rows += step.rows();
+            match *step {
+                Step::Arrow(ref arrow) if arrow.from == arrow.to => {
+                    let widest = &mut summary.loops[arrow.from];
+                    *widest = Some(widest.map_or(arrow.width, |w| w.max(arrow.width)));
+                }
+                Step::Divider { width, .. } => {
+                    summary.divider = Some(summary.divider.map_or(width, |w| w.max(width)));
+                }
+                Step::Note(_) => summary.notes = true,
+                Step::Header { width, depth, .. } => {
+                    summary.depth = summary.depth.max(depth + 1);
+                    summary.header = summary.header.max(width + 6 + 4 * depth);
+                }
+                Step::Arrow(_) | Step::Close { .. } => {}
+            }
+        }
+        summary
+    }
+
+    /// The notes among `steps`, without walking them when there is none.
+    fn notes<'s, 'a>(&self, steps: &'s [Step<'a>]) -> impl Iterator<Item = &'s MeasuredNote<'a>> {
+        let steps = if self.notes { steps } else { &[] };
+        steps.iter().filter_map(|step| match step {
+            Step::Note(note) => Some(note),
+            _ => None,
+        })
+    }
+}
+
 /// Every column of the diagram in one style, fixed before the first row is drawn. The
 /// SVG picture draws on the default style's columns.
 pub(crate) struct Layout<'a> {
@@ -271,15 +328,9 @@ impl<'a> Layout<'a> {
         let names = diagram.participants.clone();
         let box_widths: Vec<usize> = names.iter().map(|name| width::width(name) + 4).collect();
         let steps = measure(diagram, names.len());
+        let summary = Summary::new(&steps, names.len());
+        let depth = summary.depth;
         let mut gaps = gaps(&box_widths, &steps);
-        let depth = steps
-            .iter()
-            .filter_map(|step| match step {
-                Step::Header { depth, .. } => Some(depth + 1),
-                _ => None,
-            })
-            .max()
-            .unwrap_or(0);
         let groups: Vec<&Group> = diagram
             .groups
             .iter()
@@ -288,12 +339,9 @@ impl<'a> Layout<'a> {
         widen_for_groups(&box_widths, &mut gaps, &groups);
         let mut lifelines = lifelines(&box_widths, &gaps);
         // Notes reaching left of the first box, then the frames, shift everything right.
-        let margin = steps
-            .iter()
-            .filter_map(|step| match step {
-                Step::Note(note) => note.reach_left().checked_sub(lifelines[note.first]),
-                _ => None,
-            })
+        let margin = summary
+            .notes(&steps)
+            .filter_map(|note| note.reach_left().checked_sub(lifelines[note.first]))
             .max()
             .unwrap_or(0);
         let shift = margin + 2 * depth;
@@ -304,13 +352,12 @@ impl<'a> Layout<'a> {
             .iter()
             .map(|group| group_frame(group, &box_widths, &lifelines))
             .collect();
-        let notes_right = steps.iter().filter_map(|step| match step {
-            Step::Note(note) => Some(note_columns(note, &lifelines).1),
-            _ => None,
-        });
+        let notes_right = summary
+            .notes(&steps)
+            .map(|note| note_columns(note, &lifelines).1);
         let extra: Vec<usize> = notes_right.chain(groups.iter().map(|g| g.right)).collect();
         let divider_margin = divider_margin(glyphs);
-        let content = canvas_width(&box_widths, &lifelines, &steps, divider_margin, &extra);
+        let content = canvas_width(&box_widths, &lifelines, &summary, divider_margin, &extra);
         let mut marks: Vec<&'a Mark<'a>> = diagram.marks.iter().collect();
         marks.sort_by_key(|mark| mark.arrow);
         // Marks go in a column of their own, right of everything else drawn.
@@ -320,17 +367,16 @@ impl<'a> Layout<'a> {
             .max()
             .map_or(0, |width| width + 1);
         let title = diagram.title.map(|title| (title, width::width(title)));
-        // A header needs its text, a space each side, two dashes and its corners; a
-        // divider a blank column clear of the innermost frame on each side.
-        let headers = steps.iter().filter_map(|step| match step {
-            Step::Header { width, depth, .. } => Some(width + 6 + 4 * depth),
-            Step::Divider { width, .. } => Some(width + 2 * divider_margin + 2 + 4 * depth),
-            _ => None,
-        });
+        // A divider keeps a blank column clear of the innermost frame on each side.
+        let divider = summary
+            .divider
+            .map(|width| width + 2 * divider_margin + 2 + 4 * depth);
         let width = if content == 0 {
             0
         } else {
-            headers
+            [summary.header]
+                .into_iter()
+                .chain(divider)
                 .chain(title.map(|(_, width)| width + 1))
                 .fold(content + marks_width + 2 * depth, usize::max)
         };
@@ -338,8 +384,12 @@ impl<'a> Layout<'a> {
         let rows = if width == 0 {
             Rows::default()
         } else {
-            let step_rows = steps.iter().map(Step::rows).sum();
-            Rows::new(title.is_some(), !groups.is_empty(), step_rows, legend.len())
+            Rows::new(
+                title.is_some(),
+                !groups.is_empty(),
+                summary.rows,
+                legend.len(),
+            )
         };
         Layout {
             glyphs,
@@ -449,14 +499,6 @@ fn legend(marks: &[&Mark], glyphs: &Glyphs) -> Vec<String> {
         ));
     }
     lines
-}
-
-/// The arrows among the steps.
-fn arrows<'s, 'a>(steps: &'s [Step<'a>]) -> impl Iterator<Item = &'s Measured<'a>> + Clone {
-    steps.iter().filter_map(|step| match step {
-        Step::Arrow(arrow) => Some(arrow),
-        _ => None,
-    })
 }
 
 /// The diagram's entries measured, in order. Arrows naming a participant that does not
@@ -676,14 +718,15 @@ fn lifelines(box_widths: &[usize], gaps: &[usize]) -> Vec<usize> {
 }
 
 /// The rightmost column any box, self-message or `extra` thing (notes, group brackets)
-/// draws, plus 2 (one trailing blank column); 0 when there is no box to draw. A self-message reaches the end of its label,
-/// `x + 3 + label width`: with an empty label that is the space after its `│`, which
-/// the spec draws too. A divider's row (its text with `margin` columns on each side)
-/// keeps one blank column on both sides of it: it is centred on the canvas.
+/// draws, plus 2 (one trailing blank column); 0 when there is no box to draw. A
+/// self-message reaches the end of its label, `x + 3 + label width`: with an empty label
+/// that is the space after its `│`, which the spec draws too. A divider's row (its text
+/// with `margin` columns on each side) keeps one blank column on both sides of it: it is
+/// centred on the canvas.
 fn canvas_width(
     box_widths: &[usize],
     lifelines: &[usize],
-    steps: &[Step],
+    summary: &Summary,
     margin: usize,
     extra: &[usize],
 ) -> usize {
@@ -691,17 +734,16 @@ fn canvas_width(
         .iter()
         .zip(lifelines)
         .map(|(width, x)| x - width / 2 + width - 1);
-    let loops = arrows(steps)
-        .filter(|arrow| arrow.from == arrow.to)
-        .map(|arrow| lifelines[arrow.from] + 3 + arrow.width);
+    let loops = summary
+        .loops
+        .iter()
+        .zip(lifelines)
+        .filter_map(|(width, x)| width.map(|width| x + 3 + width));
     let Some(rightmost) = boxes.chain(loops).chain(extra.iter().copied()).max() else {
         return 0;
     };
-    let dividers = steps.iter().filter_map(|step| match step {
-        Step::Divider { width, .. } => Some(width + 2 * margin + 2),
-        _ => None,
-    });
-    dividers.fold(rightmost + 2, usize::max)
+    let dividers = summary.divider.map(|width| width + 2 * margin + 2);
+    dividers.into_iter().fold(rightmost + 2, usize::max)
 }
 
 /// Prefix sums that stay cheap to query while single values grow.
@@ -799,7 +841,13 @@ mod tests {
         let lifelines = lifelines(&boxes, &gaps);
         assert_eq!(lifelines, [3, 20, 43, 56]);
         assert_eq!(
-            canvas_width(&boxes, &lifelines, &steps(&arrows), 2, &[]),
+            canvas_width(
+                &boxes,
+                &lifelines,
+                &Summary::new(&steps(&arrows), boxes.len()),
+                2,
+                &[]
+            ),
             60
         );
     }
@@ -842,11 +890,26 @@ mod tests {
         assert_eq!(lifelines, [3, 10]);
         // Label from 10 + 4 to 10 + 3 + 12 = 25, plus 2.
         assert_eq!(
-            canvas_width(&boxes, &lifelines, &steps(&arrows), 2, &[]),
+            canvas_width(
+                &boxes,
+                &lifelines,
+                &Summary::new(&steps(&arrows), boxes.len()),
+                2,
+                &[]
+            ),
             27
         );
         let empty = [measured(1, 1, "")];
-        assert_eq!(canvas_width(&boxes, &lifelines, &steps(&empty), 2, &[]), 15);
+        assert_eq!(
+            canvas_width(
+                &boxes,
+                &lifelines,
+                &Summary::new(&steps(&empty), boxes.len()),
+                2,
+                &[]
+            ),
+            15
+        );
     }
 
     fn note(placement: NotePlacement, first: usize, last: usize, text: &str) -> Step<'_> {

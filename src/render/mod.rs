@@ -15,7 +15,7 @@ mod svg;
 mod text;
 mod width;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 pub use d2::render_d2;
 pub use mermaid::render_mermaid;
@@ -218,14 +218,14 @@ impl<'a> Diagram<'a> {
         // participants first, then first appearance, sender before receiver) and resolves
         // each message's ends with the same lookup.
         let mut names: Vec<&'a str> = Vec::new();
-        let mut index: HashMap<&'a str, usize> = HashMap::new();
+        let mut index: HashMap<&'a str, usize> = HashMap::default();
         let mut column = |name: &'a str| {
             *index.entry(name).or_insert_with(|| {
                 names.push(name);
                 names.len() - 1
             })
         };
-        let mut display: HashMap<&str, &str> = HashMap::new();
+        let mut display: HashMap<&str, &str> = HashMap::default();
         let mut groups = Vec::new();
         for statement in flow.statements() {
             match statement {
