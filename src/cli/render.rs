@@ -109,9 +109,15 @@ pub fn run(file: &Path, options: &RenderOptions, output: Option<&Path>) -> Outco
             .collect();
     }
     let (format, style) = (options.format, options.style);
-    write_output(output, |out| {
+    let outcome = write_output(output, |out| {
         write_diagram(&diagram, &flow, format, style, out)
-    })
+    });
+    // The process ends when the command returns and the system takes its memory back at
+    // once; freeing a long flow's hundreds of thousands of small allocations one by one
+    // first would only delay the exit (about 5% of rendering 10,000 messages).
+    std::mem::forget(diagram);
+    std::mem::forget(flow);
+    outcome
 }
 
 fn write_diagram(
