@@ -451,3 +451,141 @@ fn draw_legend<W: Write>(layout: &Layout, sink: &mut Sink<W>) -> io::Result<()> 
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Severity;
+    use crate::render::{Arrow, Divider, Entry, FragmentHeader, Group, Mark, Note};
+    use crate::syntax::{FragmentKind, NotePlacement};
+
+    /// A diagram with every kind of part: title, group, note, frames with an `else`, a
+    /// divider, a self-message, messages both ways, and a mark.
+    fn everything() -> Diagram<'static> {
+        let arrow = |from, to, label| Entry::Arrow(Arrow { from, to, label });
+        Diagram {
+            participants: vec!["client", "認可サーバー", "api"],
+            entries: vec![
+                arrow(0, 0, "click"),
+                Entry::Open(FragmentHeader::new(
+                    FragmentKind::Alt,
+                    None,
+                    Some("ok"),
+                    false,
+                )),
+                arrow(0, 1, "request"),
+                Entry::Note(Note {
+                    placement: NotePlacement::RightOf,
+                    first: 1,
+                    last: 1,
+                    text: "a note\nof two lines",
+                }),
+                Entry::Else(FragmentHeader::new(
+                    FragmentKind::Alt,
+                    None,
+                    Some("not ok"),
+                    true,
+                )),
+                arrow(2, 0, "refused"),
+                Entry::Close,
+                Entry::Divider(Divider {
+                    text: "1m later".to_string(),
+                }),
+                arrow(1, 2, "token"),
+            ],
+            groups: vec![Group {
+                title: "Server",
+                first: 1,
+                last: 2,
+            }],
+            title: Some("Everything"),
+            marks: vec![Mark {
+                arrow: 3,
+                id: "state_match",
+                severity: Severity::Error,
+                line: 9,
+                message: "the state differs",
+            }],
+            ..Diagram::default()
+        }
+    }
+
+    /// The text diagram draws each part on the row the layout gives it, so the SVG (which
+    /// draws at those rows) and the text agree.
+    #[test]
+    fn every_part_is_on_the_row_the_layout_gives_it() {
+        let diagram = everything();
+        let layout = Layout::new(&diagram, TextStyle::default());
+        let text = render_text_to_string(&diagram, TextStyle::default());
+        let lines: Vec<&str> = text.lines().collect();
+        let rows = layout.rows;
+        assert_eq!(lines.len(), rows.height);
+        assert_eq!(lines[rows.title.unwrap()].trim_end(), "Everything");
+        assert!(lines[rows.brackets_top.unwrap()].contains("─ Server ─"));
+        assert!(lines[rows.boxes_top + 1].contains("│ 認可サーバー │"));
+        assert!(lines[rows.boxes_bottom + 1].contains("│ client │"));
+        assert!(lines[rows.brackets_bottom.unwrap()].contains("└────"));
+        assert!(lines[rows.legend.unwrap() + 1].starts_with("✗ error[state_match] line 9"));
+        let mut seen = 0;
+        for placed in layout.placed() {
+            let line = |offset: usize| lines[placed.row + offset];
+            match placed.step {
+                Step::Arrow(arrow) if arrow.from == arrow.to => {
+                    assert!(line(0).contains("│─┐"), "{}", line(0));
+                    assert!(line(1).contains(arrow.label));
+                    assert!(line(2).contains("│◀┘"));
+                }
+                Step::Arrow(arrow) => {
+                    assert!(line(0).contains(arrow.label));
+                    assert!(line(1).contains("──▶") || line(1).contains("◀──"));
+                }
+                Step::Note(_) => {
+                    assert!(line(1).contains("│    a note    │"), "{}", line(1));
+                    assert!(line(2).contains("│ of two lines │"), "{}", line(2));
+                }
+                Step::Divider { text, .. } => assert!(line(0).contains(&format!("⋯ {text} ⋯"))),
+                Step::Header { text, .. } => assert!(line(0).contains(&format!(" {text} "))),
+                Step::Close { depth } => {
+                    let (left, _) = layout.frame_sides(*depth);
+                    let (row, header, _) = placed.opened.unwrap();
+                    assert!(lines[row].contains(header));
+                    assert_eq!(line(0).chars().nth(left), Some('└'));
+                }
+            }
+            seen += 1;
+        }
+        assert_eq!(seen, 9);
+        // The frame's sides run along the rows inside it, not along the rows after it.
+        let inside = layout.placed().find(|p| p.open == 1).unwrap();
+        assert!(lines[inside.row].starts_with('│'));
+        let after = layout.placed().last().unwrap();
+        assert!(lines[after.row].starts_with(' '));
+    }
+
+    #[test]
+    fn hand_built_overlaps_keep_every_row_the_canvas_width() {
+        // Groups that overlap and a note on a missing participant: drawn without a panic,
+        // and no row comes out shorter or longer than the canvas.
+        let mut diagram = everything();
+        diagram.marks.clear();
+        diagram.groups.push(Group {
+            title: "漢字のグループ",
+            first: 0,
+            last: 1,
+        });
+        diagram.entries.push(Entry::Note(Note {
+            placement: NotePlacement::Over,
+            first: 0,
+            last: 9,
+            text: "lost",
+        }));
+        for ascii in [false, true] {
+            let style = TextStyle { ascii, trim: false };
+            let width = Layout::new(&diagram, style).width;
+            let text = render_text_to_string(&diagram, style);
+            for line in text.lines() {
+                assert_eq!(width::width(line), width, "{line:?}");
+            }
+        }
+    }
+}
