@@ -462,6 +462,36 @@ impl<'a> Layout<'a> {
         (2 * depth, self.width - 2 - 2 * depth)
     }
 
+    /// Where an arrow's label (its number included) starts: centred between the two
+    /// lifelines, or for a self-message four columns right of its lifeline, after `│ `.
+    pub(crate) fn label_start(&self, arrow: &Measured) -> usize {
+        let (lo, hi) = arrow.ends();
+        let (lo, hi) = (self.lifelines[lo], self.lifelines[hi]);
+        if lo == hi {
+            lo + 4
+        } else {
+            lo + 1 + (hi - lo - 1).saturating_sub(arrow.width) / 2
+        }
+    }
+
+    /// The marks of arrow `index`, each with the column it starts at: `✗ id` after `✗ id`
+    /// with a space between, from the marks column.
+    pub(crate) fn placed_marks(&self, index: usize) -> impl Iterator<Item = (usize, &'a Mark<'a>)> {
+        self.marks_on(index)
+            .iter()
+            .scan(self.mark_column, |column, &mark| {
+                let start = *column;
+                *column += 3 + width::width(mark.id);
+                Some((start, mark))
+            })
+    }
+
+    /// Where a frame's header (or `else`) text starts, `depth` frames deep: after the
+    /// corner, a dash and a space.
+    pub(crate) fn header_start(&self, depth: usize) -> usize {
+        self.frame_sides(depth).0 + 3
+    }
+
     /// Where the row of a divider whose text is `width` wide starts (its first ellipsis),
     /// centred on the canvas, and where the text itself starts.
     pub(crate) fn divider_columns(&self, width: usize) -> (usize, usize) {
@@ -673,6 +703,14 @@ fn group_frame<'a>(group: &Group<'a>, box_widths: &[usize], lifelines: &[usize])
         left,
         right: last.max(left + title_width + 5),
     }
+}
+
+/// Where a line `width` wide of a note starts: centred in the box, inside its borders
+/// and the spaces next to them.
+pub(crate) fn note_line_start(note: &MeasuredNote, lifelines: &[usize], width: usize) -> usize {
+    let (left, right) = note_columns(note, lifelines);
+    let inner = right - left - 1;
+    left + 2 + inner.saturating_sub(2).saturating_sub(width) / 2
 }
 
 /// A note box's first and last columns.

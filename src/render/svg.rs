@@ -15,7 +15,7 @@ use std::fmt;
 use std::io::{self, BufWriter, Write};
 
 use super::CHUNK;
-use super::layout::{Layout, Measured, MeasuredNote, Step, note_columns};
+use super::layout::{Layout, Measured, MeasuredNote, Step, note_columns, note_line_start};
 use super::width;
 use super::{Diagram, TextStyle};
 use crate::Severity;
@@ -156,7 +156,7 @@ fn write_svg(diagram: &Diagram, grouped: bool, out: &mut impl Write) -> io::Resu
             }
             match step {
                 Step::Arrow(arrow) if arrow.from == arrow.to => {
-                    draw_self_message(layout.lifelines[arrow.from], row, arrow, &mut out)?;
+                    draw_self_message(&layout, row, arrow, &mut out)?;
                     draw_marks(&layout, arrow.index, row + 2, &mut out)?;
                 }
                 Step::Arrow(arrow) => {
@@ -181,7 +181,7 @@ fn write_svg(diagram: &Diagram, grouped: bool, out: &mut impl Write) -> io::Resu
                         Px(centre(first)),
                         Px(centre(last))
                     )?;
-                    frame_header(first, row, text, width, &mut out)?;
+                    frame_header(layout.header_start(depth), row, text, width, &mut out)?;
                 }
                 // A frame is drawn when it closes, and its header over it.
                 Step::Header { .. } => {}
@@ -196,7 +196,7 @@ fn write_svg(diagram: &Diagram, grouped: bool, out: &mut impl Write) -> io::Resu
                         Px(centre(last) - centre(first)),
                         Px(middle(row) - middle(start))
                     )?;
-                    frame_header(first, start, text, width, &mut out)?;
+                    frame_header(layout.header_start(depth), start, text, width, &mut out)?;
                 }
             }
             if grouped && matches!(step, Step::Arrow(_)) {
@@ -215,25 +215,24 @@ fn write_svg(diagram: &Diagram, grouped: bool, out: &mut impl Write) -> io::Resu
     out.flush()
 }
 
-/// A frame's header or `else` text in row `row`, where the text diagram writes it (from
-/// three columns right of the frame's side), over a blank patch one cell wider each side.
+/// A frame's header or `else` text in row `row`, from column `start` where the text
+/// diagram writes it, over a blank patch one cell wider each side.
 fn frame_header(
-    side: usize,
+    start: usize,
     row: usize,
     text: &str,
     width: usize,
     out: &mut impl Write,
 ) -> io::Result<()> {
-    blank(side + 2, side + 4 + width, row, out)?;
-    let (x, y) = (Px(left(side + 3)), Px(top(row) + BASELINE));
+    blank(start - 1, start + 1 + width, row, out)?;
+    let (x, y) = (Px(left(start)), Px(top(row) + BASELINE));
     writeln!(out, r#"<text x="{x}" y="{y}">{}</text>"#, Xml(text))
 }
 
 /// The marks of arrow `index` in row `row`, each `✗ id` where the text diagram writes it,
 /// red for an error and amber for a warning.
 fn draw_marks(layout: &Layout, index: usize, row: usize, out: &mut impl Write) -> io::Result<()> {
-    let mut column = layout.mark_column;
-    for mark in layout.marks_on(index) {
+    for (column, mark) in layout.placed_marks(index) {
         let class = match mark.severity {
             Severity::Error => "error",
             _ => "warning",
@@ -245,7 +244,6 @@ fn draw_marks(layout: &Layout, index: usize, row: usize, out: &mut impl Write) -
             layout.mark_glyph(mark.severity),
             Xml(mark.id)
         )?;
-        column += 3 + width::width(mark.id);
     }
     Ok(())
 }
@@ -266,11 +264,10 @@ fn draw_note(
         Px(centre(last) - centre(first)),
         Px((note.lines + 1) * ROW_HEIGHT)
     )?;
-    let inner = last - first - 1;
     for (i, line) in note.lines().enumerate() {
         let width = width::width(line);
         if width > 0 {
-            let start = first + 2 + (inner - 2).saturating_sub(width) / 2;
+            let start = note_line_start(note, &layout.lifelines, width);
             centred_text(start, start + width, row + 1 + i, line, out)?;
         }
     }
@@ -319,10 +316,8 @@ fn draw_message(
     arrow: &Measured,
     out: &mut impl Write,
 ) -> io::Result<()> {
-    let (lo, hi) = arrow.ends();
-    let (lo, hi) = (layout.lifelines[lo], layout.lifelines[hi]);
     if arrow.width > 0 {
-        let start = lo + 1 + (hi - lo - 1).saturating_sub(arrow.width) / 2;
+        let start = layout.label_start(arrow);
         let end = start + arrow.width;
         let crossed = layout.lifelines.partition_point(|&x| x < start);
         if layout.lifelines.get(crossed).is_some_and(|&x| x < end) {
@@ -351,15 +346,16 @@ fn draw_message(
     head(to, base, y, out)
 }
 
-/// A self-message on the lifeline in column `x`, from row `row`: a loop out to two
-/// columns right of the lifeline and back in two rows lower, the head on the lifeline,
-/// and the label after the loop in the middle row.
+/// A self-message from row `row`: a loop out to two columns right of the lifeline and
+/// back in two rows lower, the head on the lifeline, and the label after the loop in the
+/// middle row.
 fn draw_self_message(
-    x: usize,
+    layout: &Layout,
     row: usize,
     arrow: &Measured,
     out: &mut impl Write,
 ) -> io::Result<()> {
+    let x = layout.lifelines[arrow.from];
     let (tip, base, turn) = (centre(x), centre(x) + HEAD_LENGTH, centre(x + 2));
     let (y1, y2) = (middle(row), middle(row + 2));
     writeln!(
@@ -373,7 +369,10 @@ fn draw_self_message(
     )?;
     head(tip, base, y2, out)?;
     if arrow.width > 0 {
-        let (x, y) = (Px(left(x + 4)), Px(top(row + 1) + BASELINE));
+        let (x, y) = (
+            Px(left(layout.label_start(arrow))),
+            Px(top(row + 1) + BASELINE),
+        );
         writeln!(
             out,
             r#"<text x="{x}" y="{y}">{}</text>"#,

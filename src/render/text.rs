@@ -16,7 +16,7 @@ use std::io::{self, Write};
 
 use super::CHUNK;
 use super::glyphs::Glyphs;
-use super::layout::{Layout, Measured, MeasuredNote, Step, digits, note_columns};
+use super::layout::{Layout, Measured, MeasuredNote, Step, digits, note_columns, note_line_start};
 use super::row::{RowWriter, Run, Template, Text};
 use super::width;
 use super::{Diagram, TextStyle};
@@ -177,7 +177,7 @@ impl<'l, 'a> Painter<'l, 'a> {
     ) -> io::Result<()> {
         let glyphs = self.glyphs;
         let between = hi - lo - 1;
-        let start = lo + 1 + between.saturating_sub(arrow.width) / 2;
+        let start = self.layout.label_start(arrow);
         sink.row(&self.lifelines, |row| self.label(row, start, arrow))?;
         sink.row(&self.lifelines, |row| {
             let shaft = between.saturating_sub(1);
@@ -208,7 +208,7 @@ impl<'l, 'a> Painter<'l, 'a> {
         sink.row(&self.lifelines, |row| {
             row.glyph(x + 2, glyphs.vertical);
             row.glyph(x + 3, " ");
-            self.label(row, x + 4, arrow);
+            self.label(row, self.layout.label_start(arrow), arrow);
         })?;
         sink.row(&self.lifelines, |row| {
             row.glyph(x + 1, glyphs.left_head);
@@ -245,13 +245,10 @@ impl<'l, 'a> Painter<'l, 'a> {
     /// The marks of arrow `index` in the marks column: `✗ id` for an error, `! id` for a
     /// warning.
     fn marks(&self, row: &mut RowWriter, index: usize) {
-        let mut column = self.layout.mark_column;
-        for mark in self.layout.marks_on(index) {
-            let id = Text::new(mark.id);
+        for (column, mark) in self.layout.placed_marks(index) {
             row.glyph(column, self.layout.mark_glyph(mark.severity));
             row.glyph(column + 1, " ");
-            row.text(column + 2, id);
-            column += 3 + id.width;
+            row.text(column + 2, Text::new(mark.id));
         }
     }
 
@@ -280,7 +277,7 @@ impl<'l, 'a> Painter<'l, 'a> {
         })?;
         for line in note.lines() {
             let line = Text::new(line);
-            let start = left + 2 + inner.saturating_sub(2).saturating_sub(line.width) / 2;
+            let start = note_line_start(note, &self.layout.lifelines, line.width);
             sink.row(&self.lifelines, |row| {
                 row.glyph(left, glyphs.vertical);
                 row.run_to(start, &self.spaces);
@@ -316,12 +313,12 @@ impl<'l, 'a> Painter<'l, 'a> {
             row.glyph(left, start);
             let mut rest = left + 1;
             if let Some((text, _)) = header {
-                let text = Text::new(text);
-                self.border_line(row, rest, left + 2, line);
-                row.glyph(left + 2, " ");
-                row.text(left + 3, text);
-                row.glyph(left + 3 + text.width, " ");
-                rest = left + 4 + text.width;
+                let (text, start) = (Text::new(text), self.layout.header_start(depth));
+                self.border_line(row, rest, start - 1, line);
+                row.glyph(start - 1, " ");
+                row.text(start, text);
+                row.glyph(start + text.width, " ");
+                rest = start + text.width + 1;
             }
             self.border_line(row, rest, right, line);
             row.glyph(right, end);
