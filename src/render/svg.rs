@@ -1,6 +1,6 @@
 //! The diagram as a standalone SVG picture, on the text diagram's grid.
 //!
-//! The columns come from the text renderer's [`Layout`] and the rows are the text
+//! The columns come from the shared [`Layout`] and the rows are the text
 //! diagram's rows, so every box, lifeline, arrow and label sits where its characters would:
 //! a cell is [`CELL_WIDTH`] by [`ROW_HEIGHT`], the advance and line height of a 14 px
 //! monospace font. Lines run through the middle of their cells, as box-drawing characters
@@ -14,7 +14,8 @@
 use std::fmt;
 use std::io::{self, BufWriter, Write};
 
-use super::text::{CHUNK, Layout, Measured, MeasuredNote, Step, note_columns};
+use super::CHUNK;
+use super::layout::{Layout, Measured, MeasuredNote, Step, note_columns, note_line_start};
 use super::width;
 use super::{Diagram, TextStyle};
 use crate::Severity;
@@ -97,34 +98,19 @@ fn write_svg(diagram: &Diagram, grouped: bool, out: &mut impl Write) -> io::Resu
     // The grid of the default text diagram.
     let layout = Layout::new(diagram, TextStyle::default());
     let mut out = BufWriter::with_capacity(CHUNK, out);
-    let title_rows = if layout.title.is_some() { 2 } else { 0 };
-    let group_rows = usize::from(!layout.groups.is_empty());
-    let legend = layout.legend();
-    let legend_rows = if legend.is_empty() {
-        0
-    } else {
-        1 + legend.len()
-    };
-    let height = if layout.width == 0 {
-        0
-    } else {
-        title_rows
-            + 2 * group_rows
-            + 6
-            + layout.steps.iter().map(Step::rows).sum::<usize>()
-            + legend_rows
-    };
-    let columns = legend
+    let rows = layout.rows;
+    let columns = layout
+        .legend
         .iter()
         .map(|line| width::width(line))
         .fold(layout.width, usize::max);
-    let (w, h) = (Px(left(columns)), Px(top(height)));
+    let (w, h) = (Px(left(columns)), Px(top(rows.height)));
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" xml:space="preserve">"#
     )?;
-    if height > 0 {
+    if rows.height > 0 {
         if let Some((title, _)) = layout.title {
             writeln!(out, "<title>{}</title>", Xml(title))?;
         }
@@ -138,34 +124,29 @@ fn write_svg(diagram: &Diagram, grouped: bool, out: &mut impl Write) -> io::Resu
         let extension = if extended { EXTENSION_STYLE } else { "" };
         writeln!(out, "<style>{STYLE}{extension}</style>")?;
         writeln!(out, r#"<rect class="under" width="{w}" height="{h}"/>"#)?;
-        if let Some((title, _)) = layout.title {
+        if let (Some((title, _)), Some(row)) = (layout.title, rows.title) {
             writeln!(
                 out,
                 r#"<text class="heading" x="0" y="{}">{}</text>"#,
-                Px(BASELINE),
+                Px(top(row) + BASELINE),
                 Xml(title)
             )?;
         }
-        let boxes_top = title_rows + group_rows;
-        let boxes_bottom = height - legend_rows - group_rows - 3;
-        if group_rows > 0 {
-            draw_groups(&layout, title_rows, boxes_bottom + 3, &mut out)?;
+        if let (Some(row), Some(bottom)) = (rows.brackets_top, rows.brackets_bottom) {
+            draw_groups(&layout, row, bottom, &mut out)?;
         }
-        draw_boxes(&layout, boxes_top, &mut out)?;
+        draw_boxes(&layout, rows.boxes_top, &mut out)?;
         for &x in &layout.lifelines {
             let (x, y1, y2) = (
                 Px(centre(x)),
-                Px(middle(boxes_top + 2)),
-                Px(middle(boxes_bottom)),
+                Px(middle(rows.boxes_top + 2)),
+                Px(middle(rows.boxes_bottom)),
             );
             writeln!(out, r#"<line x1="{x}" y1="{y1}" x2="{x}" y2="{y2}"/>"#)?;
         }
-        let mut row = boxes_top + 3;
-        // The open frames' first rows and headers, innermost last: a frame is drawn when
-        // it closes, and its header over it.
-        let mut frames: Vec<(usize, &str, usize)> = Vec::new();
         let mut messages = 0;
-        for step in &layout.steps {
+        for placed in layout.placed() {
+            let (step, row) = (placed.step, placed.row);
             if grouped && matches!(step, Step::Arrow(_)) {
                 messages += 1;
                 writeln!(
@@ -175,7 +156,7 @@ fn write_svg(diagram: &Diagram, grouped: bool, out: &mut impl Write) -> io::Resu
             }
             match step {
                 Step::Arrow(arrow) if arrow.from == arrow.to => {
-                    draw_self_message(layout.lifelines[arrow.from], row, arrow, &mut out)?;
+                    draw_self_message(&layout, row, arrow, &mut out)?;
                     draw_marks(&layout, arrow.index, row + 2, &mut out)?;
                 }
                 Step::Arrow(arrow) => {
@@ -190,24 +171,22 @@ fn write_svg(diagram: &Diagram, grouped: bool, out: &mut impl Write) -> io::Resu
                     text,
                     width,
                     depth,
-                    is_else,
+                    is_else: true,
                 } => {
-                    if is_else {
-                        let (first, last) = layout.frame_sides(depth);
-                        let y = Px(middle(row));
-                        writeln!(
-                            out,
-                            r#"<line class="else" x1="{}" y1="{y}" x2="{}" y2="{y}"/>"#,
-                            Px(centre(first)),
-                            Px(centre(last))
-                        )?;
-                        frame_header(first, row, text, width, &mut out)?;
-                    } else {
-                        frames.push((row, text, width));
-                    }
+                    let (first, last) = layout.frame_sides(depth);
+                    let y = Px(middle(row));
+                    writeln!(
+                        out,
+                        r#"<line class="else" x1="{}" y1="{y}" x2="{}" y2="{y}"/>"#,
+                        Px(centre(first)),
+                        Px(centre(last))
+                    )?;
+                    frame_header(layout.header_start(depth), row, text, width, &mut out)?;
                 }
+                // A frame is drawn when it closes, and its header over it.
+                Step::Header { .. } => {}
                 &Step::Close { depth } => {
-                    let (start, text, width) = frames.pop().unwrap_or((row, "", 0));
+                    let (start, text, width) = placed.opened.unwrap_or((row, "", 0));
                     let (first, last) = layout.frame_sides(depth);
                     writeln!(
                         out,
@@ -217,43 +196,43 @@ fn write_svg(diagram: &Diagram, grouped: bool, out: &mut impl Write) -> io::Resu
                         Px(centre(last) - centre(first)),
                         Px(middle(row) - middle(start))
                     )?;
-                    frame_header(first, start, text, width, &mut out)?;
+                    frame_header(layout.header_start(depth), start, text, width, &mut out)?;
                 }
             }
             if grouped && matches!(step, Step::Arrow(_)) {
                 writeln!(out, "</g>")?;
             }
-            row += step.rows();
         }
-        draw_boxes(&layout, boxes_bottom, &mut out)?;
-        for (i, line) in legend.iter().enumerate() {
-            let y = Px(top(boxes_bottom + 3 + group_rows + 1 + i) + BASELINE);
-            writeln!(out, r#"<text x="0" y="{y}">{}</text>"#, Xml(line))?;
+        draw_boxes(&layout, rows.boxes_bottom, &mut out)?;
+        if let Some(blank) = rows.legend {
+            for (i, line) in layout.legend.iter().enumerate() {
+                let y = Px(top(blank + 1 + i) + BASELINE);
+                writeln!(out, r#"<text x="0" y="{y}">{}</text>"#, Xml(line))?;
+            }
         }
     }
     writeln!(out, "</svg>")?;
     out.flush()
 }
 
-/// A frame's header or `else` text in row `row`, where the text diagram writes it (from
-/// three columns right of the frame's side), over a blank patch one cell wider each side.
+/// A frame's header or `else` text in row `row`, from column `start` where the text
+/// diagram writes it, over a blank patch one cell wider each side.
 fn frame_header(
-    side: usize,
+    start: usize,
     row: usize,
     text: &str,
     width: usize,
     out: &mut impl Write,
 ) -> io::Result<()> {
-    blank(side + 2, side + 4 + width, row, out)?;
-    let (x, y) = (Px(left(side + 3)), Px(top(row) + BASELINE));
+    blank(start - 1, start + 1 + width, row, out)?;
+    let (x, y) = (Px(left(start)), Px(top(row) + BASELINE));
     writeln!(out, r#"<text x="{x}" y="{y}">{}</text>"#, Xml(text))
 }
 
 /// The marks of arrow `index` in row `row`, each `✗ id` where the text diagram writes it,
 /// red for an error and amber for a warning.
 fn draw_marks(layout: &Layout, index: usize, row: usize, out: &mut impl Write) -> io::Result<()> {
-    let mut column = layout.mark_column;
-    for mark in layout.marks_on(index) {
+    for (column, mark) in layout.placed_marks(index) {
         let class = match mark.severity {
             Severity::Error => "error",
             _ => "warning",
@@ -265,7 +244,6 @@ fn draw_marks(layout: &Layout, index: usize, row: usize, out: &mut impl Write) -
             layout.mark_glyph(mark.severity),
             Xml(mark.id)
         )?;
-        column += 3 + width::width(mark.id);
     }
     Ok(())
 }
@@ -286,11 +264,10 @@ fn draw_note(
         Px(centre(last) - centre(first)),
         Px((note.lines + 1) * ROW_HEIGHT)
     )?;
-    let inner = last - first - 1;
     for (i, line) in note.lines().enumerate() {
         let width = width::width(line);
         if width > 0 {
-            let start = first + 2 + (inner - 2).saturating_sub(width) / 2;
+            let start = note_line_start(note, &layout.lifelines, width);
             centred_text(start, start + width, row + 1 + i, line, out)?;
         }
     }
@@ -339,10 +316,8 @@ fn draw_message(
     arrow: &Measured,
     out: &mut impl Write,
 ) -> io::Result<()> {
-    let (lo, hi) = arrow.ends();
-    let (lo, hi) = (layout.lifelines[lo], layout.lifelines[hi]);
     if arrow.width > 0 {
-        let start = lo + 1 + (hi - lo - 1).saturating_sub(arrow.width) / 2;
+        let start = layout.label_start(arrow);
         let end = start + arrow.width;
         let crossed = layout.lifelines.partition_point(|&x| x < start);
         if layout.lifelines.get(crossed).is_some_and(|&x| x < end) {
@@ -371,15 +346,16 @@ fn draw_message(
     head(to, base, y, out)
 }
 
-/// A self-message on the lifeline in column `x`, from row `row`: a loop out to two
-/// columns right of the lifeline and back in two rows lower, the head on the lifeline,
-/// and the label after the loop in the middle row.
+/// A self-message from row `row`: a loop out to two columns right of the lifeline and
+/// back in two rows lower, the head on the lifeline, and the label after the loop in the
+/// middle row.
 fn draw_self_message(
-    x: usize,
+    layout: &Layout,
     row: usize,
     arrow: &Measured,
     out: &mut impl Write,
 ) -> io::Result<()> {
+    let x = layout.lifelines[arrow.from];
     let (tip, base, turn) = (centre(x), centre(x) + HEAD_LENGTH, centre(x + 2));
     let (y1, y2) = (middle(row), middle(row + 2));
     writeln!(
@@ -393,7 +369,10 @@ fn draw_self_message(
     )?;
     head(tip, base, y2, out)?;
     if arrow.width > 0 {
-        let (x, y) = (Px(left(x + 4)), Px(top(row + 1) + BASELINE));
+        let (x, y) = (
+            Px(left(layout.label_start(arrow))),
+            Px(top(row + 1) + BASELINE),
+        );
         writeln!(
             out,
             r#"<text x="{x}" y="{y}">{}</text>"#,

@@ -5,679 +5,38 @@
 //! below their participants' boxes, `autonumber` prefixes labels, and `--verdict` marks
 //! arrows in a column to the right of the drawing with a legend below it.
 //!
-//! Rendering is two steps so that output of any length streams in constant memory per
-//! row: [`Layout`] fixes every column from the whole diagram first (lifelines depend on
-//! every label), then rows are drawn one at a time on one reused [`Row`] and written out
-//! in large chunks.
+//! Rendering is two steps so that output of any length streams in memory proportional to
+//! the canvas width: [`Layout`] fixes every column and row from the whole diagram first
+//! (lifelines depend on every label), then rows are written one after the other from a
+//! template of the blank lifeline row (see `row.rs`) into one buffer, handed to the
+//! writer in large chunks. Everything on a row is drawn left to right, as the row writer
+//! requires.
 
 use std::io::{self, Write};
 
-use super::row::Row;
+use super::CHUNK;
+use super::glyphs::Glyphs;
+use super::layout::{Layout, Measured, MeasuredNote, Step, digits, note_columns, note_line_start};
+use super::row::{RowWriter, Run, Template, Text};
 use super::width;
-use super::{Diagram, Entry, Group, Mark, TextStyle};
-use crate::Severity;
-use crate::syntax::NotePlacement;
-
-/// Output is handed to the writer in chunks of about this size: large enough to keep
-/// write calls rare, small enough to stay in cache.
-pub(crate) const CHUNK: usize = 64 * 1024;
-
-/// The drawing characters of one style.
-struct Glyphs {
-    horizontal: &'static str,
-    vertical: &'static str,
-    top_left: &'static str,
-    top_right: &'static str,
-    bottom_left: &'static str,
-    bottom_right: &'static str,
-    right_head: &'static str,
-    left_head: &'static str,
-    /// Drawn on both sides of a divider's text.
-    ellipsis: &'static str,
-    /// Where a frame's border crosses a lifeline.
-    cross: &'static str,
-    /// Left and right ends of an `else` divider inside a frame.
-    tee_right: &'static str,
-    tee_left: &'static str,
-    /// The dashes of an `else` divider.
-    dashed: &'static str,
-    /// Marks of an error and of a warning.
-    error: &'static str,
-    warning: &'static str,
-}
-
-const UNICODE: Glyphs = Glyphs {
-    horizontal: "─",
-    vertical: "│",
-    top_left: "┌",
-    top_right: "┐",
-    bottom_left: "└",
-    bottom_right: "┘",
-    right_head: "▶",
-    left_head: "◀",
-    ellipsis: "⋯",
-    cross: "┼",
-    tee_right: "├",
-    tee_left: "┤",
-    dashed: "╌",
-    error: "✗",
-    warning: "!",
-};
-
-const ASCII: Glyphs = Glyphs {
-    horizontal: "-",
-    vertical: "|",
-    top_left: "+",
-    top_right: "+",
-    bottom_left: "+",
-    bottom_right: "+",
-    right_head: ">",
-    left_head: "<",
-    ellipsis: "...",
-    cross: "+",
-    tee_right: "+",
-    tee_left: "+",
-    dashed: "-",
-    error: "X",
-    warning: "!",
-};
-
-/// The digits, drawn one cell each: a number prefix is drawn from these and never needs
-/// a string of its own.
-const DIGITS: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
-
-/// An arrow with its label measured, endpoints known to be valid participants.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Measured<'a> {
-    pub(crate) from: usize,
-    pub(crate) to: usize,
-    pub(crate) label: &'a str,
-    /// Width of what is drawn as the label: the number prefix (if any) and the label.
-    pub(crate) width: usize,
-    /// `Some(n)` when the diagram numbers its arrows (`n` is the message's line): drawn as
-    /// `n. ` before the label
-    /// (`n.` alone before an empty one).
-    pub(crate) number: Option<usize>,
-    /// The arrow's place among the diagram's arrows, from 0 (what marks refer to).
-    pub(crate) index: usize,
-}
-
-impl Measured<'_> {
-    /// The participant indices at its two ends, left one first.
-    pub(crate) fn ends(&self) -> (usize, usize) {
-        (self.from.min(self.to), self.from.max(self.to))
-    }
-
-    /// Width of the number prefix, 0 without one.
-    pub(crate) fn prefix_width(&self) -> usize {
-        match self.number {
-            None => 0,
-            Some(n) => digits(n) + 1 + usize::from(!self.label.is_empty()),
-        }
-    }
-
-    /// The label as drawn: `3. label`.
-    pub(crate) fn drawn_label(&self) -> String {
-        match self.number {
-            None => self.label.to_string(),
-            Some(n) if self.label.is_empty() => format!("{n}."),
-            Some(n) => format!("{n}. {}", self.label),
-        }
-    }
-}
-
-/// How many decimal digits `n` has.
-fn digits(n: usize) -> usize {
-    n.checked_ilog10().map_or(1, |log| log as usize + 1)
-}
-
-/// A note with its text measured.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct MeasuredNote<'a> {
-    pub(crate) placement: NotePlacement,
-    pub(crate) first: usize,
-    pub(crate) last: usize,
-    pub(crate) text: &'a str,
-    /// How many lines the text has.
-    pub(crate) lines: usize,
-    /// The widest line's width.
-    pub(crate) width: usize,
-}
-
-impl<'a> MeasuredNote<'a> {
-    /// The note's lines.
-    pub(crate) fn lines(&self) -> impl Iterator<Item = &'a str> {
-        self.text.split('\n')
-    }
-
-    /// The box's width: the widest line, a space and a border on each side.
-    pub(crate) fn box_width(&self) -> usize {
-        self.width + 4
-    }
-
-    /// The minimum widths of the gaps beside the note's lifeline that keep its box clear
-    /// of the neighbouring lifelines: `(gap index, width)`.
-    fn floors(&self) -> [Option<(usize, usize)>; 2] {
-        let bw = self.box_width();
-        let i = self.first;
-        match self.placement {
-            NotePlacement::RightOf => [Some((i, bw + 2)), None],
-            NotePlacement::LeftOf => [i.checked_sub(1).map(|g| (g, bw + 2)), None],
-            NotePlacement::Over if self.first == self.last => {
-                let half = bw / 2;
-                [
-                    i.checked_sub(1).map(|g| (g, half + 1)),
-                    Some((i, bw - half)),
-                ]
-            }
-            NotePlacement::Over => [None, None],
-        }
-    }
-
-    /// How far left of its lifeline the box reaches (for the left margin).
-    fn reach_left(&self) -> usize {
-        match self.placement {
-            NotePlacement::LeftOf => self.box_width() + 1,
-            NotePlacement::Over if self.first == self.last => self.box_width() / 2,
-            NotePlacement::Over => 2,
-            NotePlacement::RightOf => 0,
-        }
-    }
-}
-
-/// A participant box's frame, its columns fixed.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct GroupFrame<'a> {
-    pub(crate) title: &'a str,
-    pub(crate) title_width: usize,
-    /// The bracket's first and last columns.
-    pub(crate) left: usize,
-    pub(crate) right: usize,
-}
-
-impl GroupFrame<'_> {
-    /// Where the title starts: centred between the corners, a space on each side.
-    pub(crate) fn title_start(&self) -> usize {
-        let inner = self.right - self.left - 1;
-        self.left + 1 + inner.saturating_sub(self.title_width) / 2
-    }
-}
-
-/// What is drawn between the box rows, measured, in flow order.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Step<'a> {
-    Arrow(Measured<'a>),
-    /// A time divider: its text and the text's width.
-    Divider {
-        text: &'a str,
-        width: usize,
-    },
-    Note(MeasuredNote<'a>),
-    /// A fragment's frame opens (`else: false`) or an `alt` starts its next branch,
-    /// `depth` frames deep (0: outermost), with its header text and that text's width.
-    Header {
-        text: &'a str,
-        width: usize,
-        depth: usize,
-        is_else: bool,
-    },
-    /// The frame `depth` deep closes.
-    Close {
-        depth: usize,
-    },
-}
-
-impl Step<'_> {
-    /// Rows the step takes, the blank row after it included.
-    pub(crate) fn rows(&self) -> usize {
-        match self {
-            Step::Arrow(arrow) if arrow.from == arrow.to => 4,
-            Step::Arrow(_) => 3,
-            Step::Divider { .. } => 2,
-            Step::Note(note) => note.lines + 3,
-            Step::Header { .. } => 1,
-            Step::Close { .. } => 2,
-        }
-    }
-}
-
-/// Every column of the diagram in one style, fixed before the first row is drawn. The
-/// other renderers (`svg.rs`) draw on the default style's columns, so they read it too.
-pub(crate) struct Layout<'a> {
-    glyphs: &'static Glyphs,
-    names: Vec<&'a str>,
-    box_widths: Vec<usize>,
-    pub(crate) lifelines: Vec<usize>,
-    pub(crate) steps: Vec<Step<'a>>,
-    /// Canvas width: every row is padded to it.
-    pub(crate) width: usize,
-    /// The participant boxes' frames, left to right.
-    pub(crate) groups: Vec<GroupFrame<'a>>,
-    /// The findings drawn on arrows, by arrow index, and where their column starts.
-    pub(crate) marks: Vec<&'a Mark<'a>>,
-    pub(crate) mark_column: usize,
-    /// The title line, when the diagram has a title.
-    pub(crate) title: Option<(&'a str, usize)>,
-}
-
-impl<'a> Layout<'a> {
-    /// Arrows naming a participant that does not exist are left out: there is no column
-    /// to draw them at, and a renderer must not fail on a hand-built [`Diagram`].
-    ///
-    /// Only dividers depend on the style (ASCII ellipses are wider), and only when one is
-    /// wider than the canvas.
-    pub(crate) fn new(diagram: &'a Diagram<'a>, style: TextStyle) -> Layout<'a> {
-        let glyphs = if style.ascii { &ASCII } else { &UNICODE };
-        let names = diagram.participants.clone();
-        let box_widths: Vec<usize> = names.iter().map(|name| width::width(name) + 4).collect();
-        let steps = measure(diagram, names.len());
-        let mut gaps = gaps(&box_widths, &steps);
-        let depth = steps
-            .iter()
-            .filter_map(|step| match step {
-                Step::Header { depth, .. } => Some(depth + 1),
-                _ => None,
-            })
-            .max()
-            .unwrap_or(0);
-        let groups: Vec<&Group> = diagram
-            .groups
-            .iter()
-            .filter(|g| g.first <= g.last && g.last < names.len())
-            .collect();
-        widen_for_groups(&box_widths, &mut gaps, &groups);
-        let mut lifelines = lifelines(&box_widths, &gaps);
-        // Notes reaching left of the first box, then the frames, shift everything right.
-        let margin = steps
-            .iter()
-            .filter_map(|step| match step {
-                Step::Note(note) => note.reach_left().checked_sub(lifelines[note.first]),
-                _ => None,
-            })
-            .max()
-            .unwrap_or(0);
-        let shift = margin + 2 * depth;
-        for x in &mut lifelines {
-            *x += shift;
-        }
-        let groups: Vec<GroupFrame<'a>> = groups
-            .iter()
-            .map(|group| group_frame(group, &box_widths, &lifelines))
-            .collect();
-        let notes_right = steps.iter().filter_map(|step| match step {
-            Step::Note(note) => Some(note_columns(note, &lifelines).1),
-            _ => None,
-        });
-        let extra: Vec<usize> = notes_right.chain(groups.iter().map(|g| g.right)).collect();
-        let divider_margin = divider_margin(glyphs);
-        let content = canvas_width(&box_widths, &lifelines, &steps, divider_margin, &extra);
-        let mut marks: Vec<&'a Mark<'a>> = diagram.marks.iter().collect();
-        marks.sort_by_key(|mark| mark.arrow);
-        // Marks go in a column of their own, right of everything else drawn.
-        let mark_column = content;
-        let marks_width = marked_arrows(&marks)
-            .map(|on| mark_width(on))
-            .max()
-            .map_or(0, |width| width + 1);
-        let title = diagram.title.map(|title| (title, width::width(title)));
-        // A header needs its text, a space each side, two dashes and its corners; a
-        // divider a blank column clear of the innermost frame on each side.
-        let headers = steps.iter().filter_map(|step| match step {
-            Step::Header { width, depth, .. } => Some(width + 6 + 4 * depth),
-            Step::Divider { width, .. } => Some(width + 2 * divider_margin + 2 + 4 * depth),
-            _ => None,
-        });
-        let width = if content == 0 {
-            0
-        } else {
-            headers
-                .chain(title.map(|(_, width)| width + 1))
-                .fold(content + marks_width + 2 * depth, usize::max)
-        };
-        Layout {
-            glyphs,
-            names,
-            box_widths,
-            lifelines,
-            steps,
-            width,
-            groups,
-            marks,
-            mark_column,
-            title,
-        }
-    }
-
-    /// The marks on arrow `index`.
-    pub(crate) fn marks_on(&self, index: usize) -> &[&'a Mark<'a>] {
-        let start = self.marks.partition_point(|m| m.arrow < index);
-        let end = self.marks.partition_point(|m| m.arrow <= index);
-        &self.marks[start..end]
-    }
-
-    /// The legend: each finding once, `✗ error[id] line N: what is wrong`.
-    pub(crate) fn legend(&self) -> Vec<String> {
-        let mut listed: Vec<(&str, &str)> = Vec::new();
-        let mut lines = Vec::new();
-        for mark in &self.marks {
-            if listed.contains(&(mark.id, mark.message)) {
-                continue;
-            }
-            listed.push((mark.id, mark.message));
-            lines.push(format!(
-                "{} {}[{}] line {}: {}",
-                self.mark_glyph(mark.severity),
-                mark.severity.as_str(),
-                mark.id,
-                mark.line,
-                mark.message
-            ));
-        }
-        lines
-    }
-
-    /// The mark of an error or of a warning.
-    pub(crate) fn mark_glyph(&self, severity: Severity) -> &'static str {
-        match severity {
-            Severity::Error => self.glyphs.error,
-            _ => self.glyphs.warning,
-        }
-    }
-
-    /// A frame's side columns, `depth` frames deep.
-    pub(crate) fn frame_sides(&self, depth: usize) -> (usize, usize) {
-        (2 * depth, self.width - 2 - 2 * depth)
-    }
-
-    /// Where the row of a divider whose text is `width` wide starts (its first ellipsis),
-    /// centred on the canvas, and where the text itself starts.
-    pub(crate) fn divider_columns(&self, width: usize) -> (usize, usize) {
-        let margin = divider_margin(self.glyphs);
-        let start = self.width.saturating_sub(width + 2 * margin) / 2;
-        (start, start + margin)
-    }
-
-    /// Each participant's box: its text and its leftmost and rightmost columns.
-    pub(crate) fn boxes(&self) -> impl Iterator<Item = (&'a str, usize, usize)> + '_ {
-        self.names
-            .iter()
-            .zip(&self.box_widths)
-            .zip(&self.lifelines)
-            .map(|((name, width), x)| (*name, x - width / 2, x - width / 2 + width - 1))
-    }
-}
-
-/// The arrows among the steps.
-fn arrows<'s, 'a>(steps: &'s [Step<'a>]) -> impl Iterator<Item = &'s Measured<'a>> + Clone {
-    steps.iter().filter_map(|step| match step {
-        Step::Arrow(arrow) => Some(arrow),
-        _ => None,
-    })
-}
-
-/// The diagram's entries measured, in order. Arrows naming a participant that does not
-/// exist are left out (they keep their number: numbers are places in the flow); so are
-/// notes naming one, and an `else` or `end` without an open fragment.
-fn measure<'a>(diagram: &'a Diagram<'a>, participants: usize) -> Vec<Step<'a>> {
-    let mut steps = Vec::with_capacity(diagram.entries.len());
-    let mut arrows = 0;
-    let mut open = 0;
-    for entry in &diagram.entries {
-        match entry {
-            Entry::Arrow(arrow) => {
-                let index = arrows;
-                arrows += 1;
-                if arrow.from >= participants || arrow.to >= participants {
-                    continue;
-                }
-                let mut measured = Measured {
-                    from: arrow.from,
-                    to: arrow.to,
-                    label: arrow.label,
-                    width: width::width(arrow.label),
-                    number: diagram.numbers.get(index).copied(),
-                    index,
-                };
-                measured.width += measured.prefix_width();
-                steps.push(Step::Arrow(measured));
-            }
-            Entry::Divider(divider) => steps.push(Step::Divider {
-                text: &divider.text,
-                width: width::width(&divider.text),
-            }),
-            Entry::Note(note) => {
-                if note.last >= participants || note.first > note.last {
-                    continue;
-                }
-                let (lines, width) = note
-                    .text
-                    .split('\n')
-                    .fold((0, 0), |(n, w), line| (n + 1, w.max(width::width(line))));
-                steps.push(Step::Note(MeasuredNote {
-                    placement: note.placement,
-                    first: note.first,
-                    last: note.last,
-                    text: note.text,
-                    lines,
-                    width,
-                }));
-            }
-            Entry::Open(header) => {
-                steps.push(Step::Header {
-                    text: &header.text,
-                    width: width::width(&header.text),
-                    depth: open,
-                    is_else: false,
-                });
-                open += 1;
-            }
-            Entry::Else(header) if open > 0 => steps.push(Step::Header {
-                text: &header.text,
-                width: width::width(&header.text),
-                depth: open - 1,
-                is_else: true,
-            }),
-            Entry::Close if open > 0 => {
-                open -= 1;
-                steps.push(Step::Close { depth: open });
-            }
-            Entry::Else(_) | Entry::Close => {}
-        }
-    }
-    // Frames left open are closed at the end, so every frame is drawn whole.
-    while open > 0 {
-        open -= 1;
-        steps.push(Step::Close { depth: open });
-    }
-    steps
-}
-
-/// Columns a divider's row takes on each side of its text: an ellipsis and a space.
-fn divider_margin(glyphs: &Glyphs) -> usize {
-    width::width(glyphs.ellipsis) + 1
-}
-
-/// The blank columns between each lifeline and the next, by the spec's two rules: each
-/// gap first takes the smallest even width its boxes, its own messages and the notes
-/// beside its lifelines need, then every message spanning several gaps and every note
-/// over two participants, in flow order, widens the rightmost gap it spans if the
-/// columns between its ends are too few for its text.
-///
-/// The second rule depends on the widths grown by earlier steps, so it keeps running
-/// sums in a Fenwick tree: O((messages + participants) · log participants) in all, where
-/// summing the spanned gaps directly would cost messages × participants.
-fn gaps(box_widths: &[usize], steps: &[Step]) -> Vec<usize> {
-    let mut need: Vec<usize> = box_widths
-        .windows(2)
-        .map(|pair| (pair[0] - pair[0] / 2) + pair[1] / 2)
-        .collect();
-    for step in steps {
-        let floors = match step {
-            Step::Arrow(arrow) => {
-                let (lo, hi) = arrow.ends();
-                match hi - lo {
-                    1 => [Some((lo, arrow.width + 4)), None],
-                    0 => [Some((lo, arrow.width + 5)), None],
-                    _ => continue,
-                }
-            }
-            Step::Note(note) => note.floors(),
-            _ => continue,
-        };
-        // A self-message of the last participant has no gap: it widens the canvas instead.
-        for (gap, floor) in floors.into_iter().flatten() {
-            if let Some(gap) = need.get_mut(gap) {
-                *gap = (*gap).max(floor);
-            }
-        }
-    }
-    let mut gaps: Vec<usize> = need.into_iter().map(round_up_even).collect();
-    let mut sums = Fenwick::new(&gaps);
-    for step in steps {
-        let (lo, hi, need) = match step {
-            Step::Arrow(arrow) => {
-                let (lo, hi) = arrow.ends();
-                if hi - lo < 2 {
-                    continue;
-                }
-                (lo, hi, arrow.width + 4)
-            }
-            // The box reaches two columns past both lifelines and needs its text and a
-            // space and a border on each side: the columns between, minus 2.
-            Step::Note(note) if note.first < note.last => {
-                (note.first, note.last, note.width.saturating_sub(2))
-            }
-            _ => continue,
-        };
-        let between = sums.prefix(hi) - sums.prefix(lo) + (hi - lo - 1);
-        if between < need {
-            let grow = round_up_even(need - between);
-            gaps[hi - 1] += grow;
-            sums.add(hi - 1, grow);
-        }
-    }
-    gaps
-}
-
-/// A group's bracket must not run into the next group's: where it would, the gap after
-/// the group's last participant grows, to even, by the shortfall.
-fn widen_for_groups(box_widths: &[usize], gaps: &mut [usize], groups: &[&Group]) {
-    for pair in groups.windows(2) {
-        let lifelines = lifelines(box_widths, gaps);
-        let this = group_frame(pair[0], box_widths, &lifelines);
-        let next = group_frame(pair[1], box_widths, &lifelines);
-        if next.left < this.right + 2 && pair[0].last < pair[1].first {
-            gaps[pair[0].last] += round_up_even(this.right + 2 - next.left);
-        }
-    }
-}
-
-/// A group's bracket: from its first participant's box to its last one's, or further
-/// right when the title needs it (the title, a space and a line each side, and the
-/// corners: `┌─ title ─┐`).
-fn group_frame<'a>(group: &Group<'a>, box_widths: &[usize], lifelines: &[usize]) -> GroupFrame<'a> {
-    let left = lifelines[group.first] - box_widths[group.first] / 2;
-    let last = lifelines[group.last] - box_widths[group.last] / 2 + box_widths[group.last] - 1;
-    let title_width = width::width(group.title);
-    GroupFrame {
-        title: group.title,
-        title_width,
-        left,
-        right: last.max(left + title_width + 5),
-    }
-}
-
-/// A note box's first and last columns.
-pub(crate) fn note_columns(note: &MeasuredNote, lifelines: &[usize]) -> (usize, usize) {
-    let bw = note.box_width();
-    let x = lifelines[note.first];
-    match note.placement {
-        NotePlacement::RightOf => (x + 2, x + 1 + bw),
-        NotePlacement::LeftOf => (x - 1 - bw, x - 2),
-        NotePlacement::Over if note.first == note.last => (x - bw / 2, x - bw / 2 + bw - 1),
-        NotePlacement::Over => (x - 2, lifelines[note.last] + 2),
-    }
-}
-
-/// The arrows that have marks, each with its marks.
-fn marked_arrows<'m, 'a>(marks: &'m [&'a Mark<'a>]) -> impl Iterator<Item = &'m [&'a Mark<'a>]> {
-    marks.chunk_by(|a, b| a.arrow == b.arrow)
-}
-
-/// Width of an arrow's marks: `✗ id` for each, a space between.
-fn mark_width(marks: &[&Mark]) -> usize {
-    marks.iter().map(|m| 2 + width::width(m.id)).sum::<usize>() + marks.len().saturating_sub(1)
-}
-
-fn round_up_even(n: usize) -> usize {
-    n + n % 2
-}
-
-/// Lifeline columns: the first box starts at column 0, each box is centred on its
-/// lifeline, and each next lifeline comes one column after the gap.
-fn lifelines(box_widths: &[usize], gaps: &[usize]) -> Vec<usize> {
-    let Some(first) = box_widths.first() else {
-        return Vec::new();
-    };
-    let mut column = first / 2;
-    let mut lifelines = Vec::with_capacity(box_widths.len());
-    lifelines.push(column);
-    for gap in gaps {
-        column += gap + 1;
-        lifelines.push(column);
-    }
-    lifelines
-}
-
-/// The rightmost column any box, self-message or `extra` thing (notes, group brackets)
-/// draws, plus 2 (one trailing blank column); 0 when there is no box to draw. A self-message reaches the end of its label,
-/// `x + 3 + label width`: with an empty label that is the space after its `│`, which
-/// the spec draws too. A divider's row (its text with `margin` columns on each side)
-/// keeps one blank column on both sides of it: it is centred on the canvas.
-fn canvas_width(
-    box_widths: &[usize],
-    lifelines: &[usize],
-    steps: &[Step],
-    margin: usize,
-    extra: &[usize],
-) -> usize {
-    let boxes = box_widths
-        .iter()
-        .zip(lifelines)
-        .map(|(width, x)| x - width / 2 + width - 1);
-    let loops = arrows(steps)
-        .filter(|arrow| arrow.from == arrow.to)
-        .map(|arrow| lifelines[arrow.from] + 3 + arrow.width);
-    let Some(rightmost) = boxes.chain(loops).chain(extra.iter().copied()).max() else {
-        return 0;
-    };
-    let dividers = steps.iter().filter_map(|step| match step {
-        Step::Divider { width, .. } => Some(width + 2 * margin + 2),
-        _ => None,
-    });
-    dividers.fold(rightmost + 2, usize::max)
-}
+use super::{Diagram, TextStyle};
 
 /// Collects rows into chunks for the writer.
 struct Sink<'w, W: Write> {
     buf: Vec<u8>,
     out: &'w mut W,
     trim: bool,
-    /// Columns of the sides of the frames open now, drawn on every row.
-    sides: Vec<usize>,
-    side: &'static str,
     /// Canvas width, which lines written around the canvas are padded to.
     width: usize,
 }
 
 impl<W: Write> Sink<'_, W> {
-    /// Ends the row drawn on `row`: encodes it into the chunk and blanks it again.
-    fn emit(&mut self, row: &mut Row) -> io::Result<()> {
-        for &column in &self.sides {
-            row.put(column, self.side);
-        }
+    /// Writes a row: `template`, with what `draw` draws on it.
+    fn row(&mut self, template: &Template, draw: impl FnOnce(&mut RowWriter)) -> io::Result<()> {
         let start = self.buf.len();
-        row.finish(&mut self.buf);
+        let mut row = RowWriter::new(template, &mut self.buf);
+        draw(&mut row);
+        row.finish();
         self.end_line(start)
     }
 
@@ -724,25 +83,303 @@ impl<W: Write> Sink<'_, W> {
     }
 }
 
+/// What rows are drawn with: the layout and its glyphs, and what is prepared once per
+/// diagram so that a row is copies of ready bytes.
+struct Painter<'l, 'a> {
+    layout: &'l Layout<'a>,
+    glyphs: &'static Glyphs,
+    /// The blank lifeline row with the sides of the `open` outermost frames.
+    lifelines: Template,
+    open: usize,
+    /// A row of spaces: no lifeline shows on the group brackets' rows.
+    empty: Template,
+    horizontal: Run,
+    dashed: Run,
+    spaces: Run,
+}
+
+impl<'l, 'a> Painter<'l, 'a> {
+    fn new(layout: &'l Layout<'a>) -> Painter<'l, 'a> {
+        let (glyphs, width) = (layout.glyphs, layout.width);
+        let mut painter = Painter {
+            layout,
+            glyphs,
+            lifelines: Template::new(0, []),
+            open: usize::MAX,
+            empty: Template::new(width, []),
+            horizontal: Run::new(glyphs.horizontal, width),
+            dashed: Run::new(glyphs.dashed, width),
+            spaces: Run::new(" ", width),
+        };
+        painter.frames(0);
+        painter
+    }
+
+    /// Makes the blank row show the sides of the `open` outermost frames. Frames open and
+    /// close rarely next to the rows between, so the template is rebuilt when they do.
+    fn frames(&mut self, open: usize) {
+        if open == self.open {
+            return;
+        }
+        let layout = self.layout;
+        let vertical = self.glyphs.vertical;
+        let sides = (0..open).flat_map(|depth| {
+            let (left, right) = layout.frame_sides(depth);
+            [(left, vertical), (right, vertical)]
+        });
+        let lifelines = layout.lifelines.iter().map(|&x| (x, vertical));
+        self.lifelines = Template::new(layout.width, lifelines.chain(sides));
+        self.open = open;
+    }
+
+    /// The blank lifeline row.
+    fn blank<W: Write>(&self, sink: &mut Sink<W>) -> io::Result<()> {
+        sink.row(&self.lifelines, |_| {})
+    }
+
+    /// The three box rows: `┌──┐`, `│ name │`, `└──┘`.
+    fn boxes<W: Write>(&self, sink: &mut Sink<W>) -> io::Result<()> {
+        let glyphs = self.glyphs;
+        sink.row(&self.lifelines, |row| {
+            for (_, left, right) in self.layout.boxes() {
+                row.glyph(left, glyphs.top_left);
+                row.run(left + 1, &self.horizontal, right - left - 1);
+                row.glyph(right, glyphs.top_right);
+            }
+        })?;
+        sink.row(&self.lifelines, |row| {
+            for (name, left, right) in self.layout.boxes() {
+                row.glyph(left, glyphs.vertical);
+                row.glyph(left + 1, " ");
+                row.text(left + 2, Text::new(name));
+                row.run_to(right, &self.spaces);
+                row.glyph(right, glyphs.vertical);
+            }
+        })?;
+        sink.row(&self.lifelines, |row| {
+            for (_, left, right) in self.layout.boxes() {
+                row.glyph(left, glyphs.bottom_left);
+                row.run(left + 1, &self.horizontal, right - left - 1);
+                row.glyph(right, glyphs.bottom_right);
+            }
+        })
+    }
+
+    /// A message between lifelines `lo < hi`: the label centred in the columns between
+    /// them (over any lifeline it crosses), then the arrow, with the arrow's marks beside
+    /// it.
+    fn message<W: Write>(
+        &self,
+        (lo, hi): (usize, usize),
+        right: bool,
+        arrow: &Measured,
+        sink: &mut Sink<W>,
+    ) -> io::Result<()> {
+        let glyphs = self.glyphs;
+        let between = hi - lo - 1;
+        let start = self.layout.label_start(arrow);
+        sink.row(&self.lifelines, |row| self.label(row, start, arrow))?;
+        sink.row(&self.lifelines, |row| {
+            let shaft = between.saturating_sub(1);
+            if right {
+                row.run(lo + 1, &self.horizontal, shaft);
+                row.glyph(hi - 1, glyphs.right_head);
+            } else {
+                row.glyph(lo + 1, glyphs.left_head);
+                row.run(lo + 2, &self.horizontal, shaft);
+            }
+            self.marks(row, arrow.index);
+        })
+    }
+
+    /// A self-message on lifeline `x`: `─┐`, `│ label`, `◀┘`, with the arrow's marks on
+    /// the last row.
+    fn self_message<W: Write>(
+        &self,
+        x: usize,
+        arrow: &Measured,
+        sink: &mut Sink<W>,
+    ) -> io::Result<()> {
+        let glyphs = self.glyphs;
+        sink.row(&self.lifelines, |row| {
+            row.glyph(x + 1, glyphs.horizontal);
+            row.glyph(x + 2, glyphs.top_right);
+        })?;
+        sink.row(&self.lifelines, |row| {
+            row.glyph(x + 2, glyphs.vertical);
+            row.glyph(x + 3, " ");
+            self.label(row, self.layout.label_start(arrow), arrow);
+        })?;
+        sink.row(&self.lifelines, |row| {
+            row.glyph(x + 1, glyphs.left_head);
+            row.glyph(x + 2, glyphs.bottom_right);
+            self.marks(row, arrow.index);
+        })
+    }
+
+    /// An arrow's label from `column`, after its number if the diagram numbers arrows.
+    fn label(&self, row: &mut RowWriter, column: usize, arrow: &Measured) {
+        let mut column = column;
+        if let Some(number) = arrow.number {
+            // `N. `: at most 20 digits, a full stop and a space.
+            let mut prefix = [b' '; 22];
+            let digits = digits(number);
+            let mut rest = number;
+            for place in (0..digits).rev() {
+                prefix[place] = b'0' + (rest % 10) as u8;
+                rest /= 10;
+            }
+            prefix[digits] = b'.';
+            let len = digits + 1 + usize::from(!arrow.label.is_empty());
+            row.ascii(column, &prefix[..len]);
+            column += len;
+        }
+        let label = Text {
+            text: arrow.label,
+            width: arrow.width - arrow.prefix_width(),
+            verbatim: arrow.verbatim,
+        };
+        row.text(column, label);
+    }
+
+    /// The marks of arrow `index` in the marks column: `✗ id` for an error, `! id` for a
+    /// warning.
+    fn marks(&self, row: &mut RowWriter, index: usize) {
+        for (column, mark) in self.layout.placed_marks(index) {
+            row.glyph(column, self.layout.mark_glyph(mark.severity));
+            row.glyph(column + 1, " ");
+            row.text(column + 2, Text::new(mark.id));
+        }
+    }
+
+    /// A divider: `⋯ text ⋯` centred on the canvas, over any lifeline it crosses.
+    fn divider<W: Write>(&self, text: &str, width: usize, sink: &mut Sink<W>) -> io::Result<()> {
+        let ellipsis = Text::new(self.glyphs.ellipsis);
+        let (start, text_start) = self.layout.divider_columns(width);
+        sink.row(&self.lifelines, |row| {
+            row.text(start, ellipsis);
+            row.glyph(text_start - 1, " ");
+            row.text(text_start, Text::new(text));
+            row.glyph(text_start + width, " ");
+            row.text(text_start + width + 1, ellipsis);
+        })
+    }
+
+    /// A note: its box (`┌─┐`, a `│ line │` row per line, `└─┘`), each line centred.
+    fn note<W: Write>(&self, note: &MeasuredNote, sink: &mut Sink<W>) -> io::Result<()> {
+        let glyphs = self.glyphs;
+        let (left, right) = note_columns(note, &self.layout.lifelines);
+        let inner = right - left - 1;
+        sink.row(&self.lifelines, |row| {
+            row.glyph(left, glyphs.top_left);
+            row.run(left + 1, &self.horizontal, inner);
+            row.glyph(right, glyphs.top_right);
+        })?;
+        for line in note.lines() {
+            let line = Text::new(line);
+            let start = note_line_start(note, &self.layout.lifelines, line.width);
+            sink.row(&self.lifelines, |row| {
+                row.glyph(left, glyphs.vertical);
+                row.run_to(start, &self.spaces);
+                row.text(start, line);
+                row.run_to(right, &self.spaces);
+                row.glyph(right, glyphs.vertical);
+            })?;
+        }
+        sink.row(&self.lifelines, |row| {
+            row.glyph(left, glyphs.bottom_left);
+            row.run(left + 1, &self.horizontal, inner);
+            row.glyph(right, glyphs.bottom_right);
+        })
+    }
+
+    /// A frame's border row `depth` frames deep: its top with the header (`┌─ alt: x ──┐`),
+    /// an `else` divider (`├╌ else: y ╌╌┤`), or its bottom (`└────┘`, `header` `None`).
+    /// Where the border crosses a lifeline it shows as `┼`, so lifelines read as unbroken.
+    fn frame_border<W: Write>(
+        &self,
+        depth: usize,
+        header: Option<(&str, bool)>,
+        sink: &mut Sink<W>,
+    ) -> io::Result<()> {
+        let glyphs = self.glyphs;
+        let (left, right) = self.layout.frame_sides(depth);
+        let (start, end, line) = match header {
+            Some((_, false)) => (glyphs.top_left, glyphs.top_right, &self.horizontal),
+            Some((_, true)) => (glyphs.tee_right, glyphs.tee_left, &self.dashed),
+            None => (glyphs.bottom_left, glyphs.bottom_right, &self.horizontal),
+        };
+        sink.row(&self.lifelines, |row| {
+            row.glyph(left, start);
+            let mut rest = left + 1;
+            if let Some((text, _)) = header {
+                let (text, start) = (Text::new(text), self.layout.header_start(depth));
+                self.border_line(row, rest, start - 1, line);
+                row.glyph(start - 1, " ");
+                row.text(start, text);
+                row.glyph(start + text.width, " ");
+                rest = start + text.width + 1;
+            }
+            self.border_line(row, rest, right, line);
+            row.glyph(right, end);
+        })
+    }
+
+    /// `line` on the columns `from..to`, with `┼` where it crosses a lifeline.
+    fn border_line(&self, row: &mut RowWriter, from: usize, to: usize, line: &Run) {
+        let lifelines = &self.layout.lifelines;
+        let mut column = from;
+        let first = lifelines.partition_point(|&x| x < from);
+        for &x in lifelines[first..].iter().take_while(|&&x| x < to) {
+            row.run(column, line, x - column);
+            row.glyph(x, self.glyphs.cross);
+            column = x + 1;
+        }
+        row.run(column, line, to.saturating_sub(column));
+    }
+
+    /// The row of group brackets above the boxes (`top`) or below them: `┌── title ──┐`
+    /// and `└───────────┘`, with no lifeline showing.
+    fn group_brackets<W: Write>(&self, top: bool, sink: &mut Sink<W>) -> io::Result<()> {
+        let glyphs = self.glyphs;
+        let (start, end) = if top {
+            (glyphs.top_left, glyphs.top_right)
+        } else {
+            (glyphs.bottom_left, glyphs.bottom_right)
+        };
+        sink.row(&self.empty, |row| {
+            for group in &self.layout.groups {
+                row.glyph(group.left, start);
+                if top {
+                    let at = group.title_start();
+                    row.run_to(at - 1, &self.horizontal);
+                    row.glyph(at - 1, " ");
+                    row.text(at, Text::new(group.title));
+                    row.glyph(at + group.title_width, " ");
+                }
+                row.run_to(group.right, &self.horizontal);
+                row.glyph(group.right, end);
+            }
+        })
+    }
+}
+
 /// Writes the diagram. A diagram without participants draws nothing at all: with no box
 /// there is no column to draw, so not even an empty row.
 ///
-/// Rows are streamed: memory holds the layout and one row, however long the flow. Text
-/// that a later write cuts through the middle of a wide character is drawn with spaces
+/// Rows are streamed: memory holds the layout and a few rows' worth of bytes, however
+/// long the flow. Text cut through the middle of a wide character is drawn with spaces
 /// in place of the half left over, so columns never shift (see `row.rs`).
 pub fn render_text(diagram: &Diagram, style: TextStyle, out: &mut impl Write) -> io::Result<()> {
     let layout = Layout::new(diagram, style);
     if layout.width == 0 {
         return Ok(());
     }
-    let glyphs = layout.glyphs;
-    let mut row = Row::new(layout.width, &layout.lifelines, glyphs.vertical);
+    let mut painter = Painter::new(&layout);
     let mut sink = Sink {
         buf: Vec::with_capacity(CHUNK + layout.width * 4),
         out,
         trim: style.trim,
-        sides: Vec::new(),
-        side: glyphs.vertical,
         width: layout.width,
     };
     if let Some((title, _)) = layout.title {
@@ -750,53 +387,42 @@ pub fn render_text(diagram: &Diagram, style: TextStyle, out: &mut impl Write) ->
         sink.text_line(&[])?;
     }
     if !layout.groups.is_empty() {
-        draw_group_brackets(&layout, true, &mut row, &mut sink)?;
+        painter.group_brackets(true, &mut sink)?;
     }
-    draw_boxes(&layout, glyphs, &mut row, &mut sink)?;
-    for step in &layout.steps {
-        match step {
-            Step::Arrow(arrow) => {
+    painter.boxes(&mut sink)?;
+    for placed in layout.placed() {
+        painter.frames(placed.open);
+        match *placed.step {
+            Step::Arrow(ref arrow) => {
                 let (lo, hi) = arrow.ends();
                 let (lo, hi) = (layout.lifelines[lo], layout.lifelines[hi]);
                 if lo == hi {
-                    draw_self_message(&layout, lo, arrow, &mut row, &mut sink)?;
+                    painter.self_message(lo, arrow, &mut sink)?;
                 } else {
-                    let right = arrow.from < arrow.to;
-                    draw_message(&layout, lo, hi, right, arrow, &mut row, &mut sink)?;
+                    painter.message((lo, hi), arrow.from < arrow.to, arrow, &mut sink)?;
                 }
             }
-            &Step::Divider { text, width } => {
-                draw_divider(&layout, text, width, &mut row, &mut sink)?;
-            }
-            Step::Note(note) => draw_note(&layout, note, &mut row, &mut sink)?,
-            &Step::Header {
+            Step::Divider { text, width } => painter.divider(text, width, &mut sink)?,
+            Step::Note(ref note) => painter.note(note, &mut sink)?,
+            Step::Header {
                 text,
                 depth,
                 is_else,
                 ..
             } => {
-                if is_else {
-                    sink.sides.pop();
-                    sink.sides.pop();
-                }
-                draw_frame_border(&layout, depth, Some((text, is_else)), &mut row, &mut sink)?;
-                let (left, right) = layout.frame_sides(depth);
-                sink.sides.extend([left, right]);
+                painter.frame_border(depth, Some((text, is_else)), &mut sink)?;
                 // A header is followed by what the fragment holds, not by a blank row.
                 continue;
             }
-            &Step::Close { depth } => {
-                sink.sides.pop();
-                sink.sides.pop();
-                draw_frame_border(&layout, depth, None, &mut row, &mut sink)?;
-            }
+            Step::Close { depth } => painter.frame_border(depth, None, &mut sink)?,
         }
         // Nothing drawn: the blank lifeline row that separates messages.
-        sink.emit(&mut row)?;
+        painter.blank(&mut sink)?;
     }
-    draw_boxes(&layout, glyphs, &mut row, &mut sink)?;
+    painter.frames(0);
+    painter.boxes(&mut sink)?;
     if !layout.groups.is_empty() {
-        draw_group_brackets(&layout, false, &mut row, &mut sink)?;
+        painter.group_brackets(false, &mut sink)?;
     }
     draw_legend(&layout, &mut sink)?;
     sink.finish()
@@ -811,530 +437,152 @@ pub fn render_text_to_string(diagram: &Diagram, style: TextStyle) -> String {
     String::from_utf8(out).unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into())
 }
 
-/// The three box rows: `┌──┐`, `│ name │`, `└──┘`.
-fn draw_boxes<'t, W: Write>(
-    layout: &Layout<'t>,
-    glyphs: &Glyphs,
-    row: &mut Row<'t>,
-    sink: &mut Sink<W>,
-) -> io::Result<()> {
-    for (_, left, right) in layout.boxes() {
-        row.put(left, glyphs.top_left);
-        row.put_run(left + 1, glyphs.horizontal, right - left - 1);
-        row.put(right, glyphs.top_right);
-    }
-    sink.emit(row)?;
-    for (name, left, right) in layout.boxes() {
-        row.put(left, glyphs.vertical);
-        row.put_run(left + 1, " ", right - left - 1);
-        row.put_text(left + 2, name);
-        row.put(right, glyphs.vertical);
-    }
-    sink.emit(row)?;
-    for (_, left, right) in layout.boxes() {
-        row.put(left, glyphs.bottom_left);
-        row.put_run(left + 1, glyphs.horizontal, right - left - 1);
-        row.put(right, glyphs.bottom_right);
-    }
-    sink.emit(row)
-}
-
-/// A message between lifelines `lo < hi`: the label centred in the columns between them
-/// (over any lifeline it crosses), then the arrow, with the arrow's marks beside it.
-fn draw_message<'t, W: Write>(
-    layout: &Layout<'t>,
-    lo: usize,
-    hi: usize,
-    right: bool,
-    arrow: &Measured<'t>,
-    row: &mut Row<'t>,
-    sink: &mut Sink<W>,
-) -> io::Result<()> {
-    let glyphs = layout.glyphs;
-    let between = hi - lo - 1;
-    draw_label(lo + 1 + between.saturating_sub(arrow.width) / 2, arrow, row);
-    sink.emit(row)?;
-    row.put_run(lo + 1, glyphs.horizontal, between);
-    if right {
-        row.put(hi - 1, glyphs.right_head);
-    } else {
-        row.put(lo + 1, glyphs.left_head);
-    }
-    draw_marks(layout, arrow.index, row);
-    sink.emit(row)
-}
-
-/// An arrow's label from `column`, after its number if the diagram numbers arrows.
-fn draw_label<'t>(column: usize, arrow: &Measured<'t>, row: &mut Row<'t>) {
-    let mut column = column;
-    if let Some(number) = arrow.number {
-        let digits = digits(number);
-        let mut rest = number;
-        for place in (0..digits).rev() {
-            row.put(column + place, DIGITS[rest % 10]);
-            rest /= 10;
-        }
-        row.put(column + digits, ".");
-        column += digits + 1;
-        if !arrow.label.is_empty() {
-            row.put(column, " ");
-            column += 1;
-        }
-    }
-    row.put_text(column, arrow.label);
-}
-
-/// The marks of arrow `index` in the marks column: `✗ id` for an error, `! id` for a
-/// warning.
-fn draw_marks<'t>(layout: &Layout<'t>, index: usize, row: &mut Row<'t>) {
-    let mut column = layout.mark_column;
-    for mark in layout.marks_on(index) {
-        row.put(column, layout.mark_glyph(mark.severity));
-        row.put(column + 1, " ");
-        row.put_text(column + 2, mark.id);
-        column += 3 + width::width(mark.id);
-    }
-}
-
-/// A divider: `⋯ text ⋯` centred on the canvas, over any lifeline it crosses.
-fn draw_divider<'t, W: Write>(
-    layout: &Layout<'t>,
-    text: &'t str,
-    width: usize,
-    row: &mut Row<'t>,
-    sink: &mut Sink<W>,
-) -> io::Result<()> {
-    let ellipsis = layout.glyphs.ellipsis;
-    let (start, text_start) = layout.divider_columns(width);
-    row.put_text(start, ellipsis);
-    row.put(text_start - 1, " ");
-    row.put_text(text_start, text);
-    row.put(text_start + width, " ");
-    row.put_text(text_start + width + 1, ellipsis);
-    sink.emit(row)
-}
-
-/// A self-message on lifeline `x`: `─┐`, `│ label`, `◀┘`, with the arrow's marks on the
-/// last row.
-fn draw_self_message<'t, W: Write>(
-    layout: &Layout<'t>,
-    x: usize,
-    arrow: &Measured<'t>,
-    row: &mut Row<'t>,
-    sink: &mut Sink<W>,
-) -> io::Result<()> {
-    let glyphs = layout.glyphs;
-    row.put(x + 1, glyphs.horizontal);
-    row.put(x + 2, glyphs.top_right);
-    sink.emit(row)?;
-    row.put(x + 2, glyphs.vertical);
-    row.put(x + 3, " ");
-    draw_label(x + 4, arrow, row);
-    sink.emit(row)?;
-    row.put(x + 1, glyphs.left_head);
-    row.put(x + 2, glyphs.bottom_right);
-    draw_marks(layout, arrow.index, row);
-    sink.emit(row)
-}
-
-/// A note: its box (`┌─┐`, a `│ line │` row per line, `└─┘`), each line centred.
-fn draw_note<'t, W: Write>(
-    layout: &Layout<'t>,
-    note: &MeasuredNote<'t>,
-    row: &mut Row<'t>,
-    sink: &mut Sink<W>,
-) -> io::Result<()> {
-    let glyphs = layout.glyphs;
-    let (left, right) = note_columns(note, &layout.lifelines);
-    let inner = right - left - 1;
-    row.put(left, glyphs.top_left);
-    row.put_run(left + 1, glyphs.horizontal, inner);
-    row.put(right, glyphs.top_right);
-    sink.emit(row)?;
-    for line in note.lines() {
-        row.put(left, glyphs.vertical);
-        row.put_run(left + 1, " ", inner);
-        let width = width::width(line);
-        row.put_text(left + 2 + (inner - 2).saturating_sub(width) / 2, line);
-        row.put(right, glyphs.vertical);
-        sink.emit(row)?;
-    }
-    row.put(left, glyphs.bottom_left);
-    row.put_run(left + 1, glyphs.horizontal, inner);
-    row.put(right, glyphs.bottom_right);
-    sink.emit(row)
-}
-
-/// A frame's border row `depth` frames deep: its top with the header (`┌─ alt: x ──┐`),
-/// an `else` divider (`├╌ else: y ╌╌┤`), or its bottom (`└────┘`, `header` `None`).
-/// Where the border crosses a lifeline it shows as `┼`, so lifelines read as unbroken.
-fn draw_frame_border<'t, W: Write>(
-    layout: &Layout<'t>,
-    depth: usize,
-    header: Option<(&'t str, bool)>,
-    row: &mut Row<'t>,
-    sink: &mut Sink<W>,
-) -> io::Result<()> {
-    let glyphs = layout.glyphs;
-    let (left, right) = layout.frame_sides(depth);
-    let (start, end, line) = match header {
-        Some((_, false)) => (glyphs.top_left, glyphs.top_right, glyphs.horizontal),
-        Some((_, true)) => (glyphs.tee_right, glyphs.tee_left, glyphs.dashed),
-        None => (glyphs.bottom_left, glyphs.bottom_right, glyphs.horizontal),
-    };
-    row.put(left, start);
-    row.put_run(left + 1, line, right - left - 1);
-    for &x in layout.lifelines.iter().filter(|&&x| left < x && x < right) {
-        row.put(x, glyphs.cross);
-    }
-    row.put(right, end);
-    if let Some((text, _)) = header {
-        row.put(left + 2, " ");
-        row.put_text(left + 3, text);
-        row.put(left + 3 + width::width(text), " ");
-    }
-    sink.emit(row)
-}
-
-/// The row of group brackets above the boxes (`top`) or below them: `┌── title ──┐` and
-/// `└───────────┘`, with no lifeline showing.
-fn draw_group_brackets<'t, W: Write>(
-    layout: &Layout<'t>,
-    top: bool,
-    row: &mut Row<'t>,
-    sink: &mut Sink<W>,
-) -> io::Result<()> {
-    let glyphs = layout.glyphs;
-    for &x in &layout.lifelines {
-        row.put(x, " ");
-    }
-    for group in &layout.groups {
-        let (start, end) = if top {
-            (glyphs.top_left, glyphs.top_right)
-        } else {
-            (glyphs.bottom_left, glyphs.bottom_right)
-        };
-        row.put(group.left, start);
-        row.put_run(
-            group.left + 1,
-            glyphs.horizontal,
-            group.right - group.left - 1,
-        );
-        row.put(group.right, end);
-        if top {
-            let at = group.title_start();
-            row.put(at - 1, " ");
-            row.put_text(at, group.title);
-            row.put(at + group.title_width, " ");
-        }
-    }
-    sink.emit(row)
-}
-
 /// Under the diagram, each finding once: a blank line, then the legend's lines.
 fn draw_legend<W: Write>(layout: &Layout, sink: &mut Sink<W>) -> io::Result<()> {
-    let lines = layout.legend();
-    if lines.is_empty() {
+    if layout.legend.is_empty() {
         return Ok(());
     }
     sink.text_line(&[])?;
-    for line in &lines {
+    for line in &layout.legend {
         sink.text_line(&[line])?;
     }
     Ok(())
 }
 
-/// Prefix sums that stay cheap to query while single values grow.
-struct Fenwick {
-    /// 1-based: `tree[i]` sums the values `i - lowbit(i) .. i` (0-based, end exclusive).
-    tree: Vec<usize>,
-}
-
-impl Fenwick {
-    fn new(values: &[usize]) -> Fenwick {
-        let mut tree = vec![0; values.len() + 1];
-        tree[1..].copy_from_slice(values);
-        for i in 1..tree.len() {
-            let parent = i + (i & i.wrapping_neg());
-            if parent < tree.len() {
-                tree[parent] += tree[i];
-            }
-        }
-        Fenwick { tree }
-    }
-
-    fn add(&mut self, index: usize, amount: usize) {
-        let mut i = index + 1;
-        while i < self.tree.len() {
-            self.tree[i] += amount;
-            i += i & i.wrapping_neg();
-        }
-    }
-
-    /// Sum of the values before `end`.
-    fn prefix(&self, end: usize) -> usize {
-        let mut sum = 0;
-        let mut i = end.min(self.tree.len() - 1);
-        while i > 0 {
-            sum += self.tree[i];
-            i &= i - 1;
-        }
-        sum
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::{Arrow, Divider};
-    use crate::syntax::FragmentKind;
+    use crate::Severity;
+    use crate::render::{Arrow, Divider, Entry, FragmentHeader, Group, Mark, Note};
+    use crate::syntax::{FragmentKind, NotePlacement};
 
-    fn measured(from: usize, to: usize, label: &str) -> Measured<'_> {
-        Measured {
-            from,
-            to,
-            label,
-            width: width::width(label),
-            number: None,
-            index: 0,
-        }
-    }
-
-    fn steps<'a>(arrows: &[Measured<'a>]) -> Vec<Step<'a>> {
-        arrows.iter().copied().map(Step::Arrow).collect()
-    }
-
-    /// The seed flow: fe, auth_server_be, auth_server_fe, be.
-    fn seed() -> (Vec<usize>, Vec<Measured<'static>>) {
-        let boxes = ["fe", "auth_server_be", "auth_server_fe", "be"]
-            .iter()
-            .map(|name| name.len() + 4)
-            .collect();
-        let arrows = [
-            (0, 0, "click"),
-            (0, 1, "redirect"),
-            (1, 2, "redirect"),
-            (2, 2, "enter "),
-            (2, 1, "login, permission"),
-            (1, 1, "verify"),
-            (1, 0, "code"),
-            (0, 3, ""),
-            (3, 1, "request token"),
-            (1, 0, "access token"),
-            (0, 3, "access token"),
-            (3, 0, "response"),
-        ]
-        .into_iter()
-        .map(|(from, to, label)| measured(from, to, label))
-        .collect();
-        (boxes, arrows)
-    }
-
-    #[test]
-    fn worked_check_of_the_spec() {
-        let (boxes, arrows) = seed();
-        let gaps = gaps(&boxes, &steps(&arrows));
-        assert_eq!(gaps, [16, 22, 12]);
-        let lifelines = lifelines(&boxes, &gaps);
-        assert_eq!(lifelines, [3, 20, 43, 56]);
-        assert_eq!(
-            canvas_width(&boxes, &lifelines, &steps(&arrows), 2, &[]),
-            60
-        );
-    }
-
-    #[test]
-    fn gap_is_the_even_maximum_of_boxes_and_neighbour_labels() {
-        // Boxes alone: 6 - 3 + 2 = 5, rounded up to 6.
-        assert_eq!(gaps(&[6, 5], &[]), [6]);
-        // A label between neighbours needs its width + 4, either direction.
-        assert_eq!(gaps(&[6, 6], &steps(&[measured(1, 0, "0123456789")])), [14]);
-        // A self-message needs its width + 5, on the gap to its right: 15 -> 16.
-        assert_eq!(gaps(&[6, 6], &steps(&[measured(0, 0, "0123456789")])), [16]);
-        // Wide characters count two columns: 3 × 2 + 4 = 10.
-        assert_eq!(gaps(&[6, 6], &steps(&[measured(0, 1, "認可者")])), [10]);
-    }
-
-    #[test]
-    fn long_label_grows_the_rightmost_spanned_gap_by_the_even_shortfall() {
-        // Gaps start at 6, 6, 6; 0 -> 3 has 6 + 6 + 6 + 2 = 20 columns between its ends
-        // and needs 25 + 4 = 29: short by 9, so the last gap grows by 10.
-        let label = "x".repeat(25);
-        let arrows = [measured(0, 3, &label)];
-        assert_eq!(gaps(&[6, 6, 6, 6], &steps(&arrows)), [6, 6, 16]);
-        // A later message over the first two gaps only sees the widths so far.
-        // (6 + 6 + 1 = 13 columns, short by 16).
-        let arrows = [measured(0, 3, &label), measured(2, 0, &label)];
-        assert_eq!(gaps(&[6, 6, 6, 6], &steps(&arrows)), [6, 22, 16]);
-        // An earlier growth can make a later one unnecessary (flow order matters).
-        let arrows = [measured(0, 2, &label), measured(0, 3, &label)];
-        assert_eq!(gaps(&[6, 6, 6, 6], &steps(&arrows)), [6, 22, 6]);
-    }
-
-    #[test]
-    fn self_message_on_the_last_participant_widens_the_canvas_only() {
-        let boxes = [6, 6];
-        let arrows = [measured(1, 1, "a long label")];
-        let gaps = gaps(&boxes, &steps(&arrows));
-        assert_eq!(gaps, [6]);
-        let lifelines = lifelines(&boxes, &gaps);
-        assert_eq!(lifelines, [3, 10]);
-        // Label from 10 + 4 to 10 + 3 + 12 = 25, plus 2.
-        assert_eq!(
-            canvas_width(&boxes, &lifelines, &steps(&arrows), 2, &[]),
-            27
-        );
-        let empty = [measured(1, 1, "")];
-        assert_eq!(canvas_width(&boxes, &lifelines, &steps(&empty), 2, &[]), 15);
-    }
-
-    fn note(placement: NotePlacement, first: usize, last: usize, text: &str) -> Step<'_> {
-        Step::Note(MeasuredNote {
-            placement,
-            first,
-            last,
-            text,
-            lines: text.split('\n').count(),
-            width: text.split('\n').map(width::width).max().unwrap_or(0),
-        })
-    }
-
-    #[test]
-    fn notes_keep_clear_of_neighbouring_lifelines() {
-        // `right of 0`, 10 wide: box 14, gap(0) >= 16.
-        let steps = [note(NotePlacement::RightOf, 0, 0, "0123456789")];
-        assert_eq!(gaps(&[6, 6], &steps), [16]);
-        // `left of 1`: the same floor on gap(0).
-        let steps = [note(NotePlacement::LeftOf, 1, 1, "0123456789")];
-        assert_eq!(gaps(&[6, 6], &steps), [16]);
-        // `over 1`, 11 wide: box 15, half 7: gap(0) >= 8, gap(1) >= 8.
-        let steps = [note(NotePlacement::Over, 1, 1, "01234567890")];
-        assert_eq!(gaps(&[6, 6, 6], &steps), [8, 8]);
-        // `over 0, 2`, 20 wide: 18 columns between lifelines 0 and 2 (6 + 6 + 1 = 13:
-        // short by 5, the last gap grows by 6).
-        let wide = "x".repeat(20);
-        let steps = [note(NotePlacement::Over, 0, 2, &wide)];
-        assert_eq!(gaps(&[6, 6, 6], &steps), [6, 12]);
-    }
-
-    #[test]
-    fn a_note_left_of_the_first_participant_shifts_the_drawing() {
-        let diagram = Diagram {
-            participants: vec!["a", "b"],
-            entries: vec![Entry::Note(crate::render::Note {
-                placement: NotePlacement::LeftOf,
-                first: 0,
-                last: 0,
-                text: "0123456789",
-            })],
-            ..Diagram::default()
-        };
-        // Box 14 wide ends at x − 2 and starts at x − 15 = 0: x = 15, not 2.
-        let layout = Layout::new(&diagram, TextStyle::default());
-        assert_eq!(layout.lifelines[0], 15);
-        let Step::Note(note) = &layout.steps[0] else {
-            panic!("a note")
-        };
-        assert_eq!(note_columns(note, &layout.lifelines), (0, 13));
-    }
-
-    #[test]
-    fn frames_take_two_columns_a_level_on_each_side() {
-        let header = |text: &'static str| {
-            crate::render::FragmentHeader::new(FragmentKind::Opt, None, Some(text), false)
-        };
-        let diagram = Diagram {
-            participants: vec!["a", "b"],
+    /// A diagram with every kind of part: title, group, note, frames with an `else`, a
+    /// divider, a self-message, messages both ways, and a mark.
+    fn everything() -> Diagram<'static> {
+        let arrow = |from, to, label| Entry::Arrow(Arrow { from, to, label });
+        Diagram {
+            participants: vec!["client", "認可サーバー", "api"],
             entries: vec![
-                Entry::Open(header("x")),
-                Entry::Open(header("y")),
+                arrow(0, 0, "click"),
+                Entry::Open(FragmentHeader::new(
+                    FragmentKind::Alt,
+                    None,
+                    Some("ok"),
+                    false,
+                )),
+                arrow(0, 1, "request"),
+                Entry::Note(Note {
+                    placement: NotePlacement::RightOf,
+                    first: 1,
+                    last: 1,
+                    text: "a note\nof two lines",
+                }),
+                Entry::Else(FragmentHeader::new(
+                    FragmentKind::Alt,
+                    None,
+                    Some("not ok"),
+                    true,
+                )),
+                arrow(2, 0, "refused"),
                 Entry::Close,
-                Entry::Close,
+                Entry::Divider(Divider {
+                    text: "1m later".to_string(),
+                }),
+                arrow(1, 2, "token"),
             ],
+            groups: vec![Group {
+                title: "Server",
+                first: 1,
+                last: 2,
+            }],
+            title: Some("Everything"),
+            marks: vec![Mark {
+                arrow: 3,
+                id: "state_match",
+                severity: Severity::Error,
+                line: 9,
+                message: "the state differs",
+            }],
             ..Diagram::default()
-        };
-        let bare = Diagram {
-            participants: vec!["a", "b"],
-            ..Diagram::default()
-        };
-        let plain = Layout::new(&bare, TextStyle::default());
-        let layout = Layout::new(&diagram, TextStyle::default());
-        // Two levels: everything moves right by 4 and the canvas grows by 8.
-        assert_eq!(layout.lifelines[0], plain.lifelines[0] + 4);
-        assert_eq!(layout.width, plain.width + 8);
-        assert_eq!(layout.frame_sides(0), (0, layout.width - 2));
-        assert_eq!(layout.frame_sides(1), (2, layout.width - 4));
-    }
-
-    #[test]
-    fn fenwick_sums_match_plain_sums() {
-        let mut values: Vec<usize> = (0..37).map(|i| i * 7 % 11).collect();
-        let mut tree = Fenwick::new(&values);
-        for step in 0..200 {
-            let index = step * 13 % values.len();
-            values[index] += step % 5;
-            tree.add(index, step % 5);
-            let end = step * 17 % (values.len() + 1);
-            assert_eq!(tree.prefix(end), values[..end].iter().sum::<usize>());
         }
     }
 
+    /// The text diagram draws each part on the row the layout gives it, so the SVG (which
+    /// draws at those rows) and the text agree.
     #[test]
-    fn arrows_to_missing_participants_are_left_out() {
-        let diagram = Diagram {
-            participants: vec!["a"],
-            entries: vec![Entry::Arrow(Arrow {
-                from: 0,
-                to: 7,
-                label: "lost",
-            })],
-            ..Diagram::default()
-        };
+    fn every_part_is_on_the_row_the_layout_gives_it() {
+        let diagram = everything();
         let layout = Layout::new(&diagram, TextStyle::default());
-        assert!(layout.steps.is_empty());
-        assert_eq!(layout.width, 6);
+        let text = render_text_to_string(&diagram, TextStyle::default());
+        let lines: Vec<&str> = text.lines().collect();
+        let rows = layout.rows;
+        assert_eq!(lines.len(), rows.height);
+        assert_eq!(lines[rows.title.unwrap()].trim_end(), "Everything");
+        assert!(lines[rows.brackets_top.unwrap()].contains("─ Server ─"));
+        assert!(lines[rows.boxes_top + 1].contains("│ 認可サーバー │"));
+        assert!(lines[rows.boxes_bottom + 1].contains("│ client │"));
+        assert!(lines[rows.brackets_bottom.unwrap()].contains("└────"));
+        assert!(lines[rows.legend.unwrap() + 1].starts_with("✗ error[state_match] line 9"));
+        let mut seen = 0;
+        for placed in layout.placed() {
+            let line = |offset: usize| lines[placed.row + offset];
+            match placed.step {
+                Step::Arrow(arrow) if arrow.from == arrow.to => {
+                    assert!(line(0).contains("│─┐"), "{}", line(0));
+                    assert!(line(1).contains(arrow.label));
+                    assert!(line(2).contains("│◀┘"));
+                }
+                Step::Arrow(arrow) => {
+                    assert!(line(0).contains(arrow.label));
+                    assert!(line(1).contains("──▶") || line(1).contains("◀──"));
+                }
+                Step::Note(_) => {
+                    assert!(line(1).contains("│    a note    │"), "{}", line(1));
+                    assert!(line(2).contains("│ of two lines │"), "{}", line(2));
+                }
+                Step::Divider { text, .. } => assert!(line(0).contains(&format!("⋯ {text} ⋯"))),
+                Step::Header { text, .. } => assert!(line(0).contains(&format!(" {text} "))),
+                Step::Close { depth } => {
+                    let (left, _) = layout.frame_sides(*depth);
+                    let (row, header, _) = placed.opened.unwrap();
+                    assert!(lines[row].contains(header));
+                    assert_eq!(line(0).chars().nth(left), Some('└'));
+                }
+            }
+            seen += 1;
+        }
+        assert_eq!(seen, 9);
+        // The frame's sides run along the rows inside it, not along the rows after it.
+        let inside = layout.placed().find(|p| p.open == 1).unwrap();
+        assert!(lines[inside.row].starts_with('│'));
+        let after = layout.placed().last().unwrap();
+        assert!(lines[after.row].starts_with(' '));
     }
 
     #[test]
-    fn divider_is_centred_and_widens_the_canvas_only_when_wider() {
-        let divider = |text: &str| {
-            Entry::Divider(Divider {
-                text: text.to_string(),
-            })
-        };
-        let diagram = Diagram {
-            participants: vec!["client", "server"],
-            entries: vec![divider("1s later")],
-            ..Diagram::default()
-        };
-        // Boxes end at column 20: the canvas is 22 wide, and `⋯ 1s later ⋯` (12) starts
-        // at (22 - 12) / 2.
-        let layout = Layout::new(&diagram, TextStyle::default());
-        assert_eq!(layout.width, 22);
-        assert_eq!(layout.divider_columns(8), (5, 7));
-        // `... 1s later ...` (16) starts two columns earlier: the text stays put.
-        let ascii = TextStyle {
-            ascii: true,
-            trim: false,
-        };
-        assert_eq!(Layout::new(&diagram, ascii).divider_columns(8), (3, 7));
-        // Wider than the canvas: one blank column on each side of `⋯ text ⋯`.
-        let wide = "w".repeat(30);
-        let diagram = Diagram {
-            participants: vec!["client", "server"],
-            entries: vec![divider(&wide)],
-            ..Diagram::default()
-        };
-        let layout = Layout::new(&diagram, TextStyle::default());
-        assert_eq!(layout.width, 30 + 4 + 2);
-        assert_eq!(layout.divider_columns(30), (1, 3));
-        assert_eq!(Layout::new(&diagram, ascii).width, 30 + 8 + 2);
-        // No box, no canvas, whatever the dividers.
-        let diagram = Diagram {
-            participants: vec![],
-            entries: vec![divider(&wide)],
-            ..Diagram::default()
-        };
-        assert_eq!(Layout::new(&diagram, TextStyle::default()).width, 0);
+    fn hand_built_overlaps_keep_every_row_the_canvas_width() {
+        // Groups that overlap and a note on a missing participant: drawn without a panic,
+        // and no row comes out shorter or longer than the canvas.
+        let mut diagram = everything();
+        diagram.marks.clear();
+        diagram.groups.push(Group {
+            title: "漢字のグループ",
+            first: 0,
+            last: 1,
+        });
+        diagram.entries.push(Entry::Note(Note {
+            placement: NotePlacement::Over,
+            first: 0,
+            last: 9,
+            text: "lost",
+        }));
+        for ascii in [false, true] {
+            let style = TextStyle { ascii, trim: false };
+            let width = Layout::new(&diagram, style).width;
+            let text = render_text_to_string(&diagram, style);
+            for line in text.lines() {
+                assert_eq!(width::width(line), width, "{line:?}");
+            }
+        }
     }
 }

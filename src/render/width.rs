@@ -28,6 +28,26 @@ pub(crate) fn width(text: &str) -> usize {
     clusters(text).map(|(_, width)| width).sum()
 }
 
+/// Display width of `text` as drawn, and whether it is drawn as its own bytes: no control
+/// character replaced and no cluster without columns dropped. Such text can be copied
+/// into a row whole instead of cluster by cluster.
+pub(crate) fn measure(text: &str) -> (usize, bool) {
+    if is_plain(text) {
+        return (text.len(), true);
+    }
+    let (mut width, mut next) = (0, 0);
+    let mut verbatim = true;
+    for (cluster, columns) in clusters(text) {
+        width += columns;
+        // A cluster is drawn as itself when it is the text's very next bytes.
+        verbatim &= text
+            .get(next..)
+            .is_some_and(|rest| rest.as_ptr() == cluster.as_ptr());
+        next += cluster.len();
+    }
+    (width, verbatim && next == text.len())
+}
+
 /// The clusters `text` is drawn as, each with the number of cells it covers (never 0:
 /// text that takes no column, such as a lone combining mark, has nothing to draw).
 pub(crate) fn clusters(text: &str) -> Clusters<'_> {
@@ -160,6 +180,15 @@ mod tests {
         assert_eq!(cut("\u{301}"), []);
         assert_eq!(width("\u{301}"), 0);
         assert_eq!(width(""), 0);
+    }
+
+    #[test]
+    fn text_is_verbatim_when_its_clusters_are_its_bytes() {
+        assert_eq!(measure("access token"), (12, true));
+        assert_eq!(measure("認可 вход 👩\u{200D}🔬"), (12, true));
+        assert_eq!(measure("a\tb"), (3, false));
+        assert_eq!(measure("\u{301}a"), (1, false));
+        assert_eq!(measure(""), (0, true));
     }
 
     #[test]
