@@ -510,8 +510,14 @@ fn a_failing_expectation_still_shows_what_it_is_about() {
         text.contains("a.flow: FAILED expectation: expected but not fired: code_single_use"),
         "{text}"
     );
+    // What did fire as expected is shown too, as a note: the author is debugging the
+    // expectation and needs everything that fired, not only what departs.
     assert!(
-        text.contains("checked 2 flows: 1 passed, 1 failed"),
+        text.contains("note[state_match]: expected: `be` redeems code `code-1`"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("checked 2 flows: 1 passed, 1 failed\n"),
         "{text}"
     );
 }

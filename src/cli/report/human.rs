@@ -37,9 +37,8 @@ impl Reporter for Human {
                 }
             };
             let verdict = &checked.verdict;
-            let expected = checked.expected().count();
-            if !verbose {
-                hidden += expected;
+            if !verbose && verdict.passed {
+                hidden += checked.expected().count();
             }
             if quiet && verdict.passed {
                 continue;
@@ -70,9 +69,11 @@ impl Reporter for Human {
     }
 }
 
-/// What to show of a checked file: its problems and notes, and with `verbose` its
-/// expected findings as notes that say so.
+/// What to show of a checked file: its problems and notes, and its expected findings as
+/// notes that say so with `verbose`, or when the file fails its expectation: the author
+/// then needs to see everything that fired, not only what departs.
 fn diagnostics(checked: &Checked, verbose: bool) -> Vec<Diagnostic> {
+    let verbose = verbose || !checked.verdict.passed;
     let mut shown: Vec<(usize, Diagnostic)> = checked
         .problems()
         .chain(&checked.verdict.notes)
