@@ -228,8 +228,14 @@ impl Replay<'_> {
         let transaction = self
             .answered_transaction(sent)
             .map(|t| &self.run.transactions[t]);
-        let denied =
-            transaction.is_some_and(|t| t.denied_at.is_some()) || sent.words.has(Cue::Denial);
+        // After the user denied, a correct AS refuses; but the flow says what this AS does,
+        // and a label that names a code with no word of refusal says it sends one, as a
+        // token response that names a token serves it.
+        let code_despite_denial = sent.words.has(Cue::Code)
+            && !sent.words.has(Cue::Error)
+            && !sent.words.has(Cue::Denial);
+        let denied = transaction.is_some_and(|t| t.denied_at.is_some() && !code_despite_denial)
+            || sent.words.has(Cue::Denial);
         let state = transaction.and_then(|t| t.state.clone());
         if denied {
             out.params
