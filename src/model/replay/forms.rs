@@ -246,9 +246,20 @@ impl Replay<'_> {
                 Some(sent.words.error_code().unwrap_or("invalid_request")),
             );
         } else {
-            let code = self.fresh("code");
-            out.generated.push((Key::Code, code.clone()));
-            out.params.set(Key::Code, Some(code));
+            // A label that names a token says the AS hands one out in the redirect itself
+            // (the implicit grant, or with a code the hybrid one): the token then travels
+            // the front channel, which is for the invariants to judge.
+            let names_token = sent.words.has(Cue::Token);
+            if sent.words.has(Cue::Code) || !names_token {
+                let code = self.fresh("code");
+                out.generated.push((Key::Code, code.clone()));
+                out.params.set(Key::Code, Some(code));
+            }
+            if names_token {
+                let token = self.fresh("token");
+                out.generated.push((Key::AccessToken, token.clone()));
+                out.params.set(Key::AccessToken, Some(token));
+            }
         }
         out.params.set(Key::State, state);
         // RFC 9207: the response names its issuer, so a client talking to several
