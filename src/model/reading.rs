@@ -447,19 +447,30 @@ fn client_to_server(message: &Message) -> Reading {
 fn client_to_browser(message: &Message, s: &Situation) -> Reading {
     use StepKind::*;
     let words = message.words;
-    if let Some(key) = message.wrote_any(&[Key::ResponseType, Key::CodeChallenge, Key::RedirectUri])
-    {
+    // Parameters only an authorization request carries: a client writes them on a
+    // message to the browser only to send it to the authorization endpoint.
+    if let Some(key) = message.wrote_any(&[
+        Key::ResponseType,
+        Key::CodeChallenge,
+        Key::RedirectUri,
+        Key::Scope,
+        Key::State,
+    ]) {
         return read_as(AuthorizationRedirect, written(key));
     }
+    // A client that holds a token sends the browser on to its own pages, unless the label
+    // names the authorization endpoint: then it asks again (more scope, a new login).
     if !words.has(Cue::Error)
-        && !s.holds_token
+        && (!s.holds_token || words.has(Cue::Authorize))
         && (!s.session_bound || words.has(Cue::Redirect) || words.has(Cue::Authorize))
         && !words.has(Cue::Api)
     {
-        return read_as(
-            AuthorizationRedirect,
-            "the client sends a browser without a login under way to the AS",
-        );
+        let why = if s.holds_token {
+            "the client holds a token and the label names the authorization endpoint: it asks again"
+        } else {
+            "the client sends a browser without a login under way to the AS"
+        };
+        return read_as(AuthorizationRedirect, why);
     }
     read_as(Other, "a page the client shows")
 }
@@ -518,6 +529,30 @@ mod tests {
                 Situation::default()
             ),
             StepKind::Revocation
+        );
+    }
+
+    #[test]
+    fn a_client_with_a_token_asks_again_only_when_it_says_so() {
+        let signed_in = Situation {
+            holds_token: true,
+            session_bound: true,
+            ..Situation::default()
+        };
+        let client_to_browser = |label: &str, written: &[Key]| {
+            reading(Role::Client, Role::Browser, label, written, signed_in)
+        };
+        assert_eq!(
+            client_to_browser("redirect to the authorization endpoint", &[]),
+            StepKind::AuthorizationRedirect
+        );
+        assert_eq!(
+            client_to_browser("redirect", &[Key::Scope]),
+            StepKind::AuthorizationRedirect
+        );
+        assert_eq!(
+            client_to_browser("redirect to the dashboard", &[]),
+            StepKind::Other
         );
     }
 
