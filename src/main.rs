@@ -291,12 +291,8 @@ fn color_written(args: impl IntoIterator<Item = std::ffi::OsString>) -> Option<C
 }
 
 fn main() -> ExitCode {
-    let choice = match color_written(std::env::args_os()) {
-        Some(Color::Always) => clap::ColorChoice::Always,
-        Some(Color::Never) => clap::ColorChoice::Never,
-        Some(Color::Auto) | None => clap::ColorChoice::Auto,
-    };
-    let matches = Cli::command().color(choice).get_matches();
+    let choice = color_written(std::env::args_os()).unwrap_or(Color::Auto);
+    let matches = Cli::command().color(choice.for_clap()).get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());
     cli.color.apply();
     let outcome = match cli.command {

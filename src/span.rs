@@ -52,6 +52,19 @@ impl SourceFile {
         }
     }
 
+    /// How many lines the text has (a last line without a newline counts).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// A cursor for [`LineCursor::line`] over this file's lines.
+    pub fn line_cursor(&self) -> LineCursor<'_> {
+        LineCursor {
+            starts: &self.line_starts,
+            line: 0,
+        }
+    }
+
     /// 1-based line and column (columns count characters, as rustc does).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
@@ -71,16 +84,6 @@ impl SourceFile {
 pub struct LineCursor<'a> {
     starts: &'a [usize],
     line: usize,
-}
-
-impl SourceFile {
-    /// A cursor for [`LineCursor::line`] over this file's lines.
-    pub fn line_cursor(&self) -> LineCursor<'_> {
-        LineCursor {
-            starts: &self.line_starts,
-            line: 0,
-        }
-    }
 }
 
 impl LineCursor<'_> {

@@ -112,6 +112,16 @@ impl Color {
             Color::Never => anstream::ColorChoice::Never,
         });
     }
+
+    /// The same choice for clap, which prints help and usage errors itself, before
+    /// [`Color::apply`] can run.
+    pub fn for_clap(self) -> clap::ColorChoice {
+        match self {
+            Color::Auto => clap::ColorChoice::Auto,
+            Color::Always => clap::ColorChoice::Always,
+            Color::Never => clap::ColorChoice::Never,
+        }
+    }
 }
 
 /// Whether diagnostics on standard error are coloured (see [`Color::apply`]).

@@ -63,8 +63,7 @@ pub fn parse(file: &SourceFile) -> Result<Flow, Vec<Diagnostic>> {
 
     // One entry per line at most: reserving it up front spares the long flows' copies of
     // the whole vector as it grows.
-    flow.lines
-        .reserve(memchr::memchr_iter(b'\n', &text.as_bytes()[offset..]).count() + 1);
+    flow.lines.reserve(file.line_count());
     let mut declared: HashMap<Text, Span> = HashMap::new();
     // Whether the flow has fragments, or notes and boxes that name participants: only
     // then is it walked again to check them (most flows, and long ones, have neither).
@@ -387,7 +386,11 @@ fn forbidden_character(line: &str, offset: usize) -> Option<Diagnostic> {
 }
 
 fn is_name_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_' || c == '.' || c == '-'
+    if c.is_ascii() {
+        ASCII_NAME_BYTES[c as usize]
+    } else {
+        c.is_alphanumeric()
+    }
 }
 
 fn line_item<'a>(ctx: &LineCtx<'a>, line: &'a str) -> PResult<'a, Line> {
@@ -485,7 +488,9 @@ fn statement<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Statement> {
     }
 }
 
-/// The ASCII bytes a bare name may have ([`is_name_char`]); every other byte is `false`.
+/// The ASCII bytes a name or word may have: letters, digits, `_`, `.` and `-`. Beyond
+/// ASCII, [`is_name_char`] takes every alphanumeric character; a byte of one is `false`
+/// here.
 static ASCII_NAME_BYTES: [bool; 256] = {
     let mut table = [false; 256];
     let mut b = 0;
@@ -678,8 +683,7 @@ fn quoted_text<'a>(
 }
 
 fn word<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Word> {
-    let (rest, text) =
-        take_while1(|c: char| c.is_alphanumeric() || c == '_' || c == '-' || c == '.')(input)?;
+    let (rest, text) = take_while1(is_name_char)(input)?;
     Ok((
         rest,
         Word {

@@ -37,13 +37,16 @@ impl Reporter for Human {
                 }
             };
             let verdict = &checked.verdict;
-            if !verbose && verdict.passed {
+            // A file that fails its expectation shows everything that fired: its author
+            // is looking for what departs, and needs what fired as expected beside it.
+            let show_expected = verbose || !verdict.passed;
+            if !show_expected {
                 hidden += checked.expected().count();
             }
             if quiet && verdict.passed {
                 continue;
             }
-            let diagnostics = diagnostics(checked, verbose);
+            let diagnostics = diagnostics(checked, show_expected);
             out.write_all(render_diagnostics(&diagnostics, &checked.file, color).as_bytes())?;
             wrote |= !diagnostics.is_empty();
             // A file that passes with nothing to show needs no line of its own, unless
@@ -69,17 +72,15 @@ impl Reporter for Human {
     }
 }
 
-/// What to show of a checked file: its problems and notes, and its expected findings as
-/// notes that say so with `verbose`, or when the file fails its expectation: the author
-/// then needs to see everything that fired, not only what departs.
-fn diagnostics(checked: &Checked, verbose: bool) -> Vec<Diagnostic> {
-    let verbose = verbose || !checked.verdict.passed;
+/// What to show of a checked file: its problems and notes, and with `show_expected` its
+/// expected findings as notes that say so.
+fn diagnostics(checked: &Checked, show_expected: bool) -> Vec<Diagnostic> {
     let mut shown: Vec<(usize, Diagnostic)> = checked
         .problems()
         .chain(&checked.verdict.notes)
         .map(|v| (v.span.start, v.to_diagnostic()))
         .collect();
-    if verbose {
+    if show_expected {
         shown.extend(checked.expected().map(|v| {
             let mut diagnostic = v.to_diagnostic();
             diagnostic.severity = Severity::Note;
