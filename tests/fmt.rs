@@ -155,37 +155,27 @@ fn flow_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-#[test]
-fn every_catalogue_flow_formats_stably_and_faithfully() {
+/// Every `.flow` file under `dir` (relative to the repository), of which there are some,
+/// formats stably and faithfully.
+fn assert_every_flow_canonical(dir: &str) {
     let mut files = Vec::new();
-    flow_files(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("flows")
-            .as_path(),
-        &mut files,
-    );
-    assert!(!files.is_empty());
+    flow_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join(dir), &mut files);
+    assert!(!files.is_empty(), "no flows under {dir}");
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
         assert_canonical(&path.display().to_string(), &text);
     }
 }
 
+#[test]
+fn every_catalogue_flow_formats_stably_and_faithfully() {
+    assert_every_flow_canonical("flows");
+}
+
 /// Inputs the fuzzers found (`fuzz/findings/`): each is a regression test from then on.
 #[test]
 fn fuzz_findings_format_stably_and_faithfully() {
-    let mut files = Vec::new();
-    flow_files(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fuzz/findings")
-            .as_path(),
-        &mut files,
-    );
-    assert!(!files.is_empty());
-    for path in files {
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert_canonical(&path.display().to_string(), &text);
-    }
+    assert_every_flow_canonical("fuzz/findings");
 }
 
 #[test]

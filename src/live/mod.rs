@@ -230,6 +230,21 @@ mod tests {
         }
     }
 
+    /// The flow `text` replayed against `server` at [`endpoints`], with the default
+    /// config and options.
+    fn replay_text(text: &str, server: &mut dyn Transport) -> Result<LiveReplay, LiveError> {
+        let file = SourceFile::new("t.flow", text);
+        let flow = parse(&file).unwrap();
+        replay_live(
+            &file,
+            &flow,
+            &Config::default(),
+            &endpoints(),
+            server,
+            &CheckOptions::default(),
+        )
+    }
+
     fn redirect(to: &str) -> HttpResponse {
         HttpResponse {
             status: 302,
@@ -264,9 +279,6 @@ mod tests {
     #[test]
     fn a_redirect_off_the_server_is_the_answer_and_never_followed() {
         let text = "fe -> auth_server_be: \"authorize\"\nauth_server_be -> fe: \"code\"\n";
-        let file = SourceFile::new("t.flow", text);
-        let flow = parse(&file).unwrap();
-        let endpoints = endpoints();
         let mut server = Scripted {
             answer: |request: &HttpRequest| match request.url.path() {
                 "/auth" => redirect("/hop"),
@@ -274,15 +286,7 @@ mod tests {
             },
             seen: Vec::new(),
         };
-        let live = replay_live(
-            &file,
-            &flow,
-            &Config::default(),
-            &endpoints,
-            &mut server,
-            &CheckOptions::default(),
-        )
-        .unwrap();
+        let live = replay_text(text, &mut server).unwrap();
         assert!(
             server
                 .seen
@@ -328,21 +332,11 @@ mod tests {
     #[test]
     fn a_flow_with_fragments_is_refused_before_any_request() {
         let text = "alt \"ok\"\n  fe -> auth_server_be: \"authorize\"\nelse \"no\"\n  fe -> be: \"give up\"\nend\n";
-        let file = SourceFile::new("t.flow", text);
-        let flow = parse(&file).unwrap();
-        let endpoints = endpoints();
         let mut server = Scripted {
             answer: |_: &HttpRequest| redirect("/never"),
             seen: Vec::new(),
         };
-        let result = replay_live(
-            &file,
-            &flow,
-            &Config::default(),
-            &endpoints,
-            &mut server,
-            &CheckOptions::default(),
-        );
+        let result = replay_text(text, &mut server);
         match result {
             Err(LiveError::Flow(diagnostics)) => {
                 assert!(diagnostics[0].message.contains("fragments"));
