@@ -224,6 +224,38 @@ fn participants_without_a_role_are_input_errors() {
 }
 
 #[test]
+fn participants_named_after_roles_bind_in_any_spelling() {
+    // The RFC's roles as an outside author writes them: capitalised, run together,
+    // with separators. Each binds to its role, so the honest flow is conformant and
+    // the trace names the roles.
+    let flow = "---\nclient: { pkce: true }\nexpect: []\n---\n\
+        Browser -> Client: \"sign in\"\n\
+        Client -> Browser: \"302 to /authorize\"\n\
+        Browser -> AuthorizationServer: \"GET /authorize\"\n\
+        AuthorizationServer -> Browser: \"login form\"\n\
+        Browser -> AuthorizationServer: \"credentials and consent\"\n\
+        AuthorizationServer -> Browser: \"302 back with code\"\n\
+        Browser -> Client: \"callback with code\"\n\
+        Client -> AuthorizationServer: \"POST /token\"\n\
+        AuthorizationServer -> Client: \"access token\"\n\
+        Client -> Resource_Server: \"GET /profile\"\n\
+        Resource_Server -> Client: \"profile\"\n";
+    authflow()
+        .args(["check", "-"])
+        .write_stdin(flow)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("nothing fired, as expected"));
+    authflow()
+        .args(["trace", "-"])
+        .write_stdin(flow)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("token_request"))
+        .stdout(predicate::str::contains("api_response"));
+}
+
+#[test]
 fn unknown_expectation_ids_are_input_errors() {
     authflow()
         .arg("check")

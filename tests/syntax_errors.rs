@@ -63,6 +63,26 @@ rejects!(
 );
 rejects!(bidi_isolate_in_name, "f\u{2066}e -> be: \"x\"\n", "U+2066");
 rejects!(unknown_line, "hello world\n", "expected `->` after `hello`");
+rejects!(
+    dashed_arrow,
+    "fe --> be: \"x\"\n",
+    "`-->` is not an arrow in a flow file"
+);
+rejects!(
+    mermaid_arrow,
+    "fe ->> be: \"x\"\n",
+    "`->>` is not an arrow in a flow file"
+);
+rejects!(
+    backward_arrow_after_quoted_name,
+    "\"my app\" <- be: \"x\"\n",
+    "`<-` is not an arrow in a flow file"
+);
+rejects!(
+    slash_comment,
+    "// the login\nfe -> be: \"x\"\n",
+    "`//` does not start a comment"
+);
 rejects!(garbage_line, "!!!\n", "expected a statement");
 rejects!(
     trailing_garbage,

@@ -38,7 +38,7 @@ pub const ROLE_NAMES: &[(&str, Role)] = &[
 
 impl Role {
     /// The role a participant has without a declaration: the seed's names, and a role's
-    /// own name (`participant browser`).
+    /// own name in any case or spelling (`participant browser`, `AuthorizationServer`).
     pub fn default_for(name: &str) -> Option<Role> {
         Some(match name {
             "fe" => Role::Browser,
@@ -51,11 +51,14 @@ impl Role {
         })
     }
 
-    /// The role a name accepted after `as` stands for.
+    /// The role a name accepted after `as` stands for. Case and the separators `_`, `-`
+    /// and `.` do not matter: authors write the RFC's roles as `Browser`,
+    /// `AuthorizationServer` or `user-agent`, and each means one role only.
     pub fn from_keyword(word: &str) -> Option<Role> {
+        let folded = fold(word);
         ROLE_NAMES
             .iter()
-            .find(|(name, _)| *name == word)
+            .find(|(name, _)| fold(name) == folded)
             .map(|(_, role)| *role)
     }
 
@@ -70,6 +73,14 @@ impl Role {
     }
 }
 
+/// `word` in lower case without separators, the form role names are compared in.
+fn fold(word: &str) -> String {
+    word.chars()
+        .filter(|c| !matches!(c, '_' | '-' | '.'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -80,5 +91,30 @@ impl fmt::Display for Role {
             Role::ResourceServer => "resource_server",
             Role::Attacker => "attacker",
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_names_match_in_any_case_and_spelling() {
+        for (word, role) in [
+            ("Browser", Role::Browser),
+            ("user-agent", Role::Browser),
+            ("UserAgent", Role::Browser),
+            ("ResourceOwner", Role::Browser),
+            ("AuthorizationServer", Role::AuthorizationServer),
+            ("authorization.server", Role::AuthorizationServer),
+            ("Resource_Server", Role::ResourceServer),
+            ("CLIENT", Role::Client),
+        ] {
+            assert_eq!(Role::from_keyword(word), Some(role), "{word}");
+            assert_eq!(Role::default_for(word), Some(role), "{word}");
+        }
+        // Default names stay exact: `FE` is not the seed's `fe`.
+        assert_eq!(Role::default_for("FE"), None);
+        assert_eq!(Role::from_keyword("oauth_server"), None);
     }
 }

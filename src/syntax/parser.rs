@@ -434,6 +434,16 @@ fn statement<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Statement> {
     }
     let (after_name, first) = match bare_name(input) {
         Ok(ok) => ok,
+        Err(nom::Err::Error(_)) if input.starts_with("//") => {
+            return Err(nom::Err::Failure(SyntaxError {
+                len: 2,
+                ..SyntaxError::new(
+                    input,
+                    "`//` does not start a comment in a flow file",
+                    "write `#` for a comment",
+                )
+            }));
+        }
         Err(nom::Err::Error(_)) => {
             let found = describe_next(input);
             return fail(
@@ -448,6 +458,7 @@ fn statement<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Statement> {
         return Err(invisible);
     }
     let (lookahead, _) = space0(after_name)?;
+    foreign_arrow(lookahead)?;
     if lookahead.starts_with("->") {
         return message(ctx, input).map(|(rest, m)| (rest, Statement::Message(m)));
     }
@@ -725,6 +736,7 @@ fn keyword_clause<'a>(
 fn message<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Message> {
     let (rest, from) = name(ctx, input)?;
     let (rest, _) = space0(rest)?;
+    foreign_arrow(rest)?;
     let (rest, _) = expect("`->`", tag("->")).parse(rest)?;
     let (rest, _) = space0(rest)?;
     let (rest, to) = expect("the receiving participant", |i| name(ctx, i)).parse(rest)?;
@@ -756,6 +768,28 @@ fn message<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Message> {
             span,
         },
     ))
+}
+
+/// Arrows of Mermaid, PlantUML and D2 that authors bring along. Each is refused by name,
+/// with the one arrow flow files have, rather than as a stray `-` or `>`.
+const FOREIGN_ARROWS: [&str; 7] = ["-->>", "-->", "->>", "<->", "<--", "<-", "=>"];
+
+/// Fails at an arrow from another diagram language; `Ok` for anything else.
+fn foreign_arrow(input: &str) -> Result<(), nom::Err<SyntaxError<'_>>> {
+    match FOREIGN_ARROWS
+        .iter()
+        .find(|arrow| input.starts_with(**arrow))
+    {
+        Some(arrow) => Err(nom::Err::Failure(SyntaxError {
+            len: arrow.len(),
+            ..SyntaxError::new(
+                input,
+                format!("`{arrow}` is not an arrow in a flow file"),
+                "write `->`: every message is `FROM -> TO: \"label\"`, sender first",
+            )
+        })),
+        None => Ok(()),
+    }
 }
 
 /// `{ key: value, ... }`, a trailing comma allowed, each key at most once.
