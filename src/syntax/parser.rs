@@ -334,7 +334,11 @@ impl<'a> LineCtx<'a> {
 
 fn parse_line(line: &str, offset: usize) -> Result<Line, Box<Diagnostic>> {
     let ctx = LineCtx { line, offset };
-    if let Some(diagnostic) = forbidden_character(line, offset) {
+    if is_printable_ascii(line) {
+        if let Some(message) = plain_message(line, offset) {
+            return Ok(message);
+        }
+    } else if let Some(diagnostic) = forbidden_character(line, offset) {
         return Err(Box::new(diagnostic));
     }
     match line_item(&ctx, line) {
@@ -354,16 +358,95 @@ fn parse_line(line: &str, offset: usize) -> Result<Line, Box<Diagnostic>> {
     }
 }
 
+/// Whether `line` is printable ASCII (tabs allowed): almost every line is, and then it
+/// cannot hold a forbidden character.
+fn is_printable_ascii(line: &str) -> bool {
+    line.bytes()
+        .all(|b| (b' '..0x7f).contains(&b) || b == b'\t')
+}
+
+/// The line that makes up nearly all of a long flow, `FROM -> TO: "label"` with bare
+/// names, a label without escapes, and at most a comment after it, read in one pass
+/// over the bytes: going through the combinators costs several times as much, and a
+/// long flow is this line a hundred thousand times. `None` for anything else (a quoted
+/// name, an escape, `as`, `via`, `{`, a mistake), which the full parser reads; for the
+/// lines taken here both give the same tree (a property test holds them to it).
+/// `line` must be printable ASCII.
+fn plain_message(line: &str, offset: usize) -> Option<Line> {
+    let bytes = line.as_bytes();
+    let blanks = |mut at: usize| {
+        while matches!(bytes.get(at), Some(b' ' | b'\t')) {
+            at += 1;
+        }
+        at
+    };
+    // A bare name, as `bare_name` reads it in ASCII.
+    let name = |start: usize| {
+        let mut end = start;
+        while let Some(&b) = bytes.get(end) {
+            if !ASCII_NAME_BYTES[usize::from(b)] || (b == b'-' && bytes.get(end + 1) == Some(&b'>'))
+            {
+                break;
+            }
+            end += 1;
+        }
+        (end > start).then(|| Name {
+            text: Text::from(&line[start..end]),
+            quoted: false,
+            span: Span::new(offset + start, offset + end),
+        })
+    };
+    let start = blanks(0);
+    let from = name(start)?;
+    let mut at = blanks(from.span.end - offset);
+    if !line[at..].starts_with("->") {
+        return None;
+    }
+    at = blanks(at + 2);
+    let to = name(at)?;
+    at = blanks(to.span.end - offset);
+    if bytes.get(at) != Some(&b':') {
+        return None;
+    }
+    let open = blanks(at + 1);
+    if bytes.get(open) != Some(&b'"') {
+        return None;
+    }
+    let close = open + 1 + memchr::memchr3(b'"', b'\\', b'\t', &bytes[open + 1..])?;
+    if bytes[close] != b'"' {
+        return None;
+    }
+    let end = close + 1;
+    let rest = blanks(end);
+    let comment = match bytes.get(rest) {
+        None => None,
+        Some(b'#') => Some(Comment {
+            text: line[rest + 1..].to_string(),
+            span: Span::new(offset + rest, offset + line.len()),
+        }),
+        Some(_) => return None,
+    };
+    let message = Message {
+        from,
+        to,
+        label: Label {
+            text: Text::from(&line[open + 1..close]),
+            span: Span::new(offset + open, offset + end),
+        },
+        step: None,
+        via: None,
+        params: Vec::new(),
+        span: Span::new(offset + start, offset + end),
+    };
+    Some(Line::Statement {
+        statement: Statement::Message(message),
+        comment,
+    })
+}
+
 /// Control characters corrupt terminals and bidi overrides make text read differently from
 /// what it is ("Trojan Source"); neither has a place anywhere in a flow file.
 fn forbidden_character(line: &str, offset: usize) -> Option<Diagnostic> {
-    // Almost every line is printable ASCII: one pass over the bytes settles it.
-    if line
-        .bytes()
-        .all(|b| (b' '..0x7f).contains(&b) || b == b'\t')
-    {
-        return None;
-    }
     let (index, c) = line
         .char_indices()
         .find(|&(_, c)| (c.is_control() && c != '\t') || is_bidi_control(c))?;
@@ -1083,4 +1166,78 @@ fn participant_box<'a>(
             span: ctx.span(input, rest),
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What the combinators make of a line (`None`: an error).
+    fn full_parse(line: &str, offset: usize) -> Option<Line> {
+        line_item(&LineCtx { line, offset }, line)
+            .ok()
+            .map(|(_, item)| item)
+    }
+
+    #[test]
+    fn plain_messages_take_the_fast_path() {
+        for line in [
+            "fe -> be: \"click\"",
+            "  a-b->c.d :\"\"  ",
+            "fe -> be: \"x\" # why",
+            "else -> note: \"keywords are names before an arrow\"",
+        ] {
+            let fast = plain_message(line, 7);
+            assert!(fast.is_some(), "{line}");
+            assert_eq!(fast, full_parse(line, 7), "{line}");
+        }
+        for line in [
+            "\"my app\" -> be: \"x\"",
+            "fe -> be: \"say \\\"hi\\\"\"",
+            "fe -> be: \"x\" as login",
+            "fe -> be: \"x\" { code: c }",
+            "fe --> be: \"x\"",
+            "fe ->> be: \"x\"",
+            "fe -> be: \"unclosed",
+            "fe -> be: \"x\" extra",
+            "participant fe",
+        ] {
+            assert_eq!(plain_message(line, 0), None, "{line}");
+        }
+    }
+
+    /// One slot of a message line: mostly what belongs there, sometimes what breaks it.
+    fn slot(options: &'static [&'static str]) -> impl Strategy<Value = &'static str> {
+        proptest::sample::select(options)
+    }
+
+    proptest! {
+        /// Wherever the fast path takes a line, the full parser reads it the same way.
+        /// Lines are built slot by slot (blanks, sender, arrow, receiver, colon, label,
+        /// tail), each slot sometimes holding something that breaks it.
+        #[test]
+        fn the_fast_path_agrees_with_the_full_parser(
+            slots in (
+                slot(&["", " ", "\t ", "#"]),
+                slot(&["fe", "a-b", "x.y_1", "note", "\"q\"", "-", ""]),
+                slot(&["", " ", "\t"]),
+                slot(&["->", "-->", "->>", "<-", "-", ">", ""]),
+                slot(&["", " ", "  "]),
+                slot(&["be", "c-", "else", "\"r s\"", ">", ""]),
+                slot(&["", " ", "\t"]),
+                slot(&[":", "", "::", " :"]),
+                slot(&["", " "]),
+                slot(&["\"msg\"", "\"\"", "\"a \\\" b\"", "\"tab\there\"", "\"open", "msg", "\"#\""]),
+                slot(&["", " ", " # c", "# c", " as login", " via query", " {code: x}", " x", "\""]),
+            ),
+            offset in 0usize..100,
+        ) {
+            let (a, b, c, d, e, f, g, h, i, j, k) = slots;
+            let line = [a, b, c, d, e, f, g, h, i, j, k].concat();
+            if let Some(fast) = plain_message(&line, offset) {
+                prop_assert_eq!(Some(fast), full_parse(&line, offset), "{:?}", line);
+            }
+        }
+    }
 }
