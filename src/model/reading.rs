@@ -217,8 +217,14 @@ fn user_agent_to_server(message: &Message, s: &Situation) -> Reading {
         return reading;
     }
     if !words.has(Cue::Authorize) && !words.has(Cue::Redirect) {
-        if s.awaiting_login || s.awaiting_consent {
+        if s.awaiting_login {
             return login_or_deny(words, "the AS is waiting for this browser's user to log in");
+        }
+        if s.awaiting_consent {
+            return login_or_deny(
+                words,
+                "the AS is waiting for this browser's user to consent",
+            );
         }
         if words.has(Cue::Consent) || words.has(Cue::Login) || words.has(Cue::Denial) {
             return login_or_deny(

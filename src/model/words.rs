@@ -2,6 +2,12 @@
 //! breaks ties the parameters and the actors' state leave open. All the words live in one
 //! table, English beside the Russian of the user's own notes, and match whole words (or
 //! word stems), never substrings: "4001 records" says nothing about HTTP 400.
+//!
+//! Authors inflect: "refused", "approved", "с кодом". A word the table does not list
+//! whole is reduced to its Snowball stem (English, or Russian for Cyrillic words) and
+//! matched against the stems of the table's words, so each meaning is listed once, in its
+//! plain form. A negation ("no", "don't", "не") cancels the word after it, and a consent
+//! word cancelled that way is a refusal: "Don't Allow" is the button that denies.
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -129,8 +135,12 @@ const TABLE: &[(Match, Cue)] = &[
     (Word("incorrect"), Wrong),
     (Word("mistyped"), Wrong),
     // Russian (seed 001)
+    (Word("decline"), Denial),
+    (Word("withhold"), Denial),
+    (Word("disallow"), Denial),
     (Stem("отказ"), Denial),
     (Stem("отклон"), Denial),
+    (Stem("запрет"), Denial),
     (Stem("ошибк"), Error),
     (Stem("неверн"), Wrong),
     (Stem("вход"), Login),
@@ -150,8 +160,12 @@ const TABLE: &[(Match, Cue)] = &[
     (Stem("профил"), Api),
 ];
 
-/// Words that negate the word after them: "no errors" is not an error.
-const NEGATIONS: &[&str] = &["no", "not", "without", "без", "нет", "не"];
+/// Words that negate the word after them: "no errors" is not an error. Apostrophes are
+/// read as `'` whichever the author typed.
+const NEGATIONS: &[&str] = &[
+    "no", "not", "without", "never", "cannot", "don't", "dont", "doesn't", "didn't", "won't",
+    "can't", "isn't", "wasn't", "без", "нет", "не", "ни",
+];
 
 /// The cues a label gives, found in one pass over its words when it is read.
 #[derive(Clone, Copy)]
@@ -168,6 +182,24 @@ struct Lookup {
     words: HashMap<&'static str, Entry>,
     /// Stems, grouped by their first byte.
     stems: Vec<Vec<(&'static str, Cue)>>,
+    /// The cues of the table's plain words, by their Snowball stem.
+    inflected: HashMap<String, u32>,
+    english: rust_stemmers::Stemmer,
+    russian: rust_stemmers::Stemmer,
+}
+
+impl Lookup {
+    /// The Snowball stem of a plain word (letters only), in its script's language;
+    /// `None` for identifiers, numbers and mixed scripts, which match whole or not at all.
+    fn stem<'w>(&self, word: &'w str) -> Option<Cow<'w, str>> {
+        if word.bytes().all(|b| b.is_ascii_lowercase()) {
+            Some(self.english.stem(word))
+        } else if word.chars().all(|c| matches!(c, 'а'..='я' | 'ё')) {
+            Some(self.russian.stem(word))
+        } else {
+            None
+        }
+    }
 }
 
 /// What one whole word says.
@@ -186,10 +218,18 @@ static LOOKUP: LazyLock<Lookup> = LazyLock::new(|| {
     let mut lookup = Lookup {
         words: HashMap::default(),
         stems: vec![Vec::new(); 256],
+        inflected: HashMap::default(),
+        english: rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English),
+        russian: rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::Russian),
     };
     for &(m, cue) in TABLE {
         match m {
-            Word(w) => lookup.words.entry(w).or_default().cues |= 1 << cue as u32,
+            Word(w) => {
+                lookup.words.entry(w).or_default().cues |= 1 << cue as u32;
+                if let Some(stem) = lookup.stem(w) {
+                    *lookup.inflected.entry(stem.into_owned()).or_default() |= 1 << cue as u32;
+                }
+            }
             Stem(s) => lookup.stems[usize::from(s.as_bytes()[0])].push((s, cue)),
             Pair(a, b) => lookup.words.entry(a).or_default().pairs.push((b, cue)),
         }
@@ -216,15 +256,16 @@ impl Words {
         // Most labels are lower-case ASCII already: no copy for them.
         let lower: Cow<str> = if label
             .bytes()
-            .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+            .all(|b| b.is_ascii() && !b.is_ascii_uppercase() && b != b'\'')
         {
             Cow::Borrowed(label)
         } else {
-            Cow::Owned(label.to_lowercase())
+            Cow::Owned(label.to_lowercase().replace('\u{2019}', "'"))
         };
         let lookup = &*LOOKUP;
         let mut split = lower
-            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '\''))
+            .map(|w| w.trim_matches('\''))
             .filter(|w| !w.is_empty())
             .peekable();
         let mut negated = false;
@@ -235,25 +276,33 @@ impl Words {
             if let Some(rank) = entry.and_then(|e| e.error_rank) {
                 error_rank = error_rank.min(rank);
             }
-            if was_negated {
-                continue;
-            }
+            let mut cues = 0;
             if let Some(entry) = entry {
-                words.cues |= entry.cues;
+                cues |= entry.cues;
                 if !entry.pairs.is_empty() {
                     let next = split.peek().copied();
                     for &(second, cue) in &entry.pairs {
                         if next == Some(second) {
-                            words.cues |= 1 << cue as u32;
+                            cues |= 1 << cue as u32;
                         }
                     }
                 }
+            } else if let Some(stem) = lookup.stem(word.strip_suffix("'s").unwrap_or(word)) {
+                cues |= lookup.inflected.get(stem.as_ref()).copied().unwrap_or(0);
             }
             for &(stem, cue) in &lookup.stems[usize::from(word.as_bytes()[0])] {
                 if word.starts_with(stem) {
-                    words.cues |= 1 << cue as u32;
+                    cues |= 1 << cue as u32;
                 }
             }
+            if was_negated {
+                // "no consent", "don't allow", "не разрешаю": consent withheld.
+                if cues & (1 << Consent as u32) != 0 {
+                    words.cues |= 1 << Denial as u32;
+                }
+                continue;
+            }
+            words.cues |= cues;
         }
         if error_rank != usize::MAX {
             words.error_code = Some(ERROR_CODES[error_rank]);
@@ -293,6 +342,39 @@ mod tests {
         let exchange = Words::new("POST /token grant_type=authorization_code");
         assert!(exchange.has(Token) && !exchange.has(Authorize));
         assert!(Words::new("GET /authorize").has(Authorize));
+    }
+
+    #[test]
+    fn inflected_words_match_their_plain_form() {
+        assert!(Words::new("credentials, consent refused").has(Denial));
+        assert!(Words::new("user approved").has(Consent));
+        assert!(Words::new("authorization codes").has(Code));
+        assert!(Words::new("перенаправление с кодом").has(Code));
+        assert!(Words::new("302 на redirect_uri с кодом авторизации").has(Code));
+        // Identifiers and numbers match whole or not at all.
+        assert!(!Words::new("codec").has(Code));
+        assert!(!Words::new("encoded").has(Code));
+    }
+
+    #[test]
+    fn a_negated_consent_is_a_refusal() {
+        for label in [
+            "I don't approve",
+            "Don't Allow",
+            "login, but don\u{2019}t allow",
+            "login ok, no consent",
+            "do not allow",
+            "не разрешаю",
+        ] {
+            let words = Words::new(label);
+            assert!(words.has(Denial), "{label}");
+            assert!(!words.has(Consent), "{label}");
+        }
+        assert!(Words::new("запретить доступ").has(Denial));
+        // Other negated words only lose their cue.
+        let served = Words::new("profile, no errors");
+        assert!(!served.has(Error) && !served.has(Denial));
+        assert!(!Words::new("no code yet").has(Code));
     }
 
     #[test]
