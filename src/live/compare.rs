@@ -314,6 +314,32 @@ pub fn rewrite(text: &str, run: &Run, answers: &HashMap<StepId, Answered>) -> St
             Some((step.span, line))
         })
         .collect();
+    // The requests stay what the driver sent. A server's answer can change what the
+    // client holds (a refresh token the drawing did not issue), and the replay must not
+    // read the next token request as another grant than the one that went out.
+    for (id, step) in run.steps.iter().enumerate() {
+        if step.kind != StepKind::TokenRequest || answers.contains_key(&id) {
+            continue;
+        }
+        let Some(grant) = step
+            .params
+            .carried(Key::GrantType)
+            .filter(|g| g.written_at.is_none())
+        else {
+            continue;
+        };
+        let original = &text[step.span.start..step.span.end];
+        let after_label = step.label_span.end - step.span.start;
+        let pinned = format!("grant_type: {}", quote(&grant.value));
+        let line = match original[after_label..].find('{') {
+            Some(brace) => {
+                let at = after_label + brace + 1;
+                format!("{}{{ {pinned},{}", &original[..at - 1], &original[at..])
+            }
+            None => format!("{original} {{ {pinned} }}"),
+        };
+        edits.push((step.span, line));
+    }
     edits.sort_by_key(|(span, _)| std::cmp::Reverse(span.start));
     let mut out = text.to_string();
     for (span, line) in edits {

@@ -475,7 +475,10 @@ impl<'w> Replay<'w> {
                 .and_then(GrantType::from_word);
             match grant_written {
                 Some(grant) => {
-                    reading.reason = format!("{}; `grant_type` written", reading.reason).into();
+                    // The reading may rest on the very same parameter: say it once.
+                    if !reading.reason.contains("`grant_type` written") {
+                        reading.reason = format!("{}; `grant_type` written", reading.reason).into();
+                    }
                     grant
                 }
                 None => {
@@ -607,14 +610,29 @@ fn location(
     if let Some(via) = via {
         return via;
     }
-    // Only a label that writes `key=` can show where a value travels.
+    // Only a label that writes `key=` in a URL can show where a value travels: after `?`
+    // or `#`, or after `&` in a word that has one of them before it. A form body
+    // (`grant_type=refresh_token&refresh_token=…`) is no URL.
     if label.contains('=') {
         let name = key.as_str();
         for (at, _) in label.match_indices(name) {
-            let written_as_url = label[at + name.len()..].starts_with('=');
+            if !label[at + name.len()..].starts_with('=') {
+                continue;
+            }
+            let url_part = |before: &str| match before.rfind(['?', '#']) {
+                Some(i) if before[i..].starts_with('#') => Some(Location::Fragment),
+                Some(_) => Some(Location::Query),
+                None => None,
+            };
             match label[..at].chars().next_back() {
-                Some('?' | '&') if written_as_url => return Location::Query,
-                Some('#') if written_as_url => return Location::Fragment,
+                Some('?') => return Location::Query,
+                Some('#') => return Location::Fragment,
+                Some('&') => {
+                    let word = label[..at].rsplit(char::is_whitespace).next().unwrap_or("");
+                    if let Some(location) = url_part(word) {
+                        return location;
+                    }
+                }
                 _ => {}
             }
         }

@@ -346,6 +346,9 @@ pub struct RefreshToken {
     pub client_id: Option<Value>,
     /// The scope the resource owner granted (RFC 6749 §6).
     pub scope: Scope,
+    /// The authorization code its grant began with, passed on when it is rotated: a
+    /// replay of that code revokes it (RFC 6749 §4.1.2, §10.5).
+    pub code: Option<Value>,
     /// The revocation request that revoked it, if any.
     pub revoked_at: Option<StepId>,
 }

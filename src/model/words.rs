@@ -36,6 +36,8 @@ pub enum Cue {
     Token,
     /// The refresh grant (`refresh`, `обновить`).
     Refresh,
+    /// A refresh token by name (`refresh_token`, `refresh token`, `токен обновления`).
+    RefreshToken,
     /// Token revocation (`revoke`, `отозвать`).
     Revoke,
     /// The redirect_uri endpoint (`callback`, `redirect_uri`).
@@ -111,6 +113,9 @@ const TABLE: &[(Match, Cue)] = &[
     (Word("code_verifier"), Token),
     (Stem("refresh"), Refresh),
     (Word("refresh_token"), Refresh),
+    (Word("refresh_token"), RefreshToken),
+    (Pair("refresh", "token"), RefreshToken),
+    (Pair("refresh", "tokens"), RefreshToken),
     (Stem("revo"), Revoke),
     (Word("callback"), Callback),
     (Word("redirect_uri"), Callback),
@@ -151,6 +156,8 @@ const TABLE: &[(Match, Cue)] = &[
     (Word("код"), Code),
     (Stem("токен"), Token),
     (Stem("обнов"), Refresh),
+    (Pair("токен", "обновления"), RefreshToken),
+    (Pair("токены", "обновления"), RefreshToken),
     (Stem("отоз"), Revoke),
     (Stem("перенаправ"), Redirect),
     (Stem("редирект"), Redirect),
@@ -375,6 +382,20 @@ mod tests {
         let served = Words::new("profile, no errors");
         assert!(!served.has(Error) && !served.has(Denial));
         assert!(!Words::new("no code yet").has(Code));
+    }
+
+    #[test]
+    fn refresh_tokens_by_name() {
+        for label in [
+            "200 {access_token, refresh_token, expires_in: 3600}",
+            "access token, refresh token",
+            "access and refresh tokens",
+            "токен доступа и токен обновления",
+        ] {
+            assert!(Words::new(label).has(RefreshToken), "{label}");
+        }
+        assert!(!Words::new("refreshed access token").has(RefreshToken));
+        assert!(!Words::new("access token, no refresh token").has(RefreshToken));
     }
 
     #[test]

@@ -432,20 +432,36 @@ impl Replay<'_> {
         }
         let index = self.run.redemptions.len();
         server.token_requests.push_back(index);
-        // A correct AS answers a replay by revoking what the code bought, but only when the
+        // A correct AS answers a replay by revoking everything the code bought, refresh
+        // tokens and their rotations included (RFC 6749 §4.1.2, §10.5), but only when the
         // replay comes from the code's own client: otherwise anyone could revoke anyone's
         // tokens.
         if let Some(code) = &code
             && !earlier.is_empty()
             && code.client_id == client_id
         {
+            let mut family = Vec::new();
+            for refresh in self
+                .run
+                .refresh_tokens
+                .iter_mut()
+                .rev()
+                .take_while(|r| r.issued_at > code.issued_at)
+                .filter(|r| r.code.as_deref() == Some(&*code.value))
+            {
+                refresh.revoked_at.get_or_insert(sent.id);
+                family.push(refresh.value.clone());
+            }
             for token in self
                 .run
                 .tokens
                 .iter_mut()
                 .rev()
                 .take_while(|t| t.issued_at > code.issued_at)
-                .filter(|t| t.code.as_deref() == Some(&*code.value))
+                .filter(|t| {
+                    t.code.as_deref() == Some(&*code.value)
+                        || t.refresh_token.as_ref().is_some_and(|r| family.contains(r))
+                })
             {
                 token.revoked_at.get_or_insert(sent.id);
             }
@@ -545,6 +561,10 @@ impl Replay<'_> {
                     } else {
                         grant_scope
                     },
+                    code: code.clone().or_else(|| {
+                        let family = family.as_deref()?;
+                        self.run.refresh_token(family)?.code.clone()
+                    }),
                     revoked_at: None,
                 });
                 self.run.index.refresh_tokens.insert(refresh.clone(), index);

@@ -378,6 +378,13 @@ impl Replay<'_> {
         out.params.set(Key::AccessToken, Some(token));
         out.params
             .set(Key::TokenType, Some(self.values.get("Bearer")));
+        // A refresh token is issued when the flow shows one: written, or named in the
+        // label ("access and refresh tokens"), as RFC 6749 §4.1.4's example response does.
+        if sent.words.has(Cue::RefreshToken) {
+            let refresh = self.fresh("refresh");
+            out.generated.push((Key::RefreshToken, refresh.clone()));
+            out.params.set(Key::RefreshToken, Some(refresh));
+        }
         let scope = self
             .answered_redemption(sent.from, sent.to)
             .map(|r| self.granted_scope(r).join(" "));
