@@ -43,7 +43,7 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
         let problem = match run.world.registration(client_id) {
             None => format!("client_id `{client_id}` is not registered"),
             Some(client) => match &transaction.redirect_uri {
-                Some(uri) if !client.redirect_uris.iter().any(|r| **r == **uri) => {
+                Some(uri) if !client.allows_redirect_uri(uri) => {
                     format!("redirect_uri `{uri}` is not registered for `{client_id}`")
                 }
                 _ => continue,

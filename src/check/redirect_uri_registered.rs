@@ -9,14 +9,15 @@ use crate::model::Run;
 pub const INVARIANT: Invariant = Invariant {
     id: "redirect_uri_registered",
     severity: Severity::Error,
-    reference: "RFC 9700 §2.1, §4.1; RFC 6749 §3.1.2",
-    statement: "the authorization request's redirect_uri exactly matches a registered one",
+    reference: "RFC 9700 §2.1, §4.1; RFC 6749 §3.1.2; RFC 8252 §7.3",
+    statement: "the authorization request's redirect_uri exactly matches a registered one (a native app's loopback port aside)",
     rationale: "The AS sends the code to the redirect_uri the request names, so that URI must be one \
         the client registered, compared as an exact string (RFC 6749 §3.1.2, RFC 9700 §2.1). \
         Prefix and pattern matching have repeatedly let attackers use look-alike hosts or \
         paths such as `https://client.example.evil.example/cb` and receive victims' codes \
         (RFC 9700 §4.1). An AS that goes on to the login page with an unregistered URI is \
-        about to deliver a code to whoever chose it.",
+        about to deliver a code to whoever chose it. The one exception is the port of an \
+        `http` loopback URI, which a native app picks when it starts (RFC 8252 §7.3).",
     example: r##"
 fe -> auth_server_be: "redirect" { redirect_uri: "https://client.example.evil.example/cb" }
 auth_server_be -> auth_server_fe: "redirect"   # the AS goes on instead of showing an error page
@@ -39,7 +40,7 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
         let Some(uri) = &transaction.redirect_uri else {
             continue;
         };
-        if client.redirect_uris.iter().any(|r| **r == **uri) {
+        if client.allows_redirect_uri(uri) {
             continue;
         }
         findings.push(

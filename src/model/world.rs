@@ -23,6 +23,39 @@ pub struct Client {
     pub uses_pkce: bool,
 }
 
+impl Client {
+    /// Whether an authorization request may name `uri`: one of the registered URIs,
+    /// compared as exact strings (RFC 6749 §3.1.2, RFC 9700 §2.1), except that a native
+    /// app's loopback URI matches on any port, which the app picks when it starts
+    /// (RFC 8252 §7.3; RFC 9700 §2.1 makes the same exception).
+    pub fn allows_redirect_uri(&self, uri: &str) -> bool {
+        self.redirect_uris
+            .iter()
+            .any(|registered| registered == uri || same_loopback_but_port(registered, uri))
+    }
+}
+
+/// Whether `registered` is an `http` loopback URI and `requested` is the same URI with
+/// another port (or none).
+fn same_loopback_but_port(registered: &str, requested: &str) -> bool {
+    let (Ok(mut registered), Ok(mut requested)) =
+        (url::Url::parse(registered), url::Url::parse(requested))
+    else {
+        return false;
+    };
+    let loopback = match registered.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name == "localhost",
+        None => false,
+    };
+    if !loopback || registered.scheme() != "http" {
+        return false;
+    }
+    // Both drop their ports; a URL that cannot have one is no loopback URL anyway.
+    registered.set_port(None).is_ok() && requested.set_port(None).is_ok() && registered == requested
+}
+
 /// A user (resource owner) the authorization server knows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct User {
@@ -223,5 +256,27 @@ mod tests {
             assert_eq!(parse_duration(&text).unwrap_or(0), seconds, "{text}");
         }
         assert_eq!(format_duration(5400), "1h30m");
+    }
+    fn client(redirect_uris: &[&str]) -> Client {
+        Client {
+            redirect_uris: redirect_uris.iter().map(|u| u.to_string()).collect(),
+            ..World::from_front_matter(None)
+                .expect("the default world is valid")
+                .client
+        }
+    }
+
+    #[test]
+    fn redirect_uris_match_exactly_except_a_loopback_port() {
+        let web = client(&["https://client.example/cb"]);
+        assert!(web.allows_redirect_uri("https://client.example/cb"));
+        assert!(!web.allows_redirect_uri("https://client.example/cb/"));
+        assert!(!web.allows_redirect_uri("https://client.example:8443/cb"));
+        let native = client(&["http://127.0.0.1/callback", "http://[::1]:8080/cb"]);
+        assert!(native.allows_redirect_uri("http://127.0.0.1:51234/callback"));
+        assert!(native.allows_redirect_uri("http://[::1]:9000/cb"));
+        assert!(!native.allows_redirect_uri("http://127.0.0.1:51234/other"));
+        assert!(!native.allows_redirect_uri("http://127.0.0.2.evil.example:51234/callback"));
+        assert!(!native.allows_redirect_uri("https://127.0.0.1:51234/callback"));
     }
 }
