@@ -216,6 +216,14 @@ fn user_agent_to_server(message: &Message, s: &Situation) -> Reading {
     if let Some(reading) = by_parameters(message, BROWSER_TO_SERVER) {
         return reading;
     }
+    if (s.awaiting_login || s.awaiting_consent) && words.has(Cue::HttpGet) {
+        // Credentials and consent are submitted with a form; a GET fetches the page
+        // that shows one (RFC 6749 §3.1 leaves the page to the AS).
+        return read_as(
+            Other,
+            "the browser fetches a page of the AS (label says `GET`); a login is a form it submits",
+        );
+    }
     if !words.has(Cue::Authorize) && !words.has(Cue::Redirect) {
         if s.awaiting_login {
             return login_or_deny(words, "the AS is waiting for this browser's user to log in");

@@ -50,6 +50,9 @@ pub enum Cue {
     Api,
     /// A mistyped credential (`wrong`, `typo`, `неверный`).
     Wrong,
+    /// An HTTP `GET`: the browser fetches a page, it submits no form. Only the method's
+    /// own upper-case spelling counts: "get a token" is English, not HTTP.
+    HttpGet,
 }
 
 /// How an entry of the table matches a word of the label.
@@ -311,6 +314,12 @@ impl Words {
             }
             words.cues |= cues;
         }
+        if label
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| w == "GET")
+        {
+            words.cues |= 1 << HttpGet as u32;
+        }
         if error_rank != usize::MAX {
             words.error_code = Some(ERROR_CODES[error_rank]);
             words.cues |= 1 << Error as u32;
@@ -382,6 +391,14 @@ mod tests {
         let served = Words::new("profile, no errors");
         assert!(!served.has(Error) && !served.has(Denial));
         assert!(!Words::new("no code yet").has(Code));
+    }
+
+    #[test]
+    fn the_http_get_method_in_capitals() {
+        assert!(Words::new("GET /login").has(HttpGet));
+        assert!(Words::new("browser: GET https://as.example/login?x=1").has(HttpGet));
+        assert!(!Words::new("get the login page").has(HttpGet));
+        assert!(!Words::new("POST /login").has(HttpGet));
     }
 
     #[test]
