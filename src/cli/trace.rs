@@ -64,6 +64,14 @@ fn trace(out: &mut String, text: &str, run: &Run, view: &View) {
     let stored = stored_objects(run);
     let (knowledge, attacker_only) = (view.knowledge, view.attacker_only);
     let _ = writeln!(out, "{:>5}  {:>6}  {:<24} message", "line", "time", "step");
+    // Whether each API answer served, as the model read it: the label alone decides
+    // that, so the trace says which way it went.
+    let api_answers: std::collections::HashMap<usize, bool> = run
+        .api_calls
+        .iter()
+        .filter_map(|call| call.response.as_ref())
+        .map(|answer| (answer.step, answer.served))
+        .collect();
     for (id, step) in run.steps.iter().enumerate() {
         // Names and labels were vetted by the parser; values may come from the front matter.
         let label = sanitize::terminal_line(&text[step.label_span.start..step.label_span.end]);
@@ -114,6 +122,14 @@ fn trace(out: &mut String, text: &str, run: &Run, view: &View) {
                 carried.key,
                 sanitize::terminal_line(&carried.value)
             );
+        }
+        if let Some(&served) = api_answers.get(&id) {
+            let answer = if served {
+                "the API serves the resource"
+            } else {
+                "the API refuses"
+            };
+            let _ = writeln!(out, "{:>40}= {answer}", "");
         }
         for missing in &step.missing {
             let _ = writeln!(

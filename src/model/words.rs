@@ -182,6 +182,7 @@ const NEGATIONS: &[&str] = &[
 pub struct Words {
     cues: u32,
     error_code: Option<&'static str>,
+    status: Option<u16>,
 }
 
 /// The table arranged for lookup: every message of a long flow reads its label, so a
@@ -259,6 +260,7 @@ impl Words {
         let mut words = Words {
             cues: 0,
             error_code: None,
+            status: status_line(label),
         };
         if label.is_empty() {
             return words;
@@ -336,6 +338,38 @@ impl Words {
     pub fn error_code(&self) -> Option<&'static str> {
         self.error_code
     }
+
+    /// The HTTP status the label starts with (`200 OK`, `HTTP/1.1 401`), if any.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+
+    /// Whether the answer the label draws is a refusal: the status it starts with says
+    /// so first (`200 OK (should have been 401 invalid_token)` served), its words after.
+    pub fn refuses(&self) -> bool {
+        match self.status {
+            Some(status) => status >= 400,
+            None => self.has(Error),
+        }
+    }
+}
+
+/// The status of a label that starts like an HTTP status line: a number from 100 to 599,
+/// after an optional `HTTP/1.1`.
+fn status_line(label: &str) -> Option<u16> {
+    let mut words = label.split_whitespace();
+    let mut first = words.next()?;
+    if first.starts_with("HTTP/") {
+        first = words.next()?;
+    }
+    let digits = first.trim_end_matches([',', ':', ';']);
+    if digits.len() != 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits
+        .parse()
+        .ok()
+        .filter(|status| (100..600).contains(status))
 }
 
 #[cfg(test)]
@@ -391,6 +425,18 @@ mod tests {
         let served = Words::new("profile, no errors");
         assert!(!served.has(Error) && !served.has(Denial));
         assert!(!Words::new("no code yet").has(Code));
+    }
+
+    #[test]
+    fn a_leading_status_settles_refusal() {
+        assert!(!Words::new("200 OK (should have been 401 invalid_token)").refuses());
+        assert!(!Words::new("HTTP/1.1 200 OK, invalid_token ignored").refuses());
+        assert!(Words::new("HTTP/1.1 401 Unauthorized").refuses());
+        assert!(Words::new("403: insufficient_scope").refuses());
+        assert!(Words::new("error: invalid_token").refuses());
+        assert!(!Words::new("profile, no errors").refuses());
+        assert!(!Words::new("4001 records").refuses());
+        assert_eq!(Words::new("4001 records").status(), None);
     }
 
     #[test]

@@ -69,7 +69,7 @@ impl Replay<'_> {
                     .position(|&c| &self.run.api_calls[c].caller == caller)
                 {
                     let call = self.actors[sent.from].serving.remove(at).unwrap_or(0);
-                    let served = !(sent.words.has(Cue::Error) || params.get(Key::Error).is_some());
+                    let served = !(sent.words.refuses() || params.get(Key::Error).is_some());
                     self.run.api_calls[call].response = Some(ApiAnswer {
                         step: sent.id,
                         served,

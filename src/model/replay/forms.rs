@@ -363,10 +363,11 @@ impl Replay<'_> {
         }
     }
 
-    /// The token endpoint's answer: the error a label names, or a fresh bearer token with
-    /// the scope of the grant.
+    /// The token endpoint's answer: a refusal when the label draws one (the status it
+    /// starts with first, then its words), with the error it names; else a fresh bearer
+    /// token with the scope of the grant.
     fn token_response_form(&mut self, sent: &Sent, out: &mut Outgoing) {
-        if sent.words.has(Cue::Error) {
+        if sent.words.refuses() {
             out.params.set(
                 Key::Error,
                 Some(sent.words.error_code().unwrap_or("invalid_grant")),
