@@ -82,8 +82,10 @@ pub(crate) struct UserAgent {
 pub(crate) struct ClientApp {
     /// Index in the world's registrations.
     pub registration: usize,
-    /// The authorization request bound to each browser's session.
-    pub sessions: HashMap<Value, Prepared>,
+    /// The authorization requests bound to each browser's session, oldest first. A
+    /// browser can have several under way (two tabs), and a callback's `state` says which
+    /// one it answers, as a client keeping one record per request does.
+    pub sessions: HashMap<Value, Vec<Prepared>>,
     /// The participants that are this application.
     pub participants: Vec<ActorId>,
 }
@@ -102,6 +104,60 @@ pub(crate) struct Prepared {
     pub bound_at: StepId,
     /// Whether the browser has already taken it to the authorization endpoint.
     pub sent: bool,
+    /// Whether a callback answered it.
+    pub answered: bool,
+}
+
+impl ClientApp {
+    /// Binds a new request to `browser`'s session and returns its index there. Answered
+    /// requests go, except the latest, whose verifier the token request still needs:
+    /// a long flow's session holds a request or two, not every login's.
+    pub fn bind(&mut self, browser: Value, prepared: Prepared) -> usize {
+        let requests = self.sessions.entry(browser).or_default();
+        if let Some(keep) = requests.iter().rposition(|p| p.answered) {
+            let mut index = 0;
+            requests.retain(|p| {
+                index += 1;
+                !p.answered || index - 1 == keep
+            });
+        }
+        requests.push(prepared);
+        requests.len() - 1
+    }
+
+    /// The request `browser` takes to the authorization endpoint next, if one is bound
+    /// and not yet taken: the one whose state the author wrote, else the oldest.
+    pub fn unsent(&self, browser: &str, state: Option<&str>) -> Option<usize> {
+        let requests = self.sessions.get(browser)?;
+        let mut unsent = requests.iter().enumerate().filter(|(_, p)| !p.sent);
+        match state {
+            Some(state) => requests
+                .iter()
+                .position(|p| !p.sent && p.state.as_deref() == Some(state))
+                .or_else(|| unsent.next().map(|(i, _)| i)),
+            None => unsent.next().map(|(i, _)| i),
+        }
+    }
+
+    /// The request a callback carrying `state` answers: the one bound with that state,
+    /// else the latest (which the mismatch is then reported against).
+    pub fn answered_by(&self, browser: &str, state: Option<&str>) -> Option<usize> {
+        let requests = self.sessions.get(browser)?;
+        state
+            .and_then(|state| {
+                requests
+                    .iter()
+                    .rposition(|p| p.state.as_deref() == Some(state))
+            })
+            .or(requests.len().checked_sub(1))
+    }
+
+    /// The request bound to `browser`'s session at `step`, else the latest one.
+    pub fn bound_at(&self, browser: &str, step: Option<StepId>) -> Option<&Prepared> {
+        let requests = self.sessions.get(browser)?;
+        step.and_then(|step| requests.iter().find(|p| p.bound_at == step))
+            .or(requests.last())
+    }
 }
 
 /// An authorization server: its own issuer, transactions, login sessions, codes and

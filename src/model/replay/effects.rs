@@ -111,7 +111,16 @@ impl Replay<'_> {
         let (app, session) = self.session_of(sent);
         let registration = &self.world.registrations[self.apps[app].registration];
         let client_id = Value::from(registration.id.as_str());
-        let Some(prepared) = self.apps[app].sessions.get_mut(&*session) else {
+        let written_state = sent.written(Key::State).flatten();
+        let apps = &mut self.apps[app];
+        let index = apps.sessions.get(&*session).and_then(|requests| {
+            requests
+                .iter()
+                .position(|p| p.bound_at == sent.id)
+                .or_else(|| apps.unsent(&session, written_state))
+        });
+        let Some(prepared) = index.and_then(|i| apps.sessions.get_mut(&*session)?.get_mut(i))
+        else {
             return;
         };
         if prepared.bound_at == sent.id {
@@ -375,10 +384,16 @@ impl Replay<'_> {
     }
 
     fn callback(&mut self, id: StepId, browser: &Value, client: ActorId, params: &Params) {
-        let session_state = self.actors[client]
-            .app()
-            .and_then(|a| self.apps[a].sessions.get(&**browser))
-            .and_then(|p| p.state.as_ref().map(|s| (s.clone(), p.bound_at)));
+        let session_state = self.actors[client].app().and_then(|a| {
+            let app = &mut self.apps[a];
+            let index = app.answered_by(browser, params.get(Key::State))?;
+            let prepared = &mut app.sessions.get_mut(&**browser)?[index];
+            prepared.answered = true;
+            prepared
+                .state
+                .as_ref()
+                .map(|s| (s.clone(), prepared.bound_at))
+        });
         let index = self.run.callbacks.len();
         self.run.callbacks.push(Callback {
             step: id,

@@ -63,16 +63,20 @@ impl Replay<'_> {
     /// already bound to its session, or a new one the client (front end) prepares now.
     fn authorization_request_form(&mut self, sent: &Sent, out: &mut Outgoing) {
         let (app, session) = self.session_of(sent);
-        let reuse = sent.kind == StepKind::AuthorizationRequest
-            && self.apps[app]
-                .sessions
-                .get(&*session)
-                .is_some_and(|p| !p.sent);
-        if !reuse {
-            let prepared = self.prepare(sent, app, &mut out.generated);
-            self.apps[app].sessions.insert(session.clone(), prepared);
-        }
-        let prepared = &self.apps[app].sessions[&session];
+        let reuse = match sent.kind {
+            StepKind::AuthorizationRequest => {
+                self.apps[app].unsent(&session, sent.written(Key::State).flatten())
+            }
+            _ => None,
+        };
+        let index = match reuse {
+            Some(index) => index,
+            None => {
+                let prepared = self.prepare(sent, app, &mut out.generated);
+                self.apps[app].bind(session.clone(), prepared)
+            }
+        };
+        let prepared = &self.apps[app].sessions[&session][index];
         let params = &mut out.params;
         params.set(Key::ResponseType, Some(self.values.get("code")));
         params.set(Key::ClientId, prepared.client_id.clone());
@@ -127,6 +131,7 @@ impl Replay<'_> {
             method,
             bound_at: sent.id,
             sent: false,
+            answered: false,
         }
     }
 
@@ -330,7 +335,10 @@ impl Replay<'_> {
                     (Role::Client, Some(c)) => &self.run.callbacks[c].browser,
                     _ => &sender.name,
                 };
-                session = app.and_then(|a| self.apps[a].sessions.get(&**browser));
+                let bound_at = callback
+                    .and_then(|c| self.run.callbacks[c].session_state.as_ref())
+                    .map(|(_, at)| *at);
+                session = app.and_then(|a| self.apps[a].bound_at(browser, bound_at));
                 params.set(Key::Code, code.clone());
                 let redirect_uri = session
                     .and_then(|s| s.redirect_uri.clone())
