@@ -34,6 +34,8 @@ pub(crate) struct Situation {
     /// ... whose user logged in, and that the AS has not answered: a page it shows now
     /// asks for consent.
     pub logged_in: bool,
+    /// The browser has an authorization request under way at the AS (or its page).
+    pub request_under_way: bool,
     /// The receiver made a token request to the sending AS that is not answered yet.
     pub token_request_of_receiver: bool,
     /// Anyone made a token request to the sending AS that is not answered yet.
@@ -318,6 +320,22 @@ fn server_to_user_agent(message: &Message, s: &Situation) -> Reading {
     if s.token_request_pending && !words.has(Cue::Code) && !words.has(Cue::Redirect) {
         // Drawn to the browser although someone else asked: the seed's own step 10.
         return read_as(TokenResponse, "a token request is unanswered");
+    }
+    if !s.request_under_way
+        && ![
+            Cue::Code,
+            Cue::Redirect,
+            Cue::Callback,
+            Cue::Error,
+            Cue::Token,
+        ]
+        .iter()
+        .any(|&cue| words.has(cue))
+    {
+        return read_as(
+            Other,
+            "no request of this browser is under way at the AS, and the label names no redirect: a page of the AS's own",
+        );
     }
     if words.has(Cue::ErrorPage) && !words.has(Cue::Redirect) {
         return read_as(ErrorPage, "label says error page");

@@ -412,6 +412,7 @@ impl<'w> Replay<'w> {
             _ => None,
         };
         if let Some(t) = transaction {
+            s.request_under_way = true;
             s.awaiting_login = !t.authenticated();
             s.awaiting_consent = t.authenticated() && t.consent().is_none();
             s.logged_in = t.authenticated();

@@ -236,11 +236,12 @@ impl Replay<'_> {
             ActorKind::LoginPage { mistyped, .. } => *mistyped = false,
             _ => {}
         }
-        let Some(t) = self.login_transaction(sent) else {
-            return;
-        };
         let username = params.value(Key::Username);
         let password = params.get(Key::Password);
+        let Some(t) = self.login_transaction(sent) else {
+            self.portal_login(sent, username.as_deref(), password);
+            return;
+        };
         let transaction = &self.run.transactions[t];
         let authenticated = match (&username, password) {
             // Consent on its own page rides on the earlier login.
@@ -278,6 +279,29 @@ impl Replay<'_> {
         });
         if let Some(consent) = consent {
             session.consents.push((client_id, consent));
+        }
+    }
+
+    /// A login at the AS with no authorization request under way (its own portal): the
+    /// browser gets a login session there, as at a real server, so a later request is
+    /// answered without a new login, but with no consent to any client yet.
+    fn portal_login(&mut self, sent: &Sent, username: Option<&str>, password: Option<&str>) {
+        let authenticated =
+            self.world.users.iter().any(|u| {
+                Some(u.name.as_str()) == username && Some(u.password.as_str()) == password
+            });
+        let browser = self.actors[sent.from].name.clone();
+        if !authenticated || !self.actors[sent.from].role.is_user_agent() {
+            return;
+        }
+        if let Some(server) = self
+            .server_of(sent.to)
+            .and_then(|s| self.actors[s].server_mut())
+        {
+            server.sessions.entry(browser).or_insert(LoginSession {
+                since: sent.id,
+                consents: Vec::new(),
+            });
         }
     }
 
