@@ -61,9 +61,9 @@ fn meaning(flow: &Flow) -> (Option<FrontMatter>, Vec<String>) {
             from: name(&m.from),
             to: name(&m.to),
             label: label(&m.label),
-            step: m.step.as_ref().map(word),
-            via: m.via.as_ref().map(word),
-            params: params(&m.params),
+            step: m.step.as_deref().map(word).map(Box::new),
+            via: m.via.as_deref().map(word).map(Box::new),
+            params: params(&m.params).into(),
             span: zero,
         }),
         Statement::Wait(w) => Statement::Wait(Wait {

@@ -44,7 +44,7 @@ pub enum Line {
         /// The statement itself.
         statement: Statement,
         /// A `#` comment after it on the same line.
-        comment: Option<Comment>,
+        comment: Option<Box<Comment>>,
     },
 }
 
@@ -133,14 +133,16 @@ pub struct Message {
     pub to: Name,
     /// The text on the arrow, which the model reads the protocol step from.
     pub label: Label,
-    /// Explicit protocol step kind, for labels the classifier cannot read.
-    pub step: Option<Word>,
+    /// Explicit protocol step kind, for labels the classifier cannot read. Boxed, as
+    /// `via` and the comment of a line are: a long flow is mostly messages without them,
+    /// and every message's size is paid once per line of the flow.
+    pub step: Option<Box<Word>>,
     /// Where the message's values travel (`query`, `fragment`, `header`, `body`), when
     /// the author says; otherwise the step decides.
-    pub via: Option<Word>,
+    pub via: Option<Box<Word>>,
     /// Overrides of the parameters the sender's model fills in: a value replaces the
     /// default, `none` leaves the parameter out.
-    pub params: Vec<Param>,
+    pub params: thin_vec::ThinVec<Param>,
     /// Span of the whole message statement.
     pub span: Span,
 }

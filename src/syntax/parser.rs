@@ -420,10 +420,10 @@ fn plain_message(line: &str, offset: usize) -> Option<Line> {
     let rest = blanks(end);
     let comment = match bytes.get(rest) {
         None => None,
-        Some(b'#') => Some(Comment {
+        Some(b'#') => Some(Box::new(Comment {
             text: line[rest + 1..].to_string(),
             span: Span::new(offset + rest, offset + line.len()),
-        }),
+        })),
         Some(_) => return None,
     };
     let message = Message {
@@ -435,7 +435,7 @@ fn plain_message(line: &str, offset: usize) -> Option<Line> {
         },
         step: None,
         via: None,
-        params: Vec::new(),
+        params: thin_vec::ThinVec::new(),
         span: Span::new(offset + start, offset + end),
     };
     Some(Line::Statement {
@@ -499,7 +499,13 @@ fn line_item<'a>(ctx: &LineCtx<'a>, line: &'a str) -> PResult<'a, Line> {
             "expected a `#` comment or the end of the line",
         );
     };
-    Ok(("", Line::Statement { statement, comment }))
+    Ok((
+        "",
+        Line::Statement {
+            statement,
+            comment: comment.map(Box::new),
+        },
+    ))
 }
 
 fn comment(ctx: &LineCtx<'_>, at: &str) -> Comment {
@@ -845,9 +851,9 @@ fn message<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Message> {
             from,
             to,
             label,
-            step,
-            via,
-            params,
+            step: step.map(Box::new),
+            via: via.map(Box::new),
+            params: params.into(),
             span,
         },
     ))
