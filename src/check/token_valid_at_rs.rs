@@ -12,13 +12,14 @@ pub const INVARIANT: Invariant = Invariant {
     id: "token_valid_at_rs",
     severity: Severity::Error,
     reference: "RFC 6750 §3.1; RFC 9700 §2.3",
-    statement: "the API accepts only a token the AS issued, unexpired, unrevoked, with the scope the resource needs",
+    statement: "the API accepts only a token the AS issued, unexpired, unrevoked, with the scope the resource needs, from the issuer it trusts",
     rationale: "A resource server must validate the bearer token of every request and refuse one \
         that is unknown, expired, revoked or lacks the scope the resource needs (RFC 6750 \
         §3.1: `invalid_token`, `insufficient_scope`). Short lifetimes and revocation, such \
         as the AS revoking tokens after it detects a code replay, protect nothing unless the \
         API honours them. RFC 9700 §2.3 asks for access tokens restricted to the resources \
-        and privileges they were issued for.",
+        and privileges they were issued for: an API bound to one issuer \
+        (`participant api as resource_server { issuer: … }`) refuses another's tokens.",
     example: r##"
 auth_server_be -> be: "access token"
 wait 2h
@@ -63,13 +64,28 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
                                 format!("`{value}` revoked here"),
                             )
                         } else {
-                            let code = token.code.as_deref().unwrap_or("?");
+                            // A token bought with a refresh token has the code of its
+                            // grant through that refresh token.
+                            let grant_code = || {
+                                let refresh = run.refresh_token(token.refresh_token.as_deref()?)?;
+                                refresh.code.as_deref()
+                            };
+                            let (code, marked) = match (token.code.as_deref(), grant_code()) {
+                                (Some(c), _) => (format!("its code `{c}`"), format!("`{c}`")),
+                                (None, Some(c)) => {
+                                    (format!("the code `{c}` of its grant"), format!("`{c}`"))
+                                }
+                                (None, None) => (
+                                    "the code of its grant".to_string(),
+                                    "its grant's code".to_string(),
+                                ),
+                            };
                             (
                                 format!(
-                                    "the AS revoked when its code `{code}` was redeemed again at {}",
+                                    "the AS revoked when {code} was redeemed again at {}",
                                     run.line(revoked)
                                 ),
-                                format!("`{code}` redeemed again here: `{value}` revoked"),
+                                format!("{marked} redeemed again here: `{value}` revoked"),
                             )
                         };
                         Finding::new(
@@ -105,6 +121,17 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
                                 "`{}` serves a resource that needs scope `{missing}` for `{value}`, which grants only `{}`; a correct API answers `insufficient_scope`",
                                 call.api,
                                 token.scope.join(" ")
+                            ),
+                        )
+                        .related(token.issued_at, "issued here")
+                    } else if let Some(audience) =
+                        call.audience.as_ref().filter(|&a| *a != token.issuer)
+                    {
+                        Finding::new(
+                            answer.step,
+                            format!(
+                                "`{}` serves the resource for `{value}`, a token of `{}` ({}), but it accepts only tokens of `{audience}`; a correct API answers `invalid_token`",
+                                call.api, token.issuer, token.server
                             ),
                         )
                         .related(token.issued_at, "issued here")

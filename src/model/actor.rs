@@ -60,7 +60,10 @@ pub(crate) enum ActorKind {
         mistyped: bool,
     },
     AuthorizationServer(Box<AuthorizationServer>),
-    ResourceServer,
+    ResourceServer {
+        /// The issuer whose tokens it accepts (declared `{ issuer: … }`); `None`: any.
+        audience: Option<String>,
+    },
 }
 
 /// A browser, or an attacker's.

@@ -293,11 +293,13 @@ fn cast(flow: &Flow, world: &World, diagnostics: &mut Vec<Diagnostic>) -> Vec<Ca
                         }
                     }
                 }
-                (Role::AuthorizationServer, "issuer") => member.issuer = Some(value.to_string()),
+                (Role::AuthorizationServer | Role::ResourceServer, "issuer") => {
+                    member.issuer = Some(value.to_string())
+                }
                 (role, key) => {
                     let allowed = match role {
                         Role::Client => "`client_id`",
-                        Role::AuthorizationServer => "`issuer`",
+                        Role::AuthorizationServer | Role::ResourceServer => "`issuer`",
                         _ => "nothing",
                     };
                     diagnostics.push(

@@ -36,7 +36,8 @@ pub(crate) struct Cast {
     pub role: Role,
     /// The registration a client participant stands for (index in the world's).
     pub registration: Option<usize>,
-    /// The issuer an authorization server participant declares.
+    /// The issuer an authorization server participant declares, or whose tokens a
+    /// resource server participant accepts.
     pub issuer: Option<String>,
     /// The authorization server a login page belongs to (a name in the cast).
     pub server: Option<String>,
@@ -163,7 +164,9 @@ impl<'w> Replay<'w> {
                         ..AuthorizationServer::default()
                     }))
                 }
-                Role::ResourceServer => ActorKind::ResourceServer,
+                Role::ResourceServer => ActorKind::ResourceServer {
+                    audience: member.issuer.clone(),
+                },
             };
             replay.by_name.insert(member.name.clone(), id);
             replay.actors.push(Actor {
@@ -277,7 +280,7 @@ impl<'w> Replay<'w> {
                     .filter_map(secret)
                     .chain(world.users.iter().map(password))
                     .collect(),
-                ActorKind::ResourceServer => Vec::new(),
+                ActorKind::ResourceServer { .. } => Vec::new(),
             };
             for (key, value) in known {
                 self.learn(index, key, &Value::from(value), None);

@@ -316,6 +316,9 @@ pub struct Token {
     pub value: Value,
     /// The authorization server that issued it.
     pub server: Value,
+    /// That server's issuer identifier (RFC 9207 §2), which an API bound to one issuer
+    /// compares (RFC 9700 §2.3: tokens restricted to their audience).
+    pub issuer: String,
     /// The message that issued it.
     pub issued_at: StepId,
     /// Seconds since the flow started when it was issued: its lifetime counts from here.
@@ -383,6 +386,9 @@ pub struct ApiCall {
     pub token: Option<Value>,
     /// The scope the resource needs, when the flow says (`{ scope: admin }` on the call).
     pub scope: Scope,
+    /// The issuer whose tokens the API accepts, when its participant declares one
+    /// (`participant api as resource_server { issuer: … }`); `None`: any issuer's.
+    pub audience: Option<String>,
     /// The API's answer, if the flow shows one.
     pub response: Option<ApiAnswer>,
 }

@@ -56,6 +56,10 @@ impl Replay<'_> {
                     api: self.actors[sent.to].name.clone(),
                     token: params.value(Key::AccessToken),
                     scope: self.values.scope(params.get(Key::Scope)),
+                    audience: match &self.actors[sent.to].kind {
+                        ActorKind::ResourceServer { audience } => audience.clone(),
+                        _ => None,
+                    },
                     response: None,
                 });
                 self.actors[sent.to].serving.push_back(call);
@@ -649,9 +653,16 @@ impl Replay<'_> {
             .index
             .tokens
             .insert(value.clone(), self.run.tokens.len());
+        let issuer = self
+            .by_name
+            .get(&**server)
+            .and_then(|&s| self.actors[s].server())
+            .map(|s| s.issuer.clone())
+            .unwrap_or_default();
         self.run.tokens.push(Token {
             value: value.clone(),
             server: server.clone(),
+            issuer,
             issued_at: step,
             issued_time: self.clock,
             client_id,
