@@ -44,7 +44,41 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
             continue;
         };
         let code = callback.code.as_deref().unwrap_or("?");
+        // The code's own login: a state the client bound to that browser's session too
+        // matches anywhere, and tells the two sessions apart no more than no state does.
+        let origin = redemption
+            .code
+            .as_ref()
+            .map(|c| &run.transactions[c.transaction])
+            .filter(|t| t.browser != callback.browser);
         let problem = match (&callback.state, &callback.session_state) {
+            (Some(got), Some((bound, _)))
+                if got == bound
+                    && origin.is_some_and(|t| {
+                        // Only codes from another browser get here, which honest flows
+                        // do not have: the scan of the bindings stays rare.
+                        run.sessions
+                            .iter()
+                            .any(|s| s.browser == t.browser && s.state.as_ref() == Some(got))
+                    }) =>
+            {
+                let other = origin.map_or("", |t| &*t.browser);
+                let mut finding = Finding::new(
+                    redemption.request,
+                    format!(
+                        "`{}` redeems code `{code}`, which comes from a login in the browser `{other}`: the state `{got}` the response carried back ({}) matches only because the client bound the same state to the sessions of `{}` and `{other}`; a state must be unguessable and bound to one session",
+                        redemption.requester,
+                        run.line(callback.step),
+                        callback.browser,
+                    ),
+                )
+                .related(callback.step, "the authorization response arrives here");
+                if let Some(t) = origin {
+                    finding = finding.related(t.request, "the code's login starts here");
+                }
+                findings.push(finding);
+                continue;
+            }
             (Some(got), Some((bound, _))) if got == bound => continue,
             (Some(got), Some((bound, _))) => {
                 format!(
