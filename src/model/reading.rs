@@ -321,6 +321,20 @@ fn server_to_user_agent(message: &Message, s: &Situation) -> Reading {
         // Drawn to the browser although someone else asked: the seed's own step 10.
         return read_as(TokenResponse, "a token request is unanswered");
     }
+    if s.logged_in && !words.has(Cue::Code) {
+        // The user's login session lets the AS answer at once, but it may always ask
+        // for the password again (prompt=login, max_age) or show an error page, and a
+        // page the label names is never a redirect with a code.
+        if words.has(Cue::ErrorPage) {
+            return read_as(ErrorPage, "label says error page");
+        }
+        if words.has(Cue::Login) && !words.has(Cue::Redirect) {
+            return read_as(
+                LoginPage,
+                "the user is logged in, but the label asks for a login again",
+            );
+        }
+    }
     if !s.request_under_way
         && ![
             Cue::Code,

@@ -302,9 +302,13 @@ impl Words {
             } else if let Some(stem) = lookup.stem(word.strip_suffix("'s").unwrap_or(word)) {
                 cues |= lookup.inflected.get(stem.as_ref()).copied().unwrap_or(0);
             }
-            for &(stem, cue) in &lookup.stems[usize::from(word.as_bytes()[0])] {
-                if word.starts_with(stem) {
-                    cues |= 1 << cue as u32;
+            // An identifier (`redirect_uri`, `token_type`) is one name: its first part is
+            // no word of its own, and only its whole matches.
+            if !word.contains('_') {
+                for &(stem, cue) in &lookup.stems[usize::from(word.as_bytes()[0])] {
+                    if word.starts_with(stem) {
+                        cues |= 1 << cue as u32;
+                    }
                 }
             }
             if was_negated {
