@@ -170,6 +170,9 @@ pub(crate) struct AuthorizationServer {
     pub issuer: String,
     /// The open transaction of each browser, latest first.
     pub pending: HashMap<Value, TransactionId>,
+    /// The latest transaction of each browser, answered or not: a late answer to its
+    /// consent page still belongs to it.
+    pub latest_of: HashMap<Value, TransactionId>,
     /// The transaction its login page shows.
     pub page: Option<TransactionId>,
     /// The latest transaction opened.

@@ -187,6 +187,7 @@ impl Replay<'_> {
             })
             .map(|(_, consent)| consent.clone());
         server.pending.insert(browser.clone(), id);
+        server.latest_of.insert(browser.clone(), id);
         server.latest = Some(id);
         self.run.transactions.push(Transaction {
             request: sent.id,

@@ -155,9 +155,16 @@ impl Replay<'_> {
                 let server_state = self.actors[server].server()?;
                 server_state.page.or(server_state.latest)
             }
-            _ => self
-                .pending(server, page_or_browser)
-                .or(self.actors[server].server()?.latest),
+            // A browser answers its own request only: a login or consent posted from
+            // another browser (an attacker's) is no consent to this one's request.
+            _ => self.pending(server, page_or_browser).or_else(|| {
+                let browser = &self.actors[page_or_browser].name;
+                self.actors[server]
+                    .server()?
+                    .latest_of
+                    .get(browser)
+                    .copied()
+            }),
         }
     }
 
