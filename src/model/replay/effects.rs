@@ -92,6 +92,11 @@ impl Replay<'_> {
                 {
                     let r = server.revocations.remove(at).unwrap_or(0);
                     self.run.revocations[r].answered_at = Some(sent.id);
+                    // A refusal (`invalid_client`, `unsupported_token_type`, RFC 7009
+                    // §2.2.1) revoked nothing: what the request revoked stands again.
+                    if sent.words.refuses() || params.get(Key::Error).is_some() {
+                        self.undo_revocation(self.run.revocations[r].request);
+                    }
                 }
             }
             StepKind::Other => {
@@ -672,6 +677,21 @@ impl Replay<'_> {
             scope,
             revoked_at: None,
         });
+    }
+
+    /// The tokens and refresh tokens the revocation request `request` revoked are valid
+    /// again: the AS refused it.
+    fn undo_revocation(&mut self, request: StepId) {
+        for token in &mut self.run.tokens {
+            if token.revoked_at == Some(request) {
+                token.revoked_at = None;
+            }
+        }
+        for refresh in &mut self.run.refresh_tokens {
+            if refresh.revoked_at == Some(request) {
+                refresh.revoked_at = None;
+            }
+        }
     }
 
     /// RFC 7009 §2.1: the AS revokes a token only for the client it was issued to;
