@@ -45,7 +45,19 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
             code.value,
             run.line(request)
         );
-        let Some(finding) = judge_token_answer(answer, &problem, &["invalid_grant"]) else {
+        // A redirect_uri left out is a missing parameter, `invalid_request` (RFC 6749
+        // §5.2); one that differs is `invalid_grant`.
+        let due: &[&str] = if run
+            .step(redemption.request)
+            .params
+            .get(Key::RedirectUri)
+            .is_none()
+        {
+            &["invalid_request", "invalid_grant"]
+        } else {
+            &["invalid_grant"]
+        };
+        let Some(finding) = judge_token_answer(answer, &problem, due) else {
             continue;
         };
         findings.push(
