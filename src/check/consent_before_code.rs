@@ -53,6 +53,14 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
                 Some((page, "consent asked here")),
             ),
             _ => match (earlier.last(), transaction.session_login) {
+                // A consent with no credentials before anyone logged in.
+                (Some(login), _) if !login.authenticated && login.username.is_none() => (
+                    format!(
+                        "the user consented ({}) without ever logging in",
+                        run.line(login.step)
+                    ),
+                    Some((login.step, "consent with no login here")),
+                ),
                 (Some(login), _) if !login.authenticated => (
                     format!("the last login attempt ({}) failed", run.line(login.step)),
                     Some((login.step, "failed login here")),

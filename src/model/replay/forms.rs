@@ -170,7 +170,8 @@ impl Replay<'_> {
 
     /// Credentials and consent as the user submits them: the first user (an attacker logs
     /// in to its own account, the second), the right password unless the user mistyped,
-    /// consent to the requested scope. Once logged in, only the consent is submitted.
+    /// consent to the requested scope. Once logged in, or when the label names consent
+    /// alone, only the consent is submitted.
     fn login_form(&mut self, sent: &Sent, out: &mut Outgoing) {
         let attacker = self.actors[sent.from].role == Role::Attacker;
         let world = self.world;
@@ -189,7 +190,10 @@ impl Replay<'_> {
             .login_transaction(sent)
             .map(|t| &self.run.transactions[t]);
         let logged_in = transaction.is_some_and(|t| t.logins.iter().any(|l| l.authenticated));
-        if !logged_in {
+        // "Allow" answers a consent page: the user types no password into it, and a
+        // consent before any login authenticates nobody.
+        let consent_only = sent.words.has(Cue::Consent) && !sent.words.has(Cue::Login);
+        if !logged_in && !consent_only {
             out.params
                 .set(Key::Username, user.map(|u| self.values.get(&u.name)));
             let password = if wrong {
