@@ -508,6 +508,20 @@ impl<'w> Replay<'w> {
 
         let mut out = Outgoing::default();
         self.form(&sent, &mut out);
+        // A label that writes a token into a URL (`302 /app#access_token=…`) shows the
+        // sender putting the token it holds there, whatever step the message is.
+        let holds = &self.actors[from].holds;
+        for (key, held) in [
+            (Key::AccessToken, &holds.token),
+            (Key::RefreshToken, &holds.refresh),
+        ] {
+            if out.params.get(key).is_none()
+                && let Some(value) = held
+                && written_in_url(bound.label, key).is_some()
+            {
+                out.params.set(key, Some(value.clone()));
+            }
+        }
         out.params.apply(&bound.overrides);
         out.missing
             .retain(|m| !bound.overrides.iter().any(|o| o.key == m.key));
@@ -602,6 +616,35 @@ impl<'w> Replay<'w> {
     }
 }
 
+/// Where the label writes `key=` in a URL, if it does: after `?` or `#`, or after `&` in
+/// a word that has one of them before it. A form body
+/// (`grant_type=refresh_token&refresh_token=…`) is no URL.
+fn written_in_url(label: &str, key: Key) -> Option<Location> {
+    if !label.contains('=') {
+        return None;
+    }
+    let name = key.as_str();
+    for (at, _) in label.match_indices(name) {
+        if !label[at + name.len()..].starts_with('=') {
+            continue;
+        }
+        match label[..at].chars().next_back() {
+            Some('?') => return Some(Location::Query),
+            Some('#') => return Some(Location::Fragment),
+            Some('&') => {
+                let word = label[..at].rsplit(char::is_whitespace).next().unwrap_or("");
+                match word.rfind(['?', '#']) {
+                    Some(i) if word[i..].starts_with('#') => return Some(Location::Fragment),
+                    Some(_) => return Some(Location::Query),
+                    None => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Where a parameter travelled: as the author says (`via`), else as the label shows it
 /// (`?access_token=…`, `#access_token=…`), else where the step puts it.
 fn location(
@@ -614,32 +657,8 @@ fn location(
     if let Some(via) = via {
         return via;
     }
-    // Only a label that writes `key=` in a URL can show where a value travels: after `?`
-    // or `#`, or after `&` in a word that has one of them before it. A form body
-    // (`grant_type=refresh_token&refresh_token=…`) is no URL.
-    if label.contains('=') {
-        let name = key.as_str();
-        for (at, _) in label.match_indices(name) {
-            if !label[at + name.len()..].starts_with('=') {
-                continue;
-            }
-            let url_part = |before: &str| match before.rfind(['?', '#']) {
-                Some(i) if before[i..].starts_with('#') => Some(Location::Fragment),
-                Some(_) => Some(Location::Query),
-                None => None,
-            };
-            match label[..at].chars().next_back() {
-                Some('?') => return Location::Query,
-                Some('#') => return Location::Fragment,
-                Some('&') => {
-                    let word = label[..at].rsplit(char::is_whitespace).next().unwrap_or("");
-                    if let Some(location) = url_part(word) {
-                        return location;
-                    }
-                }
-                _ => {}
-            }
-        }
+    if let Some(location) = written_in_url(label, key) {
+        return location;
     }
     use StepKind::*;
     match kind {
