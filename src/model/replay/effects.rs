@@ -67,10 +67,12 @@ impl Replay<'_> {
             StepKind::ApiResponse => {
                 let caller = &self.actors[sent.to].name;
                 let api = &self.actors[sent.from];
+                // The latest call of the receiver: a drawn answer follows its request,
+                // and an older call left unanswered was abandoned, not queued.
                 if let Some(at) = api
                     .serving
                     .iter()
-                    .position(|&c| &self.run.api_calls[c].caller == caller)
+                    .rposition(|&c| &self.run.api_calls[c].caller == caller)
                 {
                     let call = self.actors[sent.from].serving.remove(at).unwrap_or(0);
                     let served = !(sent.words.refuses() || params.get(Key::Error).is_some());
