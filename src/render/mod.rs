@@ -220,10 +220,14 @@ impl<'a> Diagram<'a> {
         let mut names: Vec<&'a str> = Vec::new();
         let mut index: HashMap<&'a str, usize> = HashMap::default();
         let mut column = |name: &'a str| {
-            *index.entry(name).or_insert_with(|| {
-                names.push(name);
-                names.len() - 1
-            })
+            // Every message looks up two names it has nearly always seen already: a
+            // plain probe, and the entry only for a name that is new.
+            if let Some(&column) = index.get(name) {
+                return column;
+            }
+            names.push(name);
+            index.insert(name, names.len() - 1);
+            names.len() - 1
         };
         let mut display: HashMap<&str, &str> = HashMap::default();
         let mut groups = Vec::new();
