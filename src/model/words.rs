@@ -50,6 +50,9 @@ pub enum Cue {
     Api,
     /// A mistyped credential (`wrong`, `typo`, `неверный`).
     Wrong,
+    /// Access as such (`access`, `доступ`): said only to be withheld ("no access",
+    /// "нет доступа"), which is a refusal.
+    Access,
     /// An HTTP `GET`: the browser fetches a page, it submits no form. Only the method's
     /// own upper-case spelling counts: "get a token" is English, not HTTP.
     HttpGet,
@@ -88,6 +91,11 @@ const TABLE: &[(Match, Cue)] = &[
     (Word("fails"), Error),
     (Word("failed"), Error),
     (Word("failure"), Error),
+    // A server's refusal: "refused: code expired", "rejected", "token expired".
+    (Word("expire"), Error),
+    (Word("reject"), Error),
+    (Word("refuse"), Error),
+    (Word("access"), Access),
     (Word("400"), Error),
     (Word("401"), Error),
     (Word("403"), Error),
@@ -150,6 +158,12 @@ const TABLE: &[(Match, Cue)] = &[
     (Stem("отклон"), Denial),
     (Stem("запрет"), Denial),
     (Stem("ошибк"), Error),
+    (Stem("истек"), Error),
+    (Stem("истёк"), Error),
+    (Stem("просроч"), Error),
+    (Stem("отказ"), Error),
+    (Stem("запрещ"), Error),
+    (Stem("доступ"), Access),
     (Stem("неверн"), Wrong),
     (Stem("вход"), Login),
     (Stem("логин"), Login),
@@ -162,6 +176,8 @@ const TABLE: &[(Match, Cue)] = &[
     (Pair("токен", "обновления"), RefreshToken),
     (Pair("токены", "обновления"), RefreshToken),
     (Stem("отоз"), Revoke),
+    (Stem("отзыв"), Revoke),
+    (Stem("аннулир"), Revoke),
     (Stem("перенаправ"), Redirect),
     (Stem("редирект"), Redirect),
     (Stem("авториз"), Authorize),
@@ -312,9 +328,13 @@ impl Words {
                 }
             }
             if was_negated {
-                // "no consent", "don't allow", "не разрешаю": consent withheld.
+                // "no consent", "don't allow", "не разрешаю": consent withheld; "no
+                // access", "нет доступа": access refused.
                 if cues & (1 << Consent as u32) != 0 {
                     words.cues |= 1 << Denial as u32;
+                }
+                if cues & (1 << Access as u32) != 0 {
+                    words.cues |= 1 << Error as u32;
                 }
                 continue;
             }
@@ -429,6 +449,33 @@ mod tests {
         let served = Words::new("profile, no errors");
         assert!(!served.has(Error) && !served.has(Denial));
         assert!(!Words::new("no code yet").has(Code));
+    }
+
+    #[test]
+    fn a_server_refuses_in_many_words() {
+        for label in [
+            "refused: code expired",
+            "rejected: token was revoked",
+            "token expired",
+            "the token has expired",
+            "no access",
+            "доступ запрещён",
+            "отказано в доступе",
+            "нет доступа",
+            "код истёк",
+            "токен просрочен",
+        ] {
+            assert!(Words::new(label).refuses(), "{label}");
+        }
+        for label in [
+            "access token",
+            "profile",
+            "доступ разрешён",
+            "200 access granted",
+        ] {
+            assert!(!Words::new(label).refuses(), "{label}");
+        }
+        assert!(Words::new("отзыв токена доступа").has(Revoke));
     }
 
     #[test]
