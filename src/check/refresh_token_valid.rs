@@ -5,17 +5,20 @@
 use super::{Finding, Invariant, judge_token_answer};
 use crate::Severity;
 use crate::model::Run;
+use crate::model::step::StepKind;
 use crate::model::vocab::Key;
 
 pub const INVARIANT: Invariant = Invariant {
     id: "refresh_token_valid",
     severity: Severity::Error,
-    reference: "RFC 6749 §6, §10.4; RFC 7009 §2.1",
-    statement: "a refresh grant gets tokens only with a refresh token this AS issued to this client and has not revoked",
+    reference: "RFC 6749 §6, §10.4; RFC 7009 §2.1; RFC 9700 §4.14.2",
+    statement: "a refresh grant gets tokens only with a refresh token this AS issued to this client and has not revoked or rotated",
     rationale: "RFC 6749 §6 has the AS validate the refresh token and check that it was issued to \
         the authenticated client; §10.4 makes refresh tokens bound to their client so a leaked \
         one is useless to anyone else. RFC 7009 §2.1 makes a revoked refresh token (and the \
-        access tokens of its grant) invalid at once. A correct AS answers `invalid_grant`, or \
+        access tokens of its grant) invalid at once. A public client's refresh token is \
+        rotated (RFC 9700 §4.14.2): once a new one is issued, the old one is spent. A correct \
+        AS answers `invalid_grant`, or \
         `invalid_request` when the request has no refresh_token at all.",
     example: r##"
 be -> auth_server_be: "POST /revoke" { token: refresh-1 }
@@ -75,6 +78,16 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
                     Some((refresh.issued_at, "issued here, to another client")),
                 ),
                 Some(refresh) => match refresh.revoked_at.filter(|&at| at < redemption.request) {
+                    // Spent by rotation: the AS replaced it with a new refresh token.
+                    Some(revoked) if run.step(revoked).kind == StepKind::TokenResponse => (
+                        format!(
+                            "the refresh grant ({}) presents `{value}`, which the AS replaced with a new refresh token at {}: a public client's refresh token is rotated, and the old one is spent (RFC 9700 §4.14.2)",
+                            run.line(redemption.request),
+                            run.line(revoked)
+                        ),
+                        "invalid_grant",
+                        Some((revoked, "rotated here")),
+                    ),
                     Some(revoked) => (
                         format!(
                             "the refresh grant ({}) presents `{value}`, which was revoked at {}",

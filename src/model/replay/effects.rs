@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::model::params::{Scope, scope_within};
+use crate::model::world::ClientType;
 
 impl Replay<'_> {
     pub(super) fn act(&mut self, sent: &Sent) {
@@ -619,6 +620,21 @@ impl Replay<'_> {
                     revoked_at: None,
                 });
                 self.run.index.refresh_tokens.insert(refresh.clone(), index);
+                // A public client's refresh token is rotated: the one the grant
+                // presented is spent once a new one is issued (RFC 9700 §4.14.2).
+                let public = client_id
+                    .as_deref()
+                    .and_then(|id| self.world.registration(id))
+                    .is_some_and(|c| c.client_type == ClientType::Public);
+                if public
+                    && let Some(&presented) = family
+                        .as_ref()
+                        .and_then(|f| self.run.index.refresh_tokens.get(f))
+                {
+                    self.run.refresh_tokens[presented]
+                        .revoked_at
+                        .get_or_insert(sent.id);
+                }
             }
             if let Some(token) = &access_token {
                 self.issue_token(
