@@ -373,70 +373,43 @@ fn is_printable_ascii(line: &str) -> bool {
 /// lines taken here both give the same tree (a property test holds them to it).
 /// `line` must be printable ASCII.
 fn plain_message(line: &str, offset: usize) -> Option<Line> {
-    let bytes = line.as_bytes();
-    let blanks = |mut at: usize| {
-        while matches!(bytes.get(at), Some(b' ' | b'\t')) {
-            at += 1;
-        }
-        at
-    };
-    // A bare name, as `bare_name` reads it in ASCII.
-    let name = |start: usize| {
-        let mut end = start;
-        while let Some(&b) = bytes.get(end) {
-            if !ASCII_NAME_BYTES[usize::from(b)] || (b == b'-' && bytes.get(end + 1) == Some(&b'>'))
-            {
-                break;
-            }
-            end += 1;
-        }
-        (end > start).then(|| Name {
-            text: Text::from(&line[start..end]),
+    let ctx = LineCtx { line, offset };
+    // `space0` cannot fail; the name is `bare_name`'s, whose byte path is all an ASCII
+    // line takes.
+    let blanks = |input| space0(input).map_or(input, |(rest, _)| rest);
+    let name = |input| {
+        let (rest, text) = bare_name(input).ok()?;
+        let name = Name {
+            text: Text::from(text),
             quoted: false,
-            span: Span::new(offset + start, offset + end),
-        })
+            span: ctx.span(input, rest),
+        };
+        Some((rest, name))
     };
-    let start = blanks(0);
-    let from = name(start)?;
-    let mut at = blanks(from.span.end - offset);
-    if !line[at..].starts_with("->") {
-        return None;
-    }
-    at = blanks(at + 2);
-    let to = name(at)?;
-    at = blanks(to.span.end - offset);
-    if bytes.get(at) != Some(&b':') {
-        return None;
-    }
-    let open = blanks(at + 1);
-    if bytes.get(open) != Some(&b'"') {
-        return None;
-    }
-    let close = open + 1 + memchr::memchr3(b'"', b'\\', b'\t', &bytes[open + 1..])?;
-    if bytes[close] != b'"' {
-        return None;
-    }
-    let end = close + 1;
-    let rest = blanks(end);
-    let comment = match bytes.get(rest) {
+    let start = blanks(line);
+    let (rest, from) = name(start)?;
+    let (rest, to) = name(blanks(blanks(rest).strip_prefix("->")?))?;
+    let open = blanks(blanks(rest).strip_prefix(':')?);
+    let text = open.strip_prefix('"')?;
+    let close = memchr::memchr3(b'"', b'\\', b'\t', text.as_bytes())?;
+    let after = text[close..].strip_prefix('"')?;
+    let rest = blanks(after);
+    let comment = match rest.as_bytes().first() {
         None => None,
-        Some(b'#') => Some(Box::new(Comment {
-            text: line[rest + 1..].to_string(),
-            span: Span::new(offset + rest, offset + line.len()),
-        })),
+        Some(b'#') => Some(Box::new(comment(&ctx, rest))),
         Some(_) => return None,
     };
     let message = Message {
         from,
         to,
         label: Label {
-            text: Text::from(&line[open + 1..close]),
-            span: Span::new(offset + open, offset + end),
+            text: Text::from(&text[..close]),
+            span: ctx.span(open, after),
         },
         step: None,
         via: None,
         params: thin_vec::ThinVec::new(),
-        span: Span::new(offset + start, offset + end),
+        span: ctx.span(start, after),
     };
     Some(Line::Statement {
         statement: Statement::Message(message),
