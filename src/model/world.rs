@@ -95,6 +95,13 @@ pub const DEFAULT_CLIENT_ID: &str = "client-1";
 pub const DEFAULT_REDIRECT_URI: &str = "https://client.example/callback";
 
 impl World {
+    /// Whether `username` and `password` are a user's credentials.
+    pub fn authenticates(&self, username: Option<&str>, password: Option<&str>) -> bool {
+        self.users
+            .iter()
+            .any(|u| Some(u.name.as_str()) == username && Some(u.password.as_str()) == password)
+    }
+
     /// Builds the world; the error names the front matter key whose value is invalid.
     pub fn from_front_matter(front: Option<&FrontMatter>) -> Result<World, (String, String)> {
         let default = FrontMatter::default();

@@ -76,7 +76,7 @@ impl Replay<'_> {
                     .rposition(|&c| &self.run.api_calls[c].caller == caller)
                 {
                     let call = self.actors[sent.from].serving.remove(at).unwrap_or(0);
-                    let served = !(sent.words.refuses() || params.get(Key::Error).is_some());
+                    let served = !refused(sent, params);
                     self.run.api_calls[call].response = Some(ApiAnswer {
                         step: sent.id,
                         served,
@@ -97,7 +97,7 @@ impl Replay<'_> {
                     self.run.revocations[r].answered_at = Some(sent.id);
                     // A refusal (`invalid_client`, `unsupported_token_type`, RFC 7009
                     // §2.2.1) revoked nothing: what the request revoked stands again.
-                    if sent.words.refuses() || params.get(Key::Error).is_some() {
+                    if refused(sent, params) {
                         self.undo_revocation(self.run.revocations[r].request);
                     }
                 }
@@ -259,10 +259,7 @@ impl Replay<'_> {
         let authenticated = match (&username, password) {
             // Consent on its own page rides on the earlier login.
             (None, None) => transaction.authenticated(),
-            _ => self.world.users.iter().any(|u| {
-                Some(u.name.as_str()) == username.as_deref()
-                    && Some(u.password.as_str()) == password
-            }),
+            _ => self.world.authenticates(username.as_deref(), password),
         };
         let attempt = LoginAttempt {
             step: sent.id,
@@ -299,12 +296,10 @@ impl Replay<'_> {
     /// browser gets a login session there, as at a real server, so a later request is
     /// answered without a new login, but with no consent to any client yet.
     fn portal_login(&mut self, sent: &Sent, username: Option<&str>, password: Option<&str>) {
-        let authenticated =
-            self.world.users.iter().any(|u| {
-                Some(u.name.as_str()) == username && Some(u.password.as_str()) == password
-            });
         let browser = self.actors[sent.from].name.clone();
-        if !authenticated || !self.actors[sent.from].role.is_user_agent() {
+        if !self.world.authenticates(username, password)
+            || !self.actors[sent.from].role.is_user_agent()
+        {
             return;
         }
         if let Some(server) = self
@@ -750,6 +745,11 @@ impl Replay<'_> {
             }
         }
     }
+}
+
+/// Whether an answer refuses: its label draws a refusal, or it carries an `error`.
+fn refused(sent: &Sent, params: &Params) -> bool {
+    sent.words.refuses() || params.get(Key::Error).is_some()
 }
 
 /// The redirect a user agent holds: what a callback URL carries.
