@@ -78,25 +78,31 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
                     Some((refresh.issued_at, "issued here, to another client")),
                 ),
                 Some(refresh) => match refresh.revoked_at.filter(|&at| at < redemption.request) {
-                    // Spent by rotation: the AS replaced it with a new refresh token.
-                    Some(revoked) if run.step(revoked).kind == StepKind::TokenResponse => (
-                        format!(
-                            "the refresh grant ({}) presents `{value}`, which the AS replaced with a new refresh token at {}: a public client's refresh token is rotated, and the old one is spent (RFC 9700 §4.14.2)",
-                            run.line(redemption.request),
-                            run.line(revoked)
-                        ),
-                        "invalid_grant",
-                        Some((revoked, "rotated here")),
-                    ),
-                    Some(revoked) => (
-                        format!(
-                            "the refresh grant ({}) presents `{value}`, which was revoked at {}",
-                            run.line(redemption.request),
-                            run.line(revoked)
-                        ),
-                        "invalid_grant",
-                        Some((revoked, "revoked here")),
-                    ),
+                    Some(revoked) => {
+                        // Spent by rotation when a token response replaced it.
+                        let (how, mark) = if run.step(revoked).kind == StepKind::TokenResponse {
+                            (
+                                format!(
+                                    "which the AS replaced with a new refresh token at {}: a public client's refresh token is rotated, and the old one is spent (RFC 9700 §4.14.2)",
+                                    run.line(revoked)
+                                ),
+                                "rotated here",
+                            )
+                        } else {
+                            (
+                                format!("which was revoked at {}", run.line(revoked)),
+                                "revoked here",
+                            )
+                        };
+                        (
+                            format!(
+                                "the refresh grant ({}) presents `{value}`, {how}",
+                                run.line(redemption.request)
+                            ),
+                            "invalid_grant",
+                            Some((revoked, mark)),
+                        )
+                    }
                     None => continue,
                 },
             },

@@ -44,26 +44,29 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
             continue;
         };
         let code = callback.code.as_deref().unwrap_or("?");
-        // The code's own login: a state the client bound to that browser's session too
-        // matches anywhere, and tells the two sessions apart no more than no state does.
-        let origin = redemption
-            .code
-            .as_ref()
-            .map(|c| &run.transactions[c.transaction])
-            .filter(|t| t.browser != callback.browser);
-        let problem = match (&callback.state, &callback.session_state) {
-            (Some(got), Some((bound, _)))
-                if got == bound
-                    && origin.is_some_and(|t| {
-                        // Only codes from another browser get here, which honest flows
-                        // do not have: the scan of the bindings stays rare.
-                        run.sessions
-                            .iter()
-                            .any(|s| s.browser == t.browser && s.state.as_ref() == Some(got))
-                    }) =>
-            {
-                let other = origin.map_or("", |t| &*t.browser);
-                let mut finding = Finding::new(
+        // A state the client bound to another browser's session too matches anywhere,
+        // and tells the two sessions apart no more than no state does: the code's own
+        // login, when it was in such a browser.
+        let shared = match (&callback.state, &callback.session_state) {
+            (Some(got), Some((bound, _))) if got == bound => redemption
+                .code
+                .as_ref()
+                .map(|c| &run.transactions[c.transaction])
+                .filter(|t| t.browser != callback.browser)
+                // Only codes from another browser get here, which honest flows do not
+                // have: the scan of the bindings stays rare.
+                .filter(|t| {
+                    run.sessions
+                        .iter()
+                        .any(|s| s.browser == t.browser && s.state.as_ref() == Some(got))
+                })
+                .map(|t| (t, got)),
+            _ => None,
+        };
+        if let Some((origin, got)) = shared {
+            let other = &origin.browser;
+            findings.push(
+                Finding::new(
                     redemption.request,
                     format!(
                         "`{}` redeems code `{code}`, which comes from a login in the browser `{other}`: the state `{got}` the response carried back ({}) matches only because the client bound the same state to the sessions of `{}` and `{other}`; a state must be unguessable and bound to one session",
@@ -72,13 +75,12 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
                         callback.browser,
                     ),
                 )
-                .related(callback.step, "the authorization response arrives here");
-                if let Some(t) = origin {
-                    finding = finding.related(t.request, "the code's login starts here");
-                }
-                findings.push(finding);
-                continue;
-            }
+                .related(callback.step, "the authorization response arrives here")
+                .related(origin.request, "the code's login starts here"),
+            );
+            continue;
+        }
+        let problem = match (&callback.state, &callback.session_state) {
             (Some(got), Some((bound, _))) if got == bound => continue,
             (Some(got), Some((bound, _))) => {
                 format!(
