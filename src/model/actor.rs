@@ -132,14 +132,13 @@ impl ClientApp {
     /// and not yet taken: the one whose state the author wrote, else the oldest.
     pub fn unsent(&self, browser: &str, state: Option<&str>) -> Option<usize> {
         let requests = self.sessions.get(browser)?;
-        let mut unsent = requests.iter().enumerate().filter(|(_, p)| !p.sent);
-        match state {
-            Some(state) => requests
-                .iter()
-                .position(|p| !p.sent && p.state.as_deref() == Some(state))
-                .or_else(|| unsent.next().map(|(i, _)| i)),
-            None => unsent.next().map(|(i, _)| i),
-        }
+        state
+            .and_then(|state| {
+                requests
+                    .iter()
+                    .position(|p| !p.sent && p.state.as_deref() == Some(state))
+            })
+            .or_else(|| requests.iter().position(|p| !p.sent))
     }
 
     /// The request a callback carrying `state` answers: the one bound with that state,
