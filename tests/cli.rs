@@ -224,6 +224,32 @@ fn participants_without_a_role_are_input_errors() {
 }
 
 #[test]
+fn malicious_takes_true_or_false_and_attackers_are_malicious_already() {
+    for (declaration, label) in [
+        (
+            "participant evil as authorization_server { malicious: yes }",
+            "not `true` or `false`",
+        ),
+        (
+            "participant attacker { malicious: false }",
+            "an attacker is malicious by definition",
+        ),
+    ] {
+        authflow()
+            .arg("check")
+            .arg("-")
+            .write_stdin(format!("{declaration}\nfe -> evil: \"hello\"\n"))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "`malicious` takes `true` or `false`",
+            ))
+            .stderr(predicate::str::contains(label))
+            .stderr(predicate::str::contains("<stdin>:1:"));
+    }
+}
+
+#[test]
 fn participants_named_after_roles_bind_in_any_spelling() {
     // The RFC's roles as an outside author writes them: capitalised, run together,
     // with separators. Each binds to its role, so the honest flow is conformant and

@@ -22,6 +22,7 @@ be -> auth_server_be: "request token" { client_secret: none }
 auth_server_be -> be: "access token"   # the AS never checked who was asking
 "##,
     status: super::Status::Stable,
+    binds_attackers: false,
     check,
 };
 

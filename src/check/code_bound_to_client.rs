@@ -24,6 +24,7 @@ attacker -> auth_server_be: "request token" { client_id: attacker-app, client_se
 auth_server_be -> attacker: "access token"   # code-1 was issued to client-1
 "##,
     status: super::Status::Stable,
+    binds_attackers: false,
     check,
 };
 

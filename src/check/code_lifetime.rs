@@ -23,6 +23,7 @@ be -> auth_server_be: "request token"
 auth_server_be -> be: "access token"   # code-1 is 11m old; it lives 10m
 "##,
     status: super::Status::Stable,
+    binds_attackers: false,
     check,
 };
 

@@ -25,6 +25,7 @@ be -> auth_server_be: "request token"   # code-1 again
 auth_server_be -> be: "access token"    # a second set of tokens for one code
 "##,
     status: super::Status::Stable,
+    binds_attackers: false,
     check,
 };
 

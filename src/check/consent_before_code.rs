@@ -20,6 +20,7 @@ fe -> auth_server_be: "redirect"
 auth_server_be -> fe: "code" as authorization_response   # nobody logged in or consented
 "##,
     status: super::Status::Stable,
+    binds_attackers: false,
     check,
 };
 

@@ -19,6 +19,7 @@ auth_server_fe -> auth_server_be: "deny"
 auth_server_be -> fe: "code" { code: code-1, error: none }   # a code despite the denial
 "##,
     status: super::Status::Stable,
+    binds_attackers: false,
     check,
 };
 

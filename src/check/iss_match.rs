@@ -24,6 +24,7 @@ fe -> be: ""
 be -> evil_as: "request token"      # the code goes to https://as2.example
 "##,
     status: super::Status::Preview,
+    binds_attackers: false,
     check,
 };
 

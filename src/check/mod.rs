@@ -56,6 +56,13 @@ pub struct Invariant {
     pub example: &'static str,
     /// Whether the rule runs by default or only in preview.
     pub status: Status,
+    /// Whether the messages of participants that do not follow the protocol (attackers,
+    /// and participants declared `{ malicious: true }`) are judged too. Knowledge binds
+    /// everyone: an attacker cannot send what it never learned. A protocol duty binds
+    /// honest parties only: a malicious authorization server issuing tokens for a code it
+    /// never issued is the attack, and what the rules judge is how the honest parties
+    /// around it respond.
+    pub binds_attackers: bool,
     /// Records a finding for every place where `run` breaks the rule.
     pub check: fn(&Run, &mut Vec<Finding>),
 }
@@ -252,6 +259,9 @@ pub fn check_run_with(run: &Run, options: &CheckOptions) -> Vec<Violation> {
         (invariant.check)(run, &mut findings);
         for finding in findings {
             let step = run.step(finding.step);
+            if !invariant.binds_attackers && !run.is_honest(&step.from) {
+                continue;
+            }
             violations.push(Violation {
                 id: invariant.id,
                 severity: finding.severity.unwrap_or(invariant.severity),

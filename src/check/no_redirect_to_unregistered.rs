@@ -19,6 +19,7 @@ fe -> auth_server_be: "redirect" { redirect_uri: "https://evil.example/cb" }
 auth_server_be -> fe: "redirect to https://evil.example/cb with error=invalid_request"   # an error page was due
 "##,
     status: super::Status::Stable,
+    binds_attackers: false,
     check,
 };
 

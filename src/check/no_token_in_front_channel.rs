@@ -21,6 +21,7 @@ auth_server_be -> fe: "code" { access_token: "token-1" }   # a token in the redi
 fe -> be: ""   # and in the callback URL the browser follows
 "##,
     status: super::Status::Stable,
+    binds_attackers: false,
     check,
 };
 

@@ -23,6 +23,7 @@ be -> auth_server_be: "request token"   # the client still sends its code_verifi
 auth_server_be -> be: "access token"    # code-1 had no challenge
 "##,
     status: super::Status::Stable,
+    binds_attackers: false,
     check,
 };
 

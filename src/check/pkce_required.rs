@@ -26,6 +26,7 @@ client: { type: public }
 fe -> auth_server_be: "redirect"   # a public client without code_challenge
 "##,
     status: super::Status::Stable,
+    binds_attackers: false,
     check,
 };
 

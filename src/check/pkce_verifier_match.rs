@@ -21,6 +21,7 @@ be -> auth_server_be: "request token" { code_verifier: "not-the-verifier-of-this
 auth_server_be -> be: "access token"   # the verifier does not hash to code-1's challenge
 "##,
     status: super::Status::Stable,
+    binds_attackers: false,
     check,
 };
 

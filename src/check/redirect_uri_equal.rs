@@ -23,6 +23,7 @@ be -> auth_server_be: "request token" { redirect_uri: "https://evil.example/cb" 
 auth_server_be -> be: "access token"   # issued although the redirect_uri differs
 "##,
     status: super::Status::Stable,
+    binds_attackers: false,
     check,
 };
 

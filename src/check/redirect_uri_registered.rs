@@ -23,6 +23,7 @@ fe -> auth_server_be: "redirect" { redirect_uri: "https://client.example.evil.ex
 auth_server_be -> auth_server_fe: "redirect"   # the AS goes on instead of showing an error page
 "##,
     status: super::Status::Stable,
+    binds_attackers: false,
     check,
 };
 

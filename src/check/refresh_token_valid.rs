@@ -27,6 +27,7 @@ be -> auth_server_be: "refresh" { grant_type: refresh_token, refresh_token: refr
 auth_server_be -> be: "new access token"   # refresh-1 was revoked
 "##,
     status: super::Status::Stable,
+    binds_attackers: false,
     check,
 };
 

@@ -20,6 +20,7 @@ fe -> auth_server_be: "redirect" { response_type: token }
 auth_server_be -> auth_server_fe: "redirect"   # the AS goes on with the implicit grant
 "##,
     status: super::Status::Stable,
+    binds_attackers: false,
     check,
 };
 

@@ -21,6 +21,7 @@ fe -> auth_server_be: "redirect"   # the client asks for scope profile
 auth_server_fe -> auth_server_be: "login, permission" { scope: "profile email" }   # consent to more
 "##,
     status: super::Status::Stable,
+    binds_attackers: false,
     check,
 };
 

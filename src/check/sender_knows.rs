@@ -22,6 +22,7 @@ auth_server_be -> be: "access token"
 fe -> rs: "access token" { access_token: "token-1" }   # token-1 went to be, never to fe
 "##,
     status: super::Status::Stable,
+    binds_attackers: true,
     check,
 };
 

@@ -28,6 +28,7 @@ fe -> be: ""
 be -> auth_server_be: "request token"   # the client redeems a code whose state it never issued
 "##,
     status: super::Status::Stable,
+    binds_attackers: false,
     check,
 };
 

@@ -23,6 +23,7 @@ fe -> be: "Back: callback URL again" as callback { code: "code-1", state: "state
 be -> auth_server_be: "request token"   # the client accepts state-1 a second time
 "##,
     status: super::Status::Stable,
+    binds_attackers: false,
     check,
 };
 

@@ -21,6 +21,7 @@ const STABLE: Invariant = Invariant {
     rationale: "For tests.",
     example: "fe -> be: \"x\"",
     status: Status::Stable,
+    binds_attackers: false,
     check: nothing,
 };
 

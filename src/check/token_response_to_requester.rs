@@ -20,6 +20,7 @@ be -> auth_server_be: "request token"
 auth_server_be -> fe: "access token"   # the back end asked; the browser gets the tokens
 "##,
     status: super::Status::Stable,
+    binds_attackers: false,
     check,
 };
 

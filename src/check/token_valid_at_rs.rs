@@ -27,6 +27,7 @@ be -> rs: "access token"
 rs -> be: "response"   # token-1 expired an hour ago
 "##,
     status: super::Status::Stable,
+    binds_attackers: false,
     check,
 };
 

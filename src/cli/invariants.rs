@@ -55,6 +55,15 @@ fn explanation(invariant: &Invariant) -> String {
     let _ = writeln!(out, "status:    {status}");
     let _ = writeln!(out, "severity:  {}", invariant.severity.as_str());
     let _ = writeln!(out, "reference: {}", invariant.reference);
+    let _ = writeln!(
+        out,
+        "binds:     {}",
+        if invariant.binds_attackers {
+            "every participant, attackers and malicious ones too"
+        } else {
+            "honest participants (attackers' and malicious participants' own messages are not judged)"
+        }
+    );
     wrap(&mut out, "statement: ", "           ", invariant.statement);
     out.push_str("\nWhy:\n");
     wrap(&mut out, "    ", "    ", invariant.rationale);

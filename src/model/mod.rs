@@ -227,6 +227,7 @@ fn cast(flow: &Flow, world: &World, diagnostics: &mut Vec<Diagnostic>) -> Vec<Ca
             registration: None,
             issuer: None,
             server: None,
+            malicious: false,
         });
     }
     for message in flow.messages() {
@@ -244,6 +245,7 @@ fn cast(flow: &Flow, world: &World, diagnostics: &mut Vec<Diagnostic>) -> Vec<Ca
                         registration: None,
                         issuer: None,
                         server: None,
+                        malicious: false,
                     });
                 }
                 None => {
@@ -273,6 +275,24 @@ fn cast(flow: &Flow, world: &World, diagnostics: &mut Vec<Diagnostic>) -> Vec<Ca
         for param in &participant.params {
             let value = param.value.text().unwrap_or("");
             match (member.role, param.key.text.as_str()) {
+                (role, "malicious") => match value {
+                    "true" => member.malicious = true,
+                    "false" if role != Role::Attacker => member.malicious = false,
+                    _ => diagnostics.push(
+                        Diagnostic::error(
+                            format!("`malicious` takes `true` or `false`, not `{value}`"),
+                            param.value.span(),
+                        )
+                        .with_label(if role == Role::Attacker {
+                            "an attacker is malicious by definition"
+                        } else {
+                            "not `true` or `false`"
+                        })
+                        .with_note(
+                            "note: a malicious participant does not follow the protocol: its own messages break no duty, though it still cannot send what it never learned",
+                        ),
+                    ),
+                },
                 (Role::Client, "client_id") => {
                     match world.registrations.iter().position(|c| c.id == value) {
                         Some(r) => member.registration = Some(r),
@@ -298,9 +318,11 @@ fn cast(flow: &Flow, world: &World, diagnostics: &mut Vec<Diagnostic>) -> Vec<Ca
                 }
                 (role, key) => {
                     let allowed = match role {
-                        Role::Client => "`client_id`",
-                        Role::AuthorizationServer | Role::ResourceServer => "`issuer`",
-                        _ => "nothing",
+                        Role::Client => "`client_id` and `malicious`",
+                        Role::AuthorizationServer | Role::ResourceServer => {
+                            "`issuer` and `malicious`"
+                        }
+                        _ => "`malicious` only",
                     };
                     diagnostics.push(
                         Diagnostic::error(

@@ -41,6 +41,8 @@ pub(crate) struct Cast {
     pub issuer: Option<String>,
     /// The authorization server a login page belongs to (a name in the cast).
     pub server: Option<String>,
+    /// Declared `{ malicious: true }`: the participant does not follow the protocol.
+    pub malicious: bool,
 }
 
 /// A message with everything resolved that does not depend on the replay.
@@ -129,6 +131,11 @@ impl<'w> Replay<'w> {
                 learnings: Vec::new(),
                 sessions: Vec::new(),
                 provenance: Provenance::with_capacity(messages),
+                dishonest: cast
+                    .iter()
+                    .filter(|m| m.malicious || m.role == Role::Attacker)
+                    .map(|m| Value::from(m.name.as_str()))
+                    .collect(),
                 index: Index::default(),
             },
             clock: 0,

@@ -466,6 +466,10 @@ pub struct Run {
     pub sessions: Vec<ClientSession>,
     /// Where every secret value came from, and the hands it passed through.
     pub provenance: Provenance,
+    /// Participants that do not follow the protocol: attackers, and participants declared
+    /// `{ malicious: true }` (an authorization server run by the attacker, as in a mix-up).
+    /// Protocol duties bind honest parties only.
+    pub dishonest: Vec<Value>,
     pub(crate) index: Index,
 }
 
@@ -478,6 +482,12 @@ pub(crate) struct Index {
 }
 
 impl Run {
+    /// Whether `participant` follows the protocol: neither an attacker nor declared
+    /// `{ malicious: true }`.
+    pub fn is_honest(&self, participant: &str) -> bool {
+        !self.dishonest.iter().any(|d| &**d == participant)
+    }
+
     /// The message `id`.
     pub fn step(&self, id: StepId) -> &Step {
         &self.steps[id]
