@@ -32,9 +32,11 @@ fe -> auth_server_be: "redirect"   # a public client without code_challenge
 
 fn check(run: &Run, findings: &mut Vec<Finding>) {
     for transaction in &run.transactions {
-        // An attacker's own request is not the client's conformance problem, and a request
+        // An attacker's own request, or one it wrote into a link a browser followed, is not
+        // the client's conformance problem, and a request
         // the AS refused (`invalid_request`) was handled correctly.
         if run.step(transaction.request).from_role == Role::Attacker
+            || transaction.crafted
             || transaction.refused_at.is_some()
         {
             continue;

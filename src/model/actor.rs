@@ -79,6 +79,22 @@ pub(crate) struct UserAgent {
     pub front_end: Option<usize>,
     /// The user mistyped the password: the next login fails.
     pub mistyped: bool,
+    /// A link a dishonest participant handed it (a mail, a page) that it has not
+    /// followed: its next authorization request follows that link, not a request of the
+    /// client's own, unless a client sends it to the AS first.
+    pub planted: Option<Planted>,
+}
+
+/// A link to the authorization endpoint a dishonest participant handed a browser.
+#[derive(Clone, Debug)]
+pub(crate) struct Planted {
+    /// The values the link carries: the planter's own authorization request when a
+    /// client prepared one for it (it hands over its authorization URL), else only what
+    /// the author wrote on the message.
+    pub link: Params,
+    /// Who handed it over, and in which message: `trace` says so.
+    pub by: Value,
+    pub at: StepId,
 }
 
 /// A client application (one registration) and its session store.

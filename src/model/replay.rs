@@ -513,6 +513,14 @@ impl<'w> Replay<'w> {
             overrides: &bound.overrides,
         };
 
+        if let Some(planted) = self.planted_link(&sent) {
+            let line = self.run.steps[planted.at].line;
+            reading.reason = format!(
+                "{}, following the link `{}` handed it at line {line}",
+                reading.reason, planted.by
+            )
+            .into();
+        }
         let mut out = Outgoing::default();
         self.form(&sent, &mut out);
         // A label that writes a token into a URL (`302 /app#access_token=…`) shows the

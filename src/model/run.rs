@@ -138,6 +138,9 @@ pub struct Transaction {
     pub refused_at: Option<StepId>,
     /// Whether an authorization response answered it.
     pub answered: bool,
+    /// No client prepared the request: the browser followed a link an attacker wrote
+    /// (what it lacks, such as a PKCE challenge, is the attacker's doing).
+    pub crafted: bool,
 }
 
 impl Transaction {

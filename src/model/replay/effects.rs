@@ -17,17 +17,31 @@ impl Replay<'_> {
     fn act_on(&mut self, sent: &Sent, params: &Params) {
         match sent.kind {
             StepKind::AuthorizationRedirect | StepKind::AuthorizationRequest => {
-                self.bind_session(sent, params);
+                let crafted = match self.planted_link(sent) {
+                    // The planter's link: the client bound nothing to it.
+                    Some(planted) => {
+                        let crafted = planted.link.get(Key::ClientId).is_none();
+                        if let Some(ua) = self.actors[sent.from].user_agent_mut() {
+                            ua.planted = None;
+                        }
+                        crafted
+                    }
+                    None => {
+                        self.bind_session(sent, params);
+                        false
+                    }
+                };
                 if sent.kind == StepKind::AuthorizationRedirect {
                     let app = self.actors[sent.from].app();
                     if let Some(ua) = self.actors[sent.to].user_agent_mut() {
                         ua.front_end = app.or(ua.front_end);
+                        ua.planted = None;
                     }
                 }
                 if sent.kind == StepKind::AuthorizationRequest
                     && self.actors[sent.to].role == Role::AuthorizationServer
                 {
-                    self.open_transaction(sent, params);
+                    self.open_transaction(sent, params, crafted);
                 }
             }
             StepKind::LoginPage | StepKind::ErrorPage => self.page(sent),
@@ -102,14 +116,27 @@ impl Replay<'_> {
                     }
                 }
             }
-            StepKind::Other => {
+            StepKind::Other | StepKind::Leak => {
                 // A user agent handed a link to a client's callback (a code in it) holds
-                // it until it follows it, whoever planted it. A leak is no link: the
-                // attacker learns the values, it is not sent anywhere.
-                if params.get(Key::Code).is_some()
-                    && let Some(ua) = self.actors[sent.to].user_agent_mut()
+                // it until it follows it, whoever planted it; anything else a dishonest
+                // participant hands it is a link it may follow to the authorization
+                // endpoint. A leak to an attacker is no link: it learns the values.
+                let plants = self.plants_link(sent);
+                let by = self.actors[sent.from].name.clone();
+                if let Some(ua) = self.actors[sent.to].user_agent_mut()
+                    && !ua.attacker
                 {
-                    ua.held = Some(redirect_of(params));
+                    if params.get(Key::Code).is_some() && sent.kind == StepKind::Other {
+                        ua.held = Some(redirect_of(params));
+                    } else if plants {
+                        let mut link = params.clone();
+                        link.place(|_| Location::Query);
+                        ua.planted = Some(Planted {
+                            link,
+                            by,
+                            at: sent.id,
+                        });
+                    }
                 }
             }
             _ => {}
@@ -172,7 +199,7 @@ impl Replay<'_> {
         }
     }
 
-    fn open_transaction(&mut self, sent: &Sent, params: &Params) {
+    fn open_transaction(&mut self, sent: &Sent, params: &Params, crafted: bool) {
         let browser = self.actors[sent.from].name.clone();
         let server_name = self.actors[sent.to].name.clone();
         let client_id = params.value(Key::ClientId);
@@ -210,6 +237,7 @@ impl Replay<'_> {
             code_challenge_method: params.value(Key::CodeChallengeMethod),
             session_login,
             remembered_consent,
+            crafted,
             ..Transaction::default()
         });
     }

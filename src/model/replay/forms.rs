@@ -18,6 +18,7 @@ impl Replay<'_> {
             StepKind::TokenResponse => self.token_response_form(sent, out),
             StepKind::ApiRequest => self.api_request_form(sent, out),
             StepKind::Revocation => self.revocation_form(sent, out),
+            StepKind::Other if self.plants_link(sent) => self.planted_link_form(sent, out),
             StepKind::Leak => self.leak_form(sent, out),
             _ => {}
         }
@@ -46,6 +47,24 @@ impl Replay<'_> {
         }
     }
 
+    /// The link a browser's authorization request follows, if it follows one rather than
+    /// a request of the client's own.
+    pub(super) fn planted_link(&self, sent: &Sent) -> Option<&Planted> {
+        if sent.kind != StepKind::AuthorizationRequest {
+            return None;
+        }
+        self.actors[sent.from].user_agent()?.planted.as_ref()
+    }
+
+    /// Whether `sent` hands a browser a link from a dishonest participant.
+    pub(super) fn plants_link(&self, sent: &Sent) -> bool {
+        matches!(sent.kind, StepKind::Other | StepKind::Leak)
+            && !self.run.is_honest(&self.actors[sent.from].name)
+            && self.actors[sent.to]
+                .user_agent()
+                .is_some_and(|ua| !ua.attacker)
+    }
+
     /// The session a browser's authorization request belongs to, and the application
     /// that binds it: for a redirect, the sending client's session for the receiving
     /// browser; for a request, the browser's own, in the front end it runs.
@@ -62,6 +81,10 @@ impl Replay<'_> {
     /// The request a browser takes to the authorization endpoint: the one its client
     /// already bound to its session, or a new one the client (front end) prepares now.
     fn authorization_request_form(&mut self, sent: &Sent, out: &mut Outgoing) {
+        if let Some(link) = self.planted_link(sent) {
+            let link = link.link.clone();
+            return self.planted_request_form(sent, link, out);
+        }
         let (app, session) = self.session_of(sent);
         let reuse = match sent.kind {
             StepKind::AuthorizationRequest => {
@@ -77,6 +100,47 @@ impl Replay<'_> {
             }
         };
         let prepared = &self.apps[app].sessions[&session][index];
+        let params = &mut out.params;
+        params.set(Key::ResponseType, Some(self.values.get("code")));
+        params.set(Key::ClientId, prepared.client_id.clone());
+        params.set(Key::RedirectUri, prepared.redirect_uri.clone());
+        params.set(Key::Scope, prepared.scope.clone());
+        params.set(Key::State, prepared.state.clone());
+        params.set(Key::CodeChallenge, prepared.challenge.clone());
+        params.set(Key::CodeChallengeMethod, prepared.method.clone());
+    }
+
+    /// The request a browser makes when it follows a link a dishonest participant planted:
+    /// the link's values, and, when the link is not a request a client prepared, what is
+    /// public about the client (its id, registered redirect_uri and scope) and no state or
+    /// PKCE challenge unless the author writes them. The client binds nothing to it.
+    fn planted_request_form(&mut self, sent: &Sent, link: Params, out: &mut Outgoing) {
+        let params = &mut out.params;
+        params.set(Key::ResponseType, Some(self.values.get("code")));
+        if link.get(Key::ClientId).is_none() {
+            let app = self.actors[sent.from].app().unwrap_or(0);
+            let client = &self.world.registrations[self.apps[app].registration];
+            let redirect_uri = client.redirect_uris.first().map(|u| self.values.get(u));
+            let (id, scope) = (self.values.get(&client.id), self.values.get(&client.scope));
+            params.set(Key::ClientId, Some(id));
+            params.set(Key::RedirectUri, redirect_uri);
+            params.set(Key::Scope, Some(scope));
+        }
+        for carried in link.iter() {
+            params.set(carried.key, Some(carried.value.clone()));
+        }
+    }
+
+    /// A dishonest participant hands a browser a link: when a client prepared an
+    /// authorization request for the planter that it has not taken to the AS, the link
+    /// is that request (the attacker hands over its own authorization URL).
+    fn planted_link_form(&mut self, sent: &Sent, out: &mut Outgoing) {
+        let app = self.actors[sent.to].app().unwrap_or(0);
+        let planter = &self.actors[sent.from].name;
+        let Some(index) = self.apps[app].unsent(planter, None) else {
+            return;
+        };
+        let prepared = &self.apps[app].sessions[planter][index];
         let params = &mut out.params;
         params.set(Key::ResponseType, Some(self.values.get("code")));
         params.set(Key::ClientId, prepared.client_id.clone());
