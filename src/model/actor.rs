@@ -14,6 +14,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::params::{Params, Value};
 use super::role::Role;
 use super::run::{LoginAttempt, StepId, TransactionId};
+use super::vocab::Key;
 
 /// Index of an actor in the replay.
 pub(crate) type ActorId = usize;
@@ -83,6 +84,19 @@ pub(crate) struct UserAgent {
     /// followed: its next authorization request follows that link, not a request of the
     /// client's own, unless a client sends it to the AS first.
     pub planted: Option<Planted>,
+}
+
+impl Prepared {
+    /// Writes the authorization request (RFC 6749 §4.1.1) this is into `params`.
+    pub fn write_request(&self, response_type: Value, params: &mut Params) {
+        params.set(Key::ResponseType, Some(response_type));
+        params.set(Key::ClientId, self.client_id.clone());
+        params.set(Key::RedirectUri, self.redirect_uri.clone());
+        params.set(Key::Scope, self.scope.clone());
+        params.set(Key::State, self.state.clone());
+        params.set(Key::CodeChallenge, self.challenge.clone());
+        params.set(Key::CodeChallengeMethod, self.method.clone());
+    }
 }
 
 /// A link to the authorization endpoint a dishonest participant handed a browser.

@@ -100,14 +100,7 @@ impl Replay<'_> {
             }
         };
         let prepared = &self.apps[app].sessions[&session][index];
-        let params = &mut out.params;
-        params.set(Key::ResponseType, Some(self.values.get("code")));
-        params.set(Key::ClientId, prepared.client_id.clone());
-        params.set(Key::RedirectUri, prepared.redirect_uri.clone());
-        params.set(Key::Scope, prepared.scope.clone());
-        params.set(Key::State, prepared.state.clone());
-        params.set(Key::CodeChallenge, prepared.challenge.clone());
-        params.set(Key::CodeChallengeMethod, prepared.method.clone());
+        prepared.write_request(self.values.get("code"), &mut out.params);
     }
 
     /// The request a browser makes when it follows a link a dishonest participant planted:
@@ -141,14 +134,7 @@ impl Replay<'_> {
             return;
         };
         let prepared = &self.apps[app].sessions[planter][index];
-        let params = &mut out.params;
-        params.set(Key::ResponseType, Some(self.values.get("code")));
-        params.set(Key::ClientId, prepared.client_id.clone());
-        params.set(Key::RedirectUri, prepared.redirect_uri.clone());
-        params.set(Key::Scope, prepared.scope.clone());
-        params.set(Key::State, prepared.state.clone());
-        params.set(Key::CodeChallenge, prepared.challenge.clone());
-        params.set(Key::CodeChallengeMethod, prepared.method.clone());
+        prepared.write_request(self.values.get("code"), &mut out.params);
     }
 
     /// The client prepares an authorization request: fresh state and, for PKCE clients,
