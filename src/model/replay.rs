@@ -103,6 +103,13 @@ pub(crate) struct Replay<'w> {
     /// The words of each label read so far: flows repeat their labels (every login says
     /// "redirect"), and reading a label's words costs more than one hash probe.
     labels: HashMap<Box<str>, Words>,
+    /// What each message was read as on its first pass, by where it starts in the file,
+    /// once a path through a `loop` repeats one: a loop repeats the same steps, so a
+    /// message is read the same way on every pass (only its values change). Built at
+    /// the first repeat; a flow that never goes back never pays for it.
+    first_passes: Option<HashMap<usize, StepKind>>,
+    /// Where the latest message starts: a message starting at or before it is a repeat.
+    latest_start: Option<usize>,
 }
 
 /// Distinct labels [`Replay::labels`] remembers: a flow whose labels never repeat
@@ -142,6 +149,8 @@ impl<'w> Replay<'w> {
             counters: HashMap::default(),
             values: Interner::default(),
             labels: HashMap::default(),
+            first_passes: None,
+            latest_start: None,
         };
         let mut servers = 0;
         for member in cast {
@@ -448,6 +457,21 @@ impl<'w> Replay<'w> {
         s
     }
 
+    /// What the message starting at `start` was read as on its first pass, when this is
+    /// a repeat of it.
+    fn first_pass(&mut self, start: usize) -> Option<StepKind> {
+        let repeat = self.latest_start.is_some_and(|latest| start <= latest);
+        self.latest_start = Some(start);
+        if repeat && self.first_passes.is_none() {
+            let mut passes = HashMap::default();
+            for step in &self.run.steps {
+                passes.entry(step.span.start).or_insert(step.kind);
+            }
+            self.first_passes = Some(passes);
+        }
+        self.first_passes.as_ref()?.get(&start).copied()
+    }
+
     /// Replays one message.
     pub(crate) fn message(&mut self, bound: &Bound<'_>) {
         let from = self.by_name[bound.from];
@@ -460,13 +484,19 @@ impl<'w> Replay<'w> {
             .map(|o| o.key)
             .collect();
         let situation = self.situation(from, to);
-        let mut reading = match bound.explicit {
-            Some(kind) => Reading {
+        let first_pass = self.first_pass(bound.span.start);
+        let mut reading = match (bound.explicit, first_pass) {
+            (Some(kind), _) => Reading {
                 kind,
                 reason: format!("written `as {kind}`").into(),
                 ambiguous_with: ThinVec::new(),
             },
-            None => reading::read(
+            (None, Some(kind)) => Reading {
+                kind,
+                reason: "as on its first pass through the loop".into(),
+                ambiguous_with: ThinVec::new(),
+            },
+            (None, None) => reading::read(
                 &reading::Message {
                     from: self.actors[from].role,
                     to: self.actors[to].role,
@@ -546,6 +576,9 @@ impl<'w> Replay<'w> {
         out.params
             .place(|key| location(kind, key, via, bound.label, &words));
 
+        if let Some(passes) = &mut self.first_passes {
+            passes.entry(bound.span.start).or_insert(kind);
+        }
         self.run.steps.push(Step {
             line: bound.line,
             span: bound.span,
