@@ -35,40 +35,50 @@ pub struct SourceFile {
     pub name: String,
     /// The whole text.
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Where each line starts, built when a line number is first asked for: drawing a
+    /// long flow never needs one.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
-    /// Names `text` and indexes its lines.
+    /// Names `text`.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
-        let text = text.into();
-        let line_starts = std::iter::once(0)
-            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
-            .collect();
         SourceFile {
             name: name.into(),
-            text,
-            line_starts,
+            text: text.into(),
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1))
+                .collect()
+        })
     }
 
     /// How many lines the text has (a last line without a newline counts).
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        match self.line_starts.get() {
+            Some(starts) => starts.len(),
+            None => memchr::memchr_iter(b'\n', self.text.as_bytes()).count() + 1,
+        }
     }
 
     /// A cursor for [`LineCursor::line`] over this file's lines.
     pub fn line_cursor(&self) -> LineCursor<'_> {
         LineCursor {
-            starts: &self.line_starts,
+            starts: self.line_starts(),
             line: 0,
         }
     }
 
     /// 1-based line and column (columns count characters, as rustc does).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&s| s <= offset) - 1;
+        let start = starts[line];
         let end = offset.min(self.text.len());
         let column = self
             .text

@@ -166,7 +166,7 @@ struct Expected {
 
 fn expected(flow: &Path) -> Expected {
     let bytes = std::fs::read(flow).unwrap();
-    let (file, parsed) = parse_bytes(&flow.display().to_string(), &bytes);
+    let (file, parsed) = parse_bytes(&flow.display().to_string(), bytes);
     let parsed = parsed.expect("the flow parses");
     let run = execute(&parsed, &file).expect("the flow runs");
     let lesson = Lesson::new(&parsed, &file, &run, &CheckOptions::default());

@@ -203,7 +203,7 @@ fn check_file(path: &Path, config: &Config, args: &CheckArgs) -> Entry {
         preview: args.preview || config.preview,
     };
     let levels = args.levels.over(&config.levels);
-    let (file, flow) = parse_bytes(&name, &bytes);
+    let (file, flow) = parse_bytes(&name, bytes);
     let problems = match flow {
         Err(diagnostics) => diagnostics,
         // A file without a single message would pass every invariant vacuously; calling it

@@ -1,6 +1,7 @@
 //! The commands behind `main.rs`. They share how inputs are read and how failures map to
 //! exit codes: 0 success, 1 a check failed, 2 usage or input error.
 
+pub mod alloc;
 pub mod check;
 pub mod completions;
 pub mod docs;
@@ -81,7 +82,7 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>, Outcome> {
 /// Reads and parses a flow; on failure the diagnostics are printed to standard error.
 pub fn load_flow(path: &Path) -> Result<(SourceFile, Flow), Outcome> {
     let bytes = read_input(path)?;
-    let (file, flow) = parse_bytes(&display_name(path), &bytes);
+    let (file, flow) = parse_bytes(&display_name(path), bytes);
     match flow {
         Ok(flow) => Ok((file, flow)),
         Err(diagnostics) => {

@@ -22,14 +22,20 @@ use crate::span::{SourceFile, Span};
 
 /// Reads a flow file from raw bytes: invalid UTF-8 is reported (with its byte offset)
 /// instead of being replaced, because a silently altered label would be drawn wrong.
-pub fn parse_bytes(name: &str, bytes: &[u8]) -> (SourceFile, Result<Flow, Vec<Diagnostic>>) {
-    match std::str::from_utf8(bytes) {
+/// Bytes handed over as a `Vec` become the file's text without a copy.
+pub fn parse_bytes(
+    name: &str,
+    bytes: impl Into<Vec<u8>>,
+) -> (SourceFile, Result<Flow, Vec<Diagnostic>>) {
+    match String::from_utf8(bytes.into()) {
         Ok(text) => {
             let file = SourceFile::new(name, text);
             let flow = parse(&file);
             (file, flow)
         }
         Err(error) => {
+            let bytes = error.as_bytes();
+            let error = error.utf8_error();
             let offset = error.valid_up_to();
             let file = SourceFile::new(name, String::from_utf8_lossy(bytes));
             let bad = error.error_len().unwrap_or(bytes.len() - offset);
