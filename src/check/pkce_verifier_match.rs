@@ -31,7 +31,9 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
             continue;
         };
         let verifier = run.step(redemption.request).params.get(Key::CodeVerifier);
-        let plain = code.code_challenge_method.as_deref() == Some("plain");
+        // Without a method the challenge is the verifier itself (RFC 7636 §4.3: the
+        // method defaults to `plain`).
+        let plain = matches!(code.code_challenge_method.as_deref(), None | Some("plain"));
         let request = run.transactions[code.transaction].request;
         let problem = match verifier {
             None => format!(

@@ -88,8 +88,8 @@ pub(crate) struct UserAgent {
 
 impl Prepared {
     /// Writes the authorization request (RFC 6749 §4.1.1) this is into `params`.
-    pub fn write_request(&self, response_type: Value, params: &mut Params) {
-        params.set(Key::ResponseType, Some(response_type));
+    pub fn write_request(&self, params: &mut Params) {
+        params.set(Key::ResponseType, self.response_type.clone());
         params.set(Key::ClientId, self.client_id.clone());
         params.set(Key::RedirectUri, self.redirect_uri.clone());
         params.set(Key::Scope, self.scope.clone());
@@ -126,6 +126,8 @@ pub(crate) struct ClientApp {
 /// The authorization request a client bound to one browser session.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Prepared {
+    /// `code`, unless the author wrote another on the message that bound it.
+    pub response_type: Option<Value>,
     pub client_id: Option<Value>,
     pub redirect_uri: Option<Value>,
     pub scope: Option<Value>,

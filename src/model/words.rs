@@ -6,8 +6,10 @@
 //! Authors inflect: "refused", "approved", "с кодом". A word the table does not list
 //! whole is reduced to its Snowball stem (English, or Russian for Cyrillic words) and
 //! matched against the stems of the table's words, so each meaning is listed once, in its
-//! plain form. A negation ("no", "don't", "не") cancels the word after it, and a consent
-//! word cancelled that way is a refusal: "Don't Allow" is the button that denies.
+//! plain form. A negation ("no", "don't", "не") cancels the first word with a cue among
+//! the three after it; a consent word cancelled that way is a refusal ("Don't Allow" is
+//! the button that denies), and a token or an issuing cancelled is nothing given ("no new
+//! access token", "not issued").
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -56,6 +58,11 @@ pub enum Cue {
     /// An HTTP `GET`: the browser fetches a page, it submits no form. Only the method's
     /// own upper-case spelling counts: "get a token" is English, not HTTP.
     HttpGet,
+    /// Issuing as such (`issue`, `выдан`): said only to be withheld ("not issued").
+    Issued,
+    /// Something said not to be given: "no token", "not issued", "токен не выдан". In an
+    /// answer, a refusal.
+    Withheld,
 }
 
 /// How an entry of the table matches a word of the label.
@@ -150,12 +157,29 @@ const TABLE: &[(Match, Cue)] = &[
     (Word("profile"), Api),
     (Word("data"), Api),
     (Word("wrong"), Wrong),
+    (Word("bad"), Wrong),
+    (Pair("bad", "request"), Error),
+    // "code already used": a server refusing a replay.
+    (Pair("already", "used"), Error),
+    (Pair("already", "redeemed"), Error),
+    (Pair("already", "exchanged"), Error),
+    (Word("issue"), Issued),
+    (Word("agree"), Consent),
+    (Word("disagree"), Denial),
+    // "No, thanks" on a consent page.
+    (Pair("no", "thanks"), Denial),
     (Word("typo"), Wrong),
     (Word("incorrect"), Wrong),
     (Word("mistyped"), Wrong),
     // Russian (seed 001)
     (Stem("отказ"), Denial),
     (Stem("отклон"), Denial),
+    (Stem("отмен"), Denial),
+    (Pair("нет", "спасибо"), Denial),
+    (Pair("уже", "использован"), Error),
+    (Pair("уже", "использовался"), Error),
+    (Pair("уже", "погашен"), Error),
+    (Stem("выда"), Issued),
     (Stem("запрет"), Denial),
     (Stem("ошибк"), Error),
     (Stem("истек"), Error),
@@ -192,6 +216,10 @@ const NEGATIONS: &[&str] = &[
     "no", "not", "without", "never", "cannot", "don't", "dont", "doesn't", "didn't", "won't",
     "can't", "isn't", "wasn't", "без", "нет", "не", "ни",
 ];
+
+/// How many words after a negation it can reach: the word after it, and two more past
+/// words without a cue.
+const NEGATION_REACH: u8 = 3;
 
 /// The cues a label gives, found in one pass over its words when it is read.
 #[derive(Clone, Copy)]
@@ -296,11 +324,14 @@ impl Words {
             .map(|w| w.trim_matches('\''))
             .filter(|w| !w.is_empty())
             .peekable();
-        let mut negated = false;
+        // Words a negation still reaches: it cancels the first word with a cue within
+        // reach, past words without one ("no new access token", "not a valid token").
+        let mut negation_reach = 0u8;
         let mut error_rank = usize::MAX;
         while let Some(word) = split.next() {
             let entry = lookup.words.get(word);
-            let was_negated = std::mem::replace(&mut negated, entry.is_some_and(|e| e.negates));
+            let was_negated = negation_reach > 0;
+            negation_reach = negation_reach.saturating_sub(1);
             if let Some(rank) = entry.and_then(|e| e.error_rank) {
                 error_rank = error_rank.min(rank);
             }
@@ -327,6 +358,14 @@ impl Words {
                     }
                 }
             }
+            if entry.is_some_and(|e| e.negates) {
+                negation_reach = NEGATION_REACH;
+            } else if was_negated && cues == 0 {
+                // Not a word with a cue: the negation reaches on.
+                continue;
+            } else if was_negated {
+                negation_reach = 0;
+            }
             if was_negated {
                 // "no consent", "don't allow", "не разрешаю": consent withheld; "no
                 // access", "нет доступа": access refused.
@@ -335,6 +374,10 @@ impl Words {
                 }
                 if cues & (1 << Access as u32) != 0 {
                     words.cues |= 1 << Error as u32;
+                }
+                // "no token issued", "token not issued": nothing was given.
+                if cues & (1 << Token as u32 | 1 << Issued as u32) != 0 {
+                    words.cues |= 1 << Withheld as u32;
                 }
                 continue;
             }
@@ -349,6 +392,14 @@ impl Words {
         if error_rank != usize::MAX {
             words.error_code = Some(ERROR_CODES[error_rank]);
             words.cues |= 1 << Error as u32;
+        }
+        // A bare "No." or "Нет" answers a question: on a consent page, the refusal.
+        if lookup
+            .words
+            .get(lower.trim_matches(|c: char| !c.is_alphanumeric()))
+            .is_some_and(|e| e.negates)
+        {
+            words.cues |= 1 << Denial as u32;
         }
         words
     }
@@ -369,11 +420,14 @@ impl Words {
     }
 
     /// Whether the answer the label draws is a refusal: the status it starts with says
-    /// so first (`200 OK (should have been 401 invalid_token)` served), its words after.
+    /// so first (`200 OK (should have been 401 invalid_token)` served), its words after:
+    /// an error, a refusal, something wrong, or nothing given ("no token issued").
     pub fn refuses(&self) -> bool {
         match self.status {
             Some(status) => status >= 400,
-            None => self.has(Error),
+            None => [Error, Denial, Wrong, Withheld]
+                .iter()
+                .any(|&cue| self.has(cue)),
         }
     }
 }
@@ -464,6 +518,17 @@ mod tests {
             "нет доступа",
             "код истёк",
             "токен просрочен",
+            // Nothing given, something wrong or already used.
+            "no token issued",
+            "token not issued",
+            "no tokens",
+            "no new access token: the refresh token was revoked",
+            "wrong code",
+            "bad code",
+            "Bad Request",
+            "code already used",
+            "код уже использован",
+            "токен не выдан",
         ] {
             assert!(Words::new(label).refuses(), "{label}");
         }
@@ -472,10 +537,31 @@ mod tests {
             "profile",
             "доступ разрешён",
             "200 access granted",
+            "access and refresh tokens",
+            "tokens issued",
+            "new access token",
+            "токен выдан",
         ] {
             assert!(!Words::new(label).refuses(), "{label}");
         }
         assert!(Words::new("отзыв токена доступа").has(Revoke));
+    }
+
+    #[test]
+    fn declining_in_plain_words() {
+        for label in [
+            "No, thanks",
+            "no thanks",
+            "I do not agree",
+            "Отмена",
+            "Нет",
+            "No.",
+        ] {
+            assert!(Words::new(label).has(Denial), "{label}");
+        }
+        for label in ["no errors", "I agree", "нет ошибок", "login, consent"] {
+            assert!(!Words::new(label).has(Denial), "{label}");
+        }
     }
 
     #[test]

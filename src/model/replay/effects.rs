@@ -163,6 +163,7 @@ impl Replay<'_> {
             return;
         };
         if prepared.bound_at == sent.id {
+            prepared.response_type = params.value(Key::ResponseType);
             prepared.client_id = params.value(Key::ClientId);
             prepared.redirect_uri = params.value(Key::RedirectUri);
             prepared.scope = params.value(Key::Scope);

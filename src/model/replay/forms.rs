@@ -100,7 +100,7 @@ impl Replay<'_> {
             }
         };
         let prepared = &self.apps[app].sessions[&session][index];
-        prepared.write_request(self.values.get("code"), &mut out.params);
+        prepared.write_request(&mut out.params);
     }
 
     /// The request a browser makes when it follows a link a dishonest participant planted:
@@ -134,7 +134,7 @@ impl Replay<'_> {
             return;
         };
         let prepared = &self.apps[app].sessions[planter][index];
-        prepared.write_request(self.values.get("code"), &mut out.params);
+        prepared.write_request(&mut out.params);
     }
 
     /// The client prepares an authorization request: fresh state and, for PKCE clients,
@@ -172,6 +172,7 @@ impl Replay<'_> {
             (None, None, None)
         };
         Prepared {
+            response_type: Some(self.values.get("code")),
             client_id: Some(id),
             redirect_uri,
             scope: Some(scope),
@@ -437,10 +438,15 @@ impl Replay<'_> {
     /// token with the scope of the grant.
     fn token_response_form(&mut self, sent: &Sent, out: &mut Outgoing) {
         if sent.words.refuses() {
-            out.params.set(
-                Key::Error,
-                Some(sent.words.error_code().unwrap_or("invalid_grant")),
-            );
+            // A 401 from the token endpoint is its answer to failed client authentication
+            // (RFC 6749 §5.2, `invalid_client`); any other refusal of a grant is
+            // `invalid_grant` unless the label names the error.
+            let unnamed = match sent.words.status() {
+                Some(401) => "invalid_client",
+                _ => "invalid_grant",
+            };
+            out.params
+                .set(Key::Error, Some(sent.words.error_code().unwrap_or(unnamed)));
             return;
         }
         let token = self.fresh("token");
