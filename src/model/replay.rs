@@ -567,6 +567,17 @@ impl<'w> Replay<'w> {
                 out.params.set(key, Some(value.clone()));
             }
         }
+        // A label that writes a value the flow has produced into a URL
+        // (`link https://client.example/callback?code=code-1`) carries it, where the
+        // sender's model has none of its own: the label is the weakest evidence, and
+        // illustrative values (`state=xyz`) were never produced, so they stay text.
+        for (key, text) in url_values(bound.label) {
+            if out.params.get(key).is_none()
+                && let Some(value) = self.run.provenance.known(text)
+            {
+                out.params.set(key, Some(value.clone()));
+            }
+        }
         out.params.apply(&bound.overrides);
         out.missing
             .retain(|m| !bound.overrides.iter().any(|o| o.key == m.key));
@@ -662,6 +673,23 @@ impl<'w> Replay<'w> {
             *slot = Some(carried.value.clone());
         }
     }
+}
+
+/// The `key=value` pairs a label writes in URLs (after `?` or `#`, joined by `&`), for
+/// the keys that are parameters.
+fn url_values(label: &str) -> impl Iterator<Item = (Key, &str)> {
+    let urls = label
+        .contains('=')
+        .then(|| label.split_whitespace())
+        .into_iter()
+        .flatten();
+    urls.filter_map(|word| word.find(['?', '#']).map(|at| &word[at + 1..]))
+        .flat_map(|query| query.split(['&', '#']))
+        .filter_map(|pair| {
+            let (key, value) = pair.split_once('=')?;
+            let value = value.trim_end_matches([',', '.', ';', ')', '"', '\'']);
+            Some((Key::from_word(key)?, value)).filter(|(_, v)| !v.is_empty())
+        })
 }
 
 /// Where the label writes `key=` in a URL, if it does: after `?` or `#`, or after `&` in

@@ -599,6 +599,11 @@ impl Provenance {
         self.generated.get(value).copied()
     }
 
+    /// The shared value `text` is, if some message has generated it.
+    pub(crate) fn known(&self, text: &str) -> Option<&Value> {
+        self.generated.get_key_value(text).map(|(value, _)| value)
+    }
+
     /// The chain of steps that brought `value` to `step`, oldest first. Of two edges into
     /// one message with the same value, the latest counts (petgraph lists it first).
     pub fn path(&self, value: &str, step: StepId) -> Vec<StepId> {
