@@ -359,3 +359,44 @@ fn a_wait_past_the_end_of_time_is_an_error() {
     });
     assert!(report.contains("--> bad.flow:3:1"), "{report}");
 }
+
+rejects!(
+    via_written_twice,
+    "fe -> be: \"x\" via query { code: a } via body\n",
+    "`via` is written twice"
+);
+rejects!(
+    parameters_written_twice,
+    "fe -> be: \"x\" { code: a } as callback { state: s }\n",
+    "the `{ … }` parameters are written twice"
+);
+
+/// `as`, `via` and the parameters may come in any order; each is read the same.
+#[test]
+fn message_clauses_in_any_order() {
+    let canonical = "fe -> be: \"x\" as callback via query { code: a }\n";
+    let canonical = parse(&SourceFile::new("a.flow", canonical)).unwrap();
+    for text in [
+        "fe -> be: \"x\" { code: a } via query as callback\n",
+        "fe -> be: \"x\" via query as callback { code: a }\n",
+        "fe -> be: \"x\" { code: a } as callback via query\n",
+    ] {
+        let flow = parse(&SourceFile::new("b.flow", text)).unwrap();
+        let (a, b) = (
+            flow.messages().next().unwrap(),
+            canonical.messages().next().unwrap(),
+        );
+        assert_eq!(
+            a.step.as_ref().map(|w| &w.text),
+            b.step.as_ref().map(|w| &w.text),
+            "{text}"
+        );
+        assert_eq!(
+            a.via.as_ref().map(|w| &w.text),
+            b.via.as_ref().map(|w| &w.text),
+            "{text}"
+        );
+        assert_eq!(a.params.len(), 1, "{text}");
+        assert_eq!(a.params[0].key.text, "code", "{text}");
+    }
+}

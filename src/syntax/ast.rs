@@ -124,7 +124,7 @@ pub struct Name {
     pub span: Span,
 }
 
-/// `FROM -> TO: "label" [as STEP] [via LOCATION] [{ key: value, ... }]`
+/// `FROM -> TO: "label" [as STEP] [via LOCATION] [{ key: value, ... }]` (the three in any order)
 #[derive(Clone, Debug, PartialEq)]
 pub struct Message {
     /// The sender.

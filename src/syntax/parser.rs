@@ -782,6 +782,22 @@ fn optional_params<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Vec<Par
     }
 }
 
+/// Fills `slot` with a clause of a message, which may be written once: a second is an
+/// error at `at`.
+fn once<'a, T>(
+    slot: &mut Option<T>,
+    clause: T,
+    at: &'a str,
+    what: &str,
+    label: &'static str,
+) -> PResult<'a, ()> {
+    if slot.is_some() {
+        return fail(at.trim_start(), format!("{what} written twice"), label);
+    }
+    *slot = Some(clause);
+    Ok((at, ()))
+}
+
 /// `KEYWORD WORD` (`as client`, `via fragment`), when present.
 fn keyword_clause<'a>(
     ctx: &LineCtx<'a>,
@@ -815,14 +831,38 @@ fn message<'a>(ctx: &LineCtx<'a>, input: &'a str) -> PResult<'a, Message> {
         quoted(ctx, i, "label")
     })
     .parse(rest)?;
-    let (rest, step) = keyword_clause(ctx, rest, "as", "a step kind after `as`")?;
-    let (rest, via) = keyword_clause(
-        ctx,
-        rest,
-        "via",
-        "where the values travel after `via`: query, fragment, header or body",
-    )?;
-    let (rest, params) = optional_params(ctx, rest)?;
+    // `as`, `via` and the `{ … }` parameters may come in any order (fmt writes them in
+    // this one), each at most once.
+    let (mut rest, mut step, mut via, mut params) = (rest, None, None, None);
+    loop {
+        let (after, clause) = keyword_clause(ctx, rest, "as", "a step kind after `as`")?;
+        if let Some(clause) = clause {
+            once(&mut step, clause, rest, "`as` is", "a second step kind")?;
+            rest = after;
+            continue;
+        }
+        let what = "where the values travel after `via`: query, fragment, header or body";
+        let (after, clause) = keyword_clause(ctx, rest, "via", what)?;
+        if let Some(clause) = clause {
+            once(&mut via, clause, rest, "`via` is", "a second location")?;
+            rest = after;
+            continue;
+        }
+        let (after, written) = optional_params(ctx, rest)?;
+        if after.len() == rest.len() {
+            break;
+        }
+        let label = "write every parameter in one pair of braces";
+        once(
+            &mut params,
+            written,
+            rest,
+            "the `{ … }` parameters are",
+            label,
+        )?;
+        rest = after;
+    }
+    let params = params.unwrap_or_default();
     let span = ctx.span(input, rest);
     Ok((
         rest,
