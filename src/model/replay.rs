@@ -138,6 +138,7 @@ impl<'w> Replay<'w> {
                 learnings: Vec::new(),
                 sessions: Vec::new(),
                 provenance: Provenance::with_capacity(messages),
+                repeats: false,
                 dishonest: cast
                     .iter()
                     .filter(|m| m.malicious || m.role == Role::Attacker)
@@ -468,6 +469,7 @@ impl<'w> Replay<'w> {
                 passes.entry(step.span.start).or_insert(step.kind);
             }
             self.first_passes = Some(passes);
+            self.run.repeats = true;
         }
         self.first_passes.as_ref()?.get(&start).copied()
     }

@@ -473,6 +473,8 @@ pub struct Run {
     /// `{ malicious: true }` (an authorization server run by the attacker, as in a mix-up).
     /// Protocol duties bind honest parties only.
     pub dishonest: Vec<Value>,
+    /// Whether some message was replayed more than once (a path through a `loop`).
+    pub(crate) repeats: bool,
     pub(crate) index: Index,
 }
 
@@ -508,9 +510,18 @@ impl Run {
         })
     }
 
-    /// `line N` of the message, for explanations.
+    /// `line N` of the message, for explanations; `line N, pass K` for a message a loop
+    /// repeats, so that two passes over one line are told apart.
     pub fn line(&self, id: StepId) -> String {
-        format!("line {}", self.steps[id].line)
+        let step = &self.steps[id];
+        if self.repeats {
+            let same = |other: &Step| other.span.start == step.span.start;
+            let pass = 1 + self.steps[..id].iter().filter(|s| same(s)).count();
+            if pass > 1 || self.steps[id + 1..].iter().any(same) {
+                return format!("line {}, pass {pass}", step.line);
+            }
+        }
+        format!("line {}", step.line)
     }
 
     /// Code redemptions of a code the AS issued, with the answer the flow shows: what

@@ -266,9 +266,17 @@ fn fragment_paths(fragment: &Fragment) -> Result<Vec<FlowPath>, Span> {
         }
         FragmentKind::Loop => {
             let once = sequence(&fragment.branches[0].body)?;
+            let times = fragment.start.times.unwrap_or(1);
             let mut all = vec![FlowPath::default()];
-            for _ in 0..fragment.start.times.unwrap_or(1) {
-                all = product(&all, &once).ok_or(fragment.start.span)?;
+            for pass in 1..=times {
+                // Each repetition chooses on its own: its choices say which pass they are.
+                let mut this_pass = once.clone();
+                if times > 1 {
+                    for choice in this_pass.iter_mut().flat_map(|p| &mut p.choices) {
+                        choice.text = format!("{} on pass {pass}", choice.text);
+                    }
+                }
+                all = product(&all, &this_pass).ok_or(fragment.start.span)?;
             }
             Ok(all)
         }
@@ -352,7 +360,10 @@ mod tests {
         let paths = paths(&flow).unwrap();
         assert_eq!(paths.len(), 4);
         assert_eq!(paths[0].lines, [2, 2]);
-        assert_eq!(paths[0].describe(), "opt \"x\", opt \"x\"");
+        assert_eq!(
+            paths[0].describe(),
+            "opt \"x\" on pass 1, opt \"x\" on pass 2"
+        );
         assert_eq!(paths[3].lines, Vec::<usize>::new());
     }
 
