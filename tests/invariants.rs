@@ -206,6 +206,7 @@ fn cases() -> Vec<Case> {
     cases.extend(no_token_in_front_channel());
     cases.extend(refresh_token_valid());
     cases.extend(iss_match());
+    cases.extend(client_secret_not_in_url());
     cases
 }
 
@@ -959,6 +960,28 @@ fn iss_match() -> Vec<Case> {
         ),
     ]
 }
+
+fn client_secret_not_in_url() -> Vec<Case> {
+    // A preview invariant: both files say `preview: true`.
+    vec![
+        Case::new(
+            "client_secret_not_in_url",
+            "the secret in the token endpoint's query string",
+            include_str!("../flows/client_secret_not_in_url/violated.flow"),
+        )
+        .fires("client_secret_not_in_url", SECRET_IN_URL_LINE)
+        .naming(&["`be`", "`secret-1`", "query string"]),
+        Case::new(
+            "client_secret_not_in_url",
+            "the secret in the request body",
+            include_str!("../flows/client_secret_not_in_url/satisfied.flow"),
+        ),
+    ]
+}
+
+/// The line of `be -> auth_server_be: "POST /token?…"` in
+/// flows/client_secret_not_in_url/violated.flow.
+const SECRET_IN_URL_LINE: usize = 20;
 
 /// The line of `be -> evil_as: "token request"` in flows/iss_match/violated.flow.
 const ISS_MIXUP_LINE: usize = 25;

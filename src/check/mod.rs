@@ -9,6 +9,7 @@ use crate::{Diagnostic, Severity, Span};
 use levels::Levels;
 
 mod client_authenticated;
+mod client_secret_not_in_url;
 mod code_bound_to_client;
 mod code_lifetime;
 mod code_single_use;
@@ -204,6 +205,7 @@ pub const INVARIANTS: &[&Invariant] = &[
     &no_token_in_front_channel::INVARIANT,
     &refresh_token_valid::INVARIANT,
     &iss_match::INVARIANT,
+    &client_secret_not_in_url::INVARIANT,
 ];
 
 /// The invariant with id `id`, if there is one.
