@@ -569,7 +569,8 @@ pub enum Origin {
 #[derive(Clone, Debug, Default)]
 pub struct Provenance {
     graph: DiGraph<StepId, Value>,
-    nodes: HashMap<StepId, NodeIndex>,
+    /// Each message's node, by step: most have none.
+    nodes: Vec<Option<NodeIndex>>,
     /// Where each value was first generated.
     generated: HashMap<Value, Origin>,
 }
@@ -578,7 +579,7 @@ impl Provenance {
     pub(crate) fn with_capacity(steps: usize) -> Provenance {
         Provenance {
             graph: DiGraph::with_capacity(steps, steps),
-            nodes: HashMap::default(),
+            nodes: Vec::with_capacity(steps),
             generated: HashMap::default(),
         }
     }
@@ -590,11 +591,17 @@ impl Provenance {
     }
 
     fn node(&mut self, step: StepId) -> NodeIndex {
-        let graph = &mut self.graph;
-        *self
-            .nodes
-            .entry(step)
-            .or_insert_with(|| graph.add_node(step))
+        if self.nodes.len() <= step {
+            self.nodes.resize(step + 1, None);
+        }
+        match self.nodes[step] {
+            Some(node) => node,
+            None => {
+                let node = self.graph.add_node(step);
+                self.nodes[step] = Some(node);
+                node
+            }
+        }
     }
 
     /// The sender of `to` carried `value`, learned in `from`.
@@ -619,7 +626,7 @@ impl Provenance {
     /// one message with the same value, the latest counts (petgraph lists it first).
     pub fn path(&self, value: &str, step: StepId) -> Vec<StepId> {
         let mut path = vec![step];
-        if let Some(&start) = self.nodes.get(&step) {
+        if let Some(&Some(start)) = self.nodes.get(step) {
             let mut node = start;
             while let Some(edge) = self
                 .graph
