@@ -130,6 +130,15 @@ fn check(run: &Run, findings: &mut Vec<Finding>) {
         if let Some((_, bound_at)) = &callback.session_state {
             finding = finding.related(*bound_at, "state bound to the session here");
         }
+        // A request the browser made by following someone's link: the client never
+        // started this sign-in.
+        if let Some(link) = redemption
+            .code
+            .as_ref()
+            .and_then(|c| run.transactions[c.transaction].link)
+        {
+            finding = finding.related(link, "the browser follows this link to the AS");
+        }
         findings.push(finding);
     }
 }

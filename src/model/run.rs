@@ -138,6 +138,9 @@ pub struct Transaction {
     pub refused_at: Option<StepId>,
     /// Whether an authorization response answered it.
     pub answered: bool,
+    /// The message that handed the browser the link this request followed, when it
+    /// followed one rather than a request of the client's own for its session.
+    pub link: Option<StepId>,
     /// No client prepared the request: the browser followed a link an attacker wrote
     /// (what it lacks, such as a PKCE challenge, is the attacker's doing).
     pub crafted: bool,

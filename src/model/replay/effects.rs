@@ -17,18 +17,21 @@ impl Replay<'_> {
     fn act_on(&mut self, sent: &Sent, params: &Params) {
         match sent.kind {
             StepKind::AuthorizationRedirect | StepKind::AuthorizationRequest => {
-                let crafted = match self.planted_link(sent) {
+                let followed = match self.planted_link(sent) {
                     // The planter's link: the client bound nothing to it.
                     Some(planted) => {
-                        let crafted = planted.link.get(Key::ClientId).is_none();
+                        let followed = Followed {
+                            at: planted.at,
+                            crafted: planted.link.get(Key::ClientId).is_none(),
+                        };
                         if let Some(ua) = self.actors[sent.from].user_agent_mut() {
                             ua.planted = None;
                         }
-                        crafted
+                        Some(followed)
                     }
                     None => {
                         self.bind_session(sent, params);
-                        false
+                        None
                     }
                 };
                 if sent.kind == StepKind::AuthorizationRedirect {
@@ -41,7 +44,7 @@ impl Replay<'_> {
                 if sent.kind == StepKind::AuthorizationRequest
                     && self.actors[sent.to].role == Role::AuthorizationServer
                 {
-                    self.open_transaction(sent, params, crafted);
+                    self.open_transaction(sent, params, followed);
                 }
             }
             StepKind::LoginPage | StepKind::ErrorPage => self.page(sent),
@@ -200,7 +203,7 @@ impl Replay<'_> {
         }
     }
 
-    fn open_transaction(&mut self, sent: &Sent, params: &Params, crafted: bool) {
+    fn open_transaction(&mut self, sent: &Sent, params: &Params, followed: Option<Followed>) {
         let browser = self.actors[sent.from].name.clone();
         let server_name = self.actors[sent.to].name.clone();
         let client_id = params.value(Key::ClientId);
@@ -238,7 +241,8 @@ impl Replay<'_> {
             code_challenge_method: params.value(Key::CodeChallengeMethod),
             session_login,
             remembered_consent,
-            crafted,
+            link: followed.map(|f| f.at),
+            crafted: followed.is_some_and(|f| f.crafted),
             ..Transaction::default()
         });
     }
@@ -794,4 +798,12 @@ fn redirect_of(params: &Params) -> Params {
         redirect.set(key, params.get(key));
     }
     redirect
+}
+
+/// The link a browser's authorization request followed: where it was handed over, and
+/// whether an attacker wrote it (rather than handing over a request a client prepared).
+#[derive(Clone, Copy)]
+struct Followed {
+    at: StepId,
+    crafted: bool,
 }
