@@ -124,14 +124,16 @@ impl Replay<'_> {
                 // it until it follows it, whoever planted it; anything else a dishonest
                 // participant hands it is a link it may follow to the authorization
                 // endpoint. A leak to an attacker is no link: it learns the values.
-                let plants = self.plants_link(sent);
-                let by = self.actors[sent.from].name.clone();
+                // Who planted the link, when this message plants one.
+                let by = self
+                    .plants_link(sent)
+                    .then(|| self.actors[sent.from].name.clone());
                 if let Some(ua) = self.actors[sent.to].user_agent_mut()
                     && !ua.attacker
                 {
                     if params.get(Key::Code).is_some() && sent.kind == StepKind::Other {
                         ua.held = Some(redirect_of(params));
-                    } else if plants {
+                    } else if let Some(by) = by {
                         let mut link = params.clone();
                         link.place(|_| Location::Query);
                         ua.planted = Some(Planted {

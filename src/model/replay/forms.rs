@@ -108,19 +108,36 @@ impl Replay<'_> {
     /// public about the client (its id, registered redirect_uri and scope) and no state or
     /// PKCE challenge unless the author writes them. The client binds nothing to it.
     fn planted_request_form(&mut self, sent: &Sent, link: Params, out: &mut Outgoing) {
-        let params = &mut out.params;
-        params.set(Key::ResponseType, Some(self.values.get("code")));
         if link.get(Key::ClientId).is_none() {
             let app = self.actors[sent.from].app().unwrap_or(0);
-            let client = &self.world.registrations[self.apps[app].registration];
-            let redirect_uri = client.redirect_uris.first().map(|u| self.values.get(u));
-            let (id, scope) = (self.values.get(&client.id), self.values.get(&client.scope));
-            params.set(Key::ClientId, Some(id));
-            params.set(Key::RedirectUri, redirect_uri);
-            params.set(Key::Scope, Some(scope));
+            self.public_request(app, sent.id)
+                .write_request(&mut out.params);
+        } else {
+            out.params
+                .set(Key::ResponseType, Some(self.values.get("code")));
         }
         for carried in link.iter() {
-            params.set(carried.key, Some(carried.value.clone()));
+            out.params.set(carried.key, Some(carried.value.clone()));
+        }
+    }
+
+    /// The authorization request anyone can write for the application `app`: what is
+    /// public about its registration (client_id, its first redirect_uri, its scope), with
+    /// no state and no PKCE challenge.
+    fn public_request(&mut self, app: usize, at: StepId) -> Prepared {
+        let client = &self.world.registrations[self.apps[app].registration];
+        Prepared {
+            response_type: Some(self.values.get("code")),
+            client_id: Some(self.values.get(&client.id)),
+            redirect_uri: client.redirect_uris.first().map(|u| self.values.get(u)),
+            scope: Some(self.values.get(&client.scope)),
+            state: None,
+            verifier: None,
+            challenge: None,
+            method: None,
+            bound_at: at,
+            sent: false,
+            answered: false,
         }
     }
 
@@ -142,13 +159,8 @@ impl Replay<'_> {
     /// the author wrote (S256 unless it says `plain`), so that a plain-PKCE client is
     /// modelled, not a broken S256 one.
     fn prepare(&mut self, sent: &Sent, app: usize, generated: &mut Vec<(Key, Value)>) -> Prepared {
-        let client = &self.world.registrations[self.apps[app].registration];
-        let (id, redirect_uri, scope, uses_pkce) = (
-            self.values.get(&client.id),
-            client.redirect_uris.first().map(|u| self.values.get(u)),
-            self.values.get(&client.scope),
-            client.uses_pkce,
-        );
+        let uses_pkce = self.world.registrations[self.apps[app].registration].uses_pkce;
+        let public = self.public_request(app, sent.id);
         let state = self.fresh("state");
         generated.push((Key::State, state.clone()));
         let (verifier, challenge, method) = if uses_pkce {
@@ -172,17 +184,11 @@ impl Replay<'_> {
             (None, None, None)
         };
         Prepared {
-            response_type: Some(self.values.get("code")),
-            client_id: Some(id),
-            redirect_uri,
-            scope: Some(scope),
             state: Some(state),
             verifier,
             challenge,
             method,
-            bound_at: sent.id,
-            sent: false,
-            answered: false,
+            ..public
         }
     }
 
