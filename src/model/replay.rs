@@ -677,50 +677,53 @@ impl<'w> Replay<'w> {
     }
 }
 
-/// The `key=value` pairs a label writes in URLs (after `?` or `#`, joined by `&`), for
-/// the keys that are parameters.
-fn url_values(label: &str) -> impl Iterator<Item = (Key, &str)> {
-    let urls = label
+/// The `key=value` pairs a label writes in URLs, for the keys that are parameters, each
+/// with where it travels: a pair follows `?` or `#`, or `&` in a word that has one of them
+/// before it, and the last of those says query or fragment. A form body
+/// (`grant_type=refresh_token&refresh_token=…`) is no URL. Values are as written, up to
+/// the next separator; they may be empty (`?access_token=`).
+fn url_params(label: &str) -> impl Iterator<Item = (Key, &str, Location)> {
+    let words = label
         .contains('=')
         .then(|| label.split_whitespace())
         .into_iter()
         .flatten();
-    urls.filter_map(|word| word.find(['?', '#']).map(|at| &word[at + 1..]))
-        .flat_map(|query| query.split(['&', '#']))
-        .filter_map(|pair| {
-            let (key, value) = pair.split_once('=')?;
-            let value = value.trim_end_matches([',', '.', ';', ')', '"', '\'']);
-            Some((Key::from_word(key)?, value)).filter(|(_, v)| !v.is_empty())
-        })
+    words.flat_map(|word| {
+        let url = word.find(['?', '#']).map_or("", |at| &word[at..]);
+        let separators = url.match_indices(['?', '#', '&']);
+        let ends = separators
+            .clone()
+            .skip(1)
+            .map(|(at, _)| at)
+            .chain(std::iter::once(url.len()));
+        let mut location = Location::Query;
+        separators
+            .zip(ends)
+            .filter_map(move |((at, separator), end)| {
+                match separator {
+                    "?" => location = Location::Query,
+                    "#" => location = Location::Fragment,
+                    _ => {}
+                }
+                let (key, value) = url[at + 1..end].split_once('=')?;
+                Some((Key::from_word(key)?, value, location))
+            })
+    })
 }
 
-/// Where the label writes `key=` in a URL, if it does: after `?` or `#`, or after `&` in
-/// a word that has one of them before it. A form body
-/// (`grant_type=refresh_token&refresh_token=…`) is no URL.
+/// The values a label writes in URLs (`?code=code-1`), without trailing punctuation.
+fn url_values(label: &str) -> impl Iterator<Item = (Key, &str)> {
+    url_params(label).filter_map(|(key, value, _)| {
+        let value = value.trim_end_matches([',', '.', ';', ')', '"', '\'']);
+        (!value.is_empty()).then_some((key, value))
+    })
+}
+
+/// Where the label writes `key=` in a URL, if it does.
 fn written_in_url(label: &str, key: Key) -> Option<Location> {
-    if !label.contains('=') {
-        return None;
-    }
-    let name = key.as_str();
-    for (at, _) in label.match_indices(name) {
-        if !label[at + name.len()..].starts_with('=') {
-            continue;
-        }
-        match label[..at].chars().next_back() {
-            Some('?') => return Some(Location::Query),
-            Some('#') => return Some(Location::Fragment),
-            Some('&') => {
-                let word = label[..at].rsplit(char::is_whitespace).next().unwrap_or("");
-                match word.rfind(['?', '#']) {
-                    Some(i) if word[i..].starts_with('#') => return Some(Location::Fragment),
-                    Some(_) => return Some(Location::Query),
-                    None => {}
-                }
-            }
-            _ => {}
-        }
-    }
-    None
+    url_params(label)
+        .find(|&(written, _, _)| written == key)
+        .map(|(_, _, location)| location)
 }
 
 /// Where a parameter travelled: as the author says (`via`), else as the label shows it
@@ -748,5 +751,40 @@ fn location(
         // A client's redirect carries its values in the URL it redirects to.
         Other | ApiResponse if words.has(Cue::Redirect) => Location::Query,
         _ => Location::Body,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_parameters_and_where_they_travel() {
+        let at = |label, key| written_in_url(label, key);
+        assert_eq!(
+            at("GET /api?access_token=", Key::AccessToken),
+            Some(Location::Query)
+        );
+        assert_eq!(
+            at("302 /app#access_token=t", Key::AccessToken),
+            Some(Location::Fragment)
+        );
+        assert_eq!(
+            at("POST /notes?title=hi&access_token=t", Key::AccessToken),
+            Some(Location::Query)
+        );
+        assert_eq!(
+            at("/cb?code=c#x=1&access_token=t", Key::AccessToken),
+            Some(Location::Fragment)
+        );
+        // A form body has no `?` or `#` before it; `refresh_token=` is not `token=`.
+        assert_eq!(at("title=hi&access_token=t", Key::AccessToken), None);
+        assert_eq!(
+            at("POST /token?grant_type=x&refresh_token=r", Key::Token),
+            None
+        );
+        let values: Vec<_> =
+            url_values("mail: (https://c.example/cb?code=code-1&state=s-1&scope=).").collect();
+        assert_eq!(values, [(Key::Code, "code-1"), (Key::State, "s-1")]);
     }
 }
